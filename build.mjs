@@ -1,0 +1,45 @@
+// Builds the one-file demo (dist/telnetsrv-demo.mjs): esbuild, platform node, target node20.
+// ssh2 ships two optional native pieces (its `sshcrypto.node` binding and `cpu-features`); both have
+// pure-JavaScript fallbacks, so the bundle stubs them out and runs with no node_modules beside it.
+import { build } from 'esbuild';
+import { chmod, mkdir } from 'node:fs/promises';
+
+const stubNative = {
+  name: 'stub-native',
+  setup(b) {
+    b.onResolve({ filter: /\.node$|^cpu-features$/ }, (args) => ({ path: args.path, namespace: 'stub-native' }));
+    // Throwing at require time is what ssh2 expects when the optional piece is missing.
+    b.onLoad({ filter: /.*/, namespace: 'stub-native' }, () => ({
+      contents: 'throw new Error("native module left out of the bundle");',
+      loader: 'js',
+    }));
+  },
+};
+
+// ESM output still has to host ssh2's CommonJS code: give it require, __filename and __dirname.
+const banner = [
+  '#!/usr/bin/env node',
+  "import { createRequire as __telnetsrvCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __telnetsrvFileURLToPath } from 'node:url';",
+  "import { dirname as __telnetsrvDirname } from 'node:path';",
+  'const require = __telnetsrvCreateRequire(import.meta.url);',
+  'const __filename = __telnetsrvFileURLToPath(import.meta.url);',
+  'const __dirname = __telnetsrvDirname(__filename);',
+].join('\n');
+
+await mkdir('dist', { recursive: true });
+const outfile = 'dist/telnetsrv-demo.mjs';
+await build({
+  entryPoints: ['src/demo/main.ts'],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  banner: { js: banner },
+  plugins: [stubNative],
+  logLevel: 'warning',
+});
+await chmod(outfile, 0o755);
+console.log(`built ${outfile}`);

@@ -1,0 +1,315 @@
+import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import type { ServerFacade, TelnetHandler } from '../handler.js';
+import type { Logger, LogLevel } from '../logger.js';
+import { InputAborted, sessionMachine, type SessionHost } from '../machines/session.js';
+import { CommandRegistry } from '../shell/registry.js';
+import { parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
+import { LineEditor } from '../terminal/lineEditor.js';
+import type { TerminalTransport } from '../transports/terminalTransport.js';
+import { attachSession, type SessionLink } from './sessionLink.js';
+
+/** Limits and timings every session of a server shares. */
+export interface SessionLimits {
+  negotiationTimeoutMs: number;
+  maxLoginAttempts: number;
+  loginRetryDelayMs: number;
+  maxLineLength: number;
+}
+
+/** What the server lends each session. */
+export interface SessionServices {
+  readonly server: ServerFacade;
+  readonly logger: Logger;
+  readonly limits: SessionLimits;
+  readonly inspect: Observer<InspectionEvent> | undefined;
+  sessionEnded(session: LiveSession): void;
+}
+
+export type HandlerClass<H extends TelnetHandler = TelnetHandler> = new () => H;
+
+let nextSessionNumber = 1;
+
+/**
+ * One connection, alive: the handler instance, its transport, its line editor and the session actor
+ * (a root actor of its own, so stopping one never scans the others).
+ */
+export class LiveSession implements SessionHost, SessionLink {
+  readonly id = `s${nextSessionNumber++}`;
+  readonly connectedAt = new Date();
+  readonly handler: TelnetHandler;
+  readonly actor: Actor<typeof sessionMachine>;
+  readonly settings: SessionHost['settings'];
+  readonly #transport: TerminalTransport;
+  readonly #services: SessionServices;
+  readonly #registry: CommandRegistry;
+  readonly #editor: LineEditor;
+  #timers: Set<NodeJS.Timeout> | null = null;
+
+  constructor(handlerClass: HandlerClass, transport: TerminalTransport, services: SessionServices) {
+    this.#transport = transport;
+    this.#services = services;
+    this.#registry = CommandRegistry.forClass(handlerClass);
+    this.handler = new handlerClass();
+    this.settings = settingsOf(this.handler, transport, services.limits);
+    const editor = new LineEditor(
+      {
+        output: (text) => transport.write(text),
+        line: (line) => this.actor.send({ type: 'LINE', line }),
+        interrupt: () => this.actor.send({ type: 'INTERRUPT' }),
+        endOfInput: () => this.actor.send({ type: 'END_OF_INPUT' }),
+        lineTooLong: (limit) => this.actor.send({ type: 'LINE_TOO_LONG', limit }),
+      },
+      { maxLineLength: services.limits.maxLineLength },
+    );
+    this.#editor = editor;
+    const { term, width, height } = transport.initialTerminal;
+    if (term) this.handler.term = term;
+    if (width) this.setWindowSize(width, height ?? this.handler.height);
+    else if (height) this.handler.height = height;
+    this.actor = createActor(sessionMachine, { input: { host: this }, inspect: services.inspect, id: this.id });
+  }
+
+  get username(): string | null {
+    return this.handler.username;
+  }
+
+  get remoteAddress(): string {
+    return this.#transport.remoteAddress;
+  }
+
+  get transport(): 'telnet' | 'ssh' {
+    return this.#transport.kind;
+  }
+
+  get server(): ServerFacade {
+    return this.#services.server;
+  }
+
+  /** The current state of the chart, as a dotted path (`shell.prompting`). */
+  get state(): string {
+    return stateToString(this.actor.getSnapshot().value);
+  }
+
+  start(): void {
+    const actor = this.actor;
+    this.handler[attachSession](this);
+    actor.subscribe({
+      complete: () => this.#finish(),
+      // A bug in one session must end that session only, never the server or its neighbours.
+      error: (err) => {
+        this.log('error', 'session actor failed', err);
+        this.#transport.close();
+        this.#finish();
+      },
+    });
+    actor.start();
+    const editor = this.#editor;
+    this.#transport.attach({
+      data: (text) => editor.feed(text),
+      resize: (width, height) => actor.send({ type: 'RESIZE', width, height }),
+      terminalType: (term) => actor.send({ type: 'TERMINAL_TYPE', term }),
+      negotiated: () => actor.send({ type: 'NEGOTIATED' }),
+      interrupt: () => editor.interrupt(),
+      eraseCharacter: () => editor.eraseCharacter(),
+      eraseLine: () => editor.eraseLine(),
+      closed: () => actor.send({ type: 'DISCONNECTED' }),
+      log: (level, message) => this.#services.logger[level](message),
+    });
+  }
+
+  // ---- SessionHost: what the chart does ----
+
+  write(text: string): void {
+    this.#transport.write(text);
+  }
+
+  promptLine(prompt: string, echo: boolean, useHistory: boolean): void {
+    this.#editor.begin({ prompt, echo, useHistory, history: this.handler.history });
+  }
+
+  parse(lines: readonly string[]): ParseResult {
+    return parseCommandLine(lines.join('\n'));
+  }
+
+  async authenticate(username: string | null, password: string | null): Promise<void> {
+    const callback = this.handler.authCallback;
+    if (!callback) return;
+    try {
+      await callback.call(this.handler, username, password);
+    } catch (err) {
+      this.log('info', `login failed${username === null ? '' : ` for user ${JSON.stringify(username)}`}`);
+      throw err;
+    }
+  }
+
+  acceptLogin(username: string | null): void {
+    if (username !== null) this.handler.username = username;
+    this.log('info', `session started${username === null ? '' : ` for ${JSON.stringify(username)}`}`);
+  }
+
+  async sessionStart(): Promise<void> {
+    await this.handler.sessionStart();
+  }
+
+  async runCommand(lines: readonly string[], words: readonly string[]): Promise<void> {
+    await this.#dispatch(lines, words);
+  }
+
+  async runExec(): Promise<void> {
+    const line = this.#transport.execCommand ?? '';
+    const parsed = parseCommandLine(line);
+    let ok = false;
+    if (!parsed.complete) this.handler.writeError('Incomplete command line (unclosed quote or trailing backslash)');
+    else if (parsed.words.length === 0) ok = true;
+    else ok = await this.#dispatch([line], parsed.words);
+    this.#transport.exitStatus?.(ok ? 0 : 1);
+  }
+
+  /** Runs one parsed command; false when it was unknown or failed. */
+  async #dispatch(lines: readonly string[], words: readonly string[]): Promise<boolean> {
+    const handler = this.handler;
+    const name = words[0] ?? '';
+    const input = toInput([...lines], [...words]);
+    handler.input = input;
+    const entry = this.#registry.lookup(name);
+    const method: unknown = entry ? Reflect.get(handler, entry.method) : undefined;
+    if (typeof method !== 'function') {
+      handler.writeError(`Unknown command '${name}'`);
+      return false;
+    }
+    try {
+      await method.call(handler, input.params);
+      return true;
+    } catch (err) {
+      // ^C or ^D at a readLine inside the command simply ends the command.
+      if (!(err instanceof InputAborted)) this.reportError(err);
+      return false;
+    }
+  }
+
+  reportError(error: unknown): void {
+    try {
+      this.handler.handleException(error);
+    } catch (second) {
+      this.log('error', 'handleException threw', second);
+    }
+  }
+
+  setTerminalType(term: string): void {
+    this.handler.term = term;
+  }
+
+  setWindowSize(width: number, height: number): void {
+    this.handler.width = width;
+    this.handler.height = height;
+    this.#editor.setWidth(width);
+  }
+
+  disconnect(): void {
+    this.#clearTimers();
+    this.#transport.close();
+  }
+
+  async sessionEnd(): Promise<void> {
+    this.log('info', 'session ended');
+    await this.handler.sessionEnd();
+  }
+
+  // ---- SessionLink: what the handler does ----
+
+  writeMessage(text: string): void {
+    if (this.actor.getSnapshot().status !== 'active') return;
+    this.#editor.writeAbove(text);
+  }
+
+  end(): void {
+    this.actor.send({ type: 'END' });
+  }
+
+  setTimeout(callback: () => void, ms: number): NodeJS.Timeout {
+    const timers = (this.#timers ??= new Set());
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      try {
+        callback();
+      } catch (err) {
+        this.log('error', 'timer callback failed', err);
+      }
+    }, ms);
+    timers.add(timer);
+    return timer;
+  }
+
+  clearTimeout(timer: NodeJS.Timeout): void {
+    clearTimeout(timer);
+    this.#timers?.delete(timer);
+  }
+
+  log(level: LogLevel, message: string, error?: unknown): void {
+    this.#services.logger[level](`[${this.id} ${this.remoteAddress}] ${message}`, error);
+  }
+
+  /** The server is going down: say `message`, end the session. */
+  shutdown(message: string | null): void {
+    this.actor.send({ type: 'SHUTDOWN', message });
+  }
+
+  readLine(options: { prompt: string; echo: boolean; useHistory: boolean }): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const event = { type: 'READ_LINE', request: { ...options, resolve, reject } } as const;
+      const snapshot = this.actor.getSnapshot();
+      if (snapshot.status !== 'active' || !snapshot.can(event)) {
+        reject(new Error('readLine works only while a command or sessionStart runs'));
+        return;
+      }
+      this.actor.send(event);
+    });
+  }
+
+  #clearTimers(): void {
+    if (!this.#timers) return;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers = null;
+  }
+
+  #finished = false;
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#clearTimers();
+    this.handler[attachSession](null);
+    this.#services.sessionEnded(this);
+  }
+}
+
+/** Reads the handler's fields when asked, so a command may change the prompt at run time. */
+function settingsOf(handler: TelnetHandler, transport: TerminalTransport, limits: SessionLimits): SessionHost['settings'] {
+  return {
+    get prompt() { return handler.prompt; },
+    get continuePrompt() { return handler.continuePrompt; },
+    get issue() { return handler.issue; },
+    get welcome() { return handler.welcome; },
+    get promptUser() { return handler.promptUser; },
+    get promptPass() { return handler.promptPass; },
+    get authNeedUser() { return handler.authNeedUser; },
+    get authNeedPass() { return handler.authNeedPass; },
+    get hasAuthCallback() { return typeof handler.authCallback === 'function'; },
+    authenticatedUser: transport.authenticatedUser,
+    needsNegotiation: transport.needsNegotiation,
+    execCommand: transport.execCommand,
+    negotiationTimeoutMs: limits.negotiationTimeoutMs,
+    maxLoginAttempts: limits.maxLoginAttempts,
+    loginRetryDelayMs: limits.loginRetryDelayMs,
+  };
+}
+
+export function stateToString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [key, child] = Object.entries(value)[0] ?? [];
+    if (key === undefined) return '';
+    const rest = stateToString(child);
+    return rest ? `${key}.${rest}` : key;
+  }
+  return '';
+}

@@ -1,0 +1,19 @@
+import type { ServerFacade } from '../handler.js';
+
+/** Internal: how a handler reaches its live session (set by the session actor, cleared at the end). */
+export const attachSession = Symbol('telnetsrv.attachSession');
+
+export interface SessionLink {
+  readonly id: string;
+  readonly remoteAddress: string;
+  readonly transport: 'telnet' | 'ssh';
+  readonly server: ServerFacade;
+  readonly state: string;
+  write(text: string): void;
+  writeMessage(text: string): void;
+  readLine(options: { prompt: string; echo: boolean; useHistory: boolean }): Promise<string>;
+  end(): void;
+  setTimeout(callback: () => void, ms: number): NodeJS.Timeout;
+  clearTimeout(timer: NodeJS.Timeout): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, error?: unknown): void;
+}

@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { createServer } from '../server.js';
+import { createDemoHandler } from './testHandler.js';
+
+const USAGE = `Usage: npm start -- [options]
+  --host H          address to listen on (default 127.0.0.1)
+  --port N          telnet port (default 8023; 0 picks a free one)
+  --ssh-port N      SSH port (default 8022; 0 picks a free one)
+  --no-ssh          serve telnet only
+  --host-key FILE   SSH host key, created on first run (default ./demo-host-key)
+  --password P      ask a password too; only P passes
+  --help            this text`;
+
+function parsePort(value: string, flag: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${flag} needs a port number from 0 to 65535, not ${JSON.stringify(value)}`);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8023' },
+      'ssh-port': { type: 'string', default: '8022' },
+      'no-ssh': { type: 'boolean', default: false },
+      'host-key': { type: 'string', default: 'demo-host-key' },
+      password: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const password = values.password ?? null;
+  const server = createServer(createDemoHandler({ password }));
+  const telnet = await server.listenTelnet({ host: values.host, port: parsePort(values.port, '--port') });
+  console.log(`telnet listening on ${telnet.host}:${telnet.port}`);
+  if (!values['no-ssh']) {
+    const ssh = await server.listenSsh({
+      host: values.host,
+      port: parsePort(values['ssh-port'], '--ssh-port'),
+      hostKeyFile: values['host-key'],
+      // The demo's users: any name without a password, or only the --password value when given.
+      ...(password === null
+        ? { authCallbackUsername: () => {} }
+        : {
+            authCallback: (_user: string, given: string) => {
+              if (given !== password) throw new Error('wrong password');
+            },
+          }),
+    });
+    console.log(`ssh listening on ${ssh.host}:${ssh.port}`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    server.logger.info(`${signal}: closing sessions`);
+    void server.close({ message: 'The server is shutting down.' }).then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  console.error(USAGE);
+  process.exit(2);
+});

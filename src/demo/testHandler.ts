@@ -1,0 +1,115 @@
+import { TelnetHandler } from '../handler.js';
+import { command } from '../shell/command.js';
+import type { HandlerClass } from '../actors/session.js';
+
+export interface DemoOptions {
+  /** When set, the demo asks a password too, and only this one passes. */
+  password?: string | null;
+}
+
+/** Counts connections across sessions, as test.py's MyServer does. */
+class ConnectionCounter {
+  total = 0;
+  readonly perUser = new Map<string, number>();
+  connect(username: string): { total: number; mine: number } {
+    this.total += 1;
+    const mine = (this.perUser.get(username) ?? 0) + 1;
+    this.perUser.set(username, mine);
+    return { total: this.total, mine };
+  }
+}
+
+/** The port of the seed's test.py: the handler the demo server runs. */
+export function createDemoHandler(options: DemoOptions = {}): HandlerClass<TelnetHandler> {
+  const counter = new ConnectionCounter();
+  const demoPassword = options.password ?? null;
+
+  class TestTelnetHandler extends TelnetHandler {
+    override prompt = 'TestServer> ';
+    override welcome = 'You have connected to the test server.';
+    override authNeedUser = true;
+    override authNeedPass = demoPassword !== null;
+
+    override authCallback(username: string | null, password: string | null): void {
+      if (!username) throw new Error('a username is required');
+      if (demoPassword !== null && password !== demoPassword) throw new Error('wrong password');
+    }
+
+    override sessionStart(): void {
+      const { total, mine } = counter.connect(this.username ?? '');
+      this.writeLine(`Hello ${this.username}!`);
+      this.writeLine(`You are connection #${total}, you have logged in ${mine} time(s).`);
+    }
+
+    /** Errors in red, as test.py shows how to decorate output. */
+    override writeError(text: string): void {
+      super.writeError(`\x1b[91m${text}\x1b[0m`);
+    }
+
+    @command(['echo', 'copy', 'repeat'], { help: '<text to echo>\nEcho text back to the console.' })
+    echo(params: string[]): void {
+      this.writeResponse(params.join(' '));
+    }
+
+    @command('params', {
+      help: '[<params>]*\nEcho the parameters as the parser split them.\nShows the parsed parameters as JSON, to try quoting, escapes and continuation lines.',
+    })
+    showParams(params: string[]): void {
+      this.writeResponse(`params == ${JSON.stringify(params)}`);
+    }
+
+    @command('info', { help: '\nProvides some information about the current terminal.' })
+    info(): void {
+      this.writeResponse(`Username: ${this.username}, terminal type: ${this.term}`);
+      this.writeResponse(`Width: ${this.width}, height: ${this.height}`);
+      this.writeResponse('Command history:');
+      for (const line of this.history) this.writeResponse(`  ${JSON.stringify(line)}`);
+    }
+
+    @command(['timer', 'timeit'], {
+      help: '<time> <message>\nIn <time> seconds, display <message>.\nSend a message after a delay.\n<time> is in seconds.\nIf <message> is more than one word, quotes are required.\nexample: > TIMER 5 "hello world!"',
+    })
+    timer(params: string[]): void {
+      const [time, message] = params;
+      const seconds = Number(time);
+      if (message === undefined || time === undefined || !Number.isFinite(seconds) || seconds < 0) {
+        this.writeError('Need both a time and a message');
+        return;
+      }
+      this.writeResponse(`Waiting ${seconds} seconds...`);
+      // Tracked by the session: cleared if the user leaves first.
+      this.setTimeout(() => this.writeMessage(message), seconds * 1000);
+    }
+
+    @command('passwd', { help: '\nChange the password.\nAsks the new password twice, without echo.' })
+    async passwd(): Promise<void> {
+      const first = await this.readLine({ prompt: 'New password: ', echo: false, useHistory: false });
+      const second = await this.readLine({ prompt: 'Retype new password: ', echo: false, useHistory: false });
+      if (first !== second) {
+        this.writeError('Passwords do not match.');
+        return;
+      }
+      this.writeResponse('Password changed (the demo keeps no passwords).');
+    }
+
+    @command('debug', { help: '\nDisplay some debugging data' })
+    debug(): void {
+      this.writeResponse(`session:   ${this.sessionId}, state ${this.sessionState}`);
+      this.writeResponse(`transport: ${this.transport} from ${this.remoteAddress}`);
+      this.writeResponse(`terminal:  ${this.term} ${this.width}x${this.height}`);
+      this.writeResponse(`input:     ${JSON.stringify(this.input)}`);
+    }
+
+    @command('term', { help: '\nHidden command to print the current TERM', hidden: true })
+    showTerm(): void {
+      this.writeResponse(this.term);
+    }
+
+    @command('hide-me', { hidden: true, help: '\nA hidden command' })
+    @command(['hide-me-too', 'also-me'])
+    hideMe(): void {
+      this.writeResponse('You found a hidden command.');
+    }
+  }
+  return TestTelnetHandler;
+}

@@ -1,0 +1,188 @@
+import type { Socket } from 'node:net';
+import { command } from './shell/command.js';
+import { CommandRegistry } from './shell/registry.js';
+import { renderHelpDetail, renderHelpList } from './shell/helpText.js';
+import type { ParsedInput } from './shell/parser.js';
+import { attachSession, type SessionLink } from './actors/sessionLink.js';
+import { defaultServerFor } from './defaultServer.js';
+import type { Server } from './server.js';
+
+export interface ReadLineOptions {
+  prompt?: string;
+  echo?: boolean;
+  useHistory?: boolean;
+}
+
+/** What a handler sees of the server it runs in (routing to other sessions). */
+export interface ServerFacade {
+  sendTo(sessionId: string, text: string): boolean;
+  broadcast(text: string, filter?: (session: { id: string; username: string | null }) => boolean): number;
+}
+
+
+/**
+ * Subclass this and mark methods with `@command` (or name them `cmdNAME`) to build a console.
+ * One instance serves one connection, over telnet or SSH alike.
+ */
+export class TelnetHandler {
+  // Options, as the seed names them (PROMPT, CONTINUE_PROMPT, WELCOME, TELNET_ISSUE, PROMPT_USER/PASS).
+  prompt = 'Telnet Server> ';
+  continuePrompt = '... ';
+  welcome = 'You have connected to the telnet server.';
+  issue: string | null = null;
+  promptUser = 'Username: ';
+  promptPass = 'Password: ';
+  authNeedUser = false;
+  authNeedPass = false;
+  /** Checks a login; throw (or reject) to deny. Without it there is no login. */
+  authCallback?(username: string | null, password: string | null): void | Promise<void>;
+
+  // Console information.
+  term = 'ansi';
+  width = 80;
+  height = 24;
+  username: string | null = null;
+  history: string[] = [];
+  input: ParsedInput = { raw: '', cmd: '', params: [] };
+
+  #session: SessionLink | null = null;
+
+  /** Called after the welcome text, before the first prompt. */
+  sessionStart(): void | Promise<void> {}
+  /** Called once after the console is disconnected, however it ended. */
+  sessionEnd(): void | Promise<void> {}
+
+  /** Id of this session in its server (as listed by `server.sessions`). */
+  get sessionId(): string {
+    return this.#link().id;
+  }
+
+  /** Where the session's statechart is now, e.g. `shell.executing.running`. */
+  get sessionState(): string {
+    return this.#link().state;
+  }
+
+  get remoteAddress(): string {
+    return this.#link().remoteAddress;
+  }
+
+  get transport(): 'telnet' | 'ssh' {
+    return this.#link().transport;
+  }
+
+  /** The server this session runs in: message other sessions with `sendTo` / `broadcast`. */
+  get server(): ServerFacade {
+    return this.#link().server;
+  }
+
+  write(text: string): void {
+    this.#session?.write(text);
+  }
+
+  writeLine(text: string): void {
+    this.write(`${text}\n`);
+  }
+
+  /** Expected output of a command. */
+  writeResponse(text: string): void {
+    this.writeLine(text);
+  }
+
+  /** Error output; override to decorate (colour), calling super. */
+  writeError(text: string): void {
+    this.writeLine(text);
+  }
+
+  /**
+   * Asynchronous output, safe at any time: the text gets its own line and the prompt with the
+   * user's half-typed input is drawn again below it.
+   */
+  writeMessage(text: string): void {
+    this.#session?.writeMessage(text);
+  }
+
+  /**
+   * Reads one line from the user while a command (or `sessionStart`) runs. Rejects with
+   * `InputAborted` on ^C / ^D or when the session ends.
+   */
+  readLine(options: ReadLineOptions = {}): Promise<string> {
+    return this.#link().readLine({
+      prompt: options.prompt ?? '',
+      echo: options.echo ?? true,
+      useHistory: options.useHistory ?? true,
+    });
+  }
+
+  /** Ends the session (after pending output is sent). */
+  close(): void {
+    this.#session?.end();
+  }
+
+  /** Like the global setTimeout, but cleared when the session ends. */
+  setTimeout(callback: () => void, ms: number): NodeJS.Timeout {
+    return this.#link().setTimeout(callback, ms);
+  }
+
+  clearTimeout(timer: NodeJS.Timeout): void {
+    this.#session?.clearTimeout(timer);
+  }
+
+  /** A command threw or rejected: tell the user briefly; the stack goes to the server log. */
+  handleException(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.#session?.log('error', 'command failed', error);
+    this.writeError(`Error: ${message}`);
+  }
+
+  @command(['help', '?'], {
+    help: '[<command>]\nDisplay help\nDisplay either brief help on all commands, or detailed help on a single command passed as a parameter.',
+  })
+  help(params: string[]): void {
+    const registry = CommandRegistry.forClass(this.constructor);
+    const wanted = params[0];
+    if (wanted !== undefined) {
+      const entry = registry.lookup(wanted);
+      if (entry) {
+        for (const line of renderHelpDetail(entry)) this.writeResponse(line);
+        return;
+      }
+      this.writeError(`Command '${wanted}' not known`);
+    }
+    for (const line of renderHelpList(registry)) this.writeResponse(line);
+  }
+
+  @command(['exit', 'quit', 'bye', 'logout'], { help: '\nExit the command shell' })
+  exit(): void {
+    this.writeResponse('Goodbye');
+    this.close();
+  }
+
+  @command('history', { help: '\nDisplay the command history' })
+  showHistory(): void {
+    this.writeResponse('Command history');
+    this.history.forEach((line, index) => this.writeResponse(`${String(index + 1).padStart(5)}  ${line}`));
+  }
+
+  /**
+   * For `net.createServer(MyHandler.streamserverHandle)`: serves each socket with this class, in a
+   * server created on first use (reach it with `MyHandler.defaultServer`).
+   */
+  static get streamserverHandle(): (socket: Socket) => void {
+    return defaultServerFor(this).connectionListener;
+  }
+
+  /** The server `streamserverHandle` feeds: its `sessions`, `broadcast`, `close()`. */
+  static get defaultServer(): Server {
+    return defaultServerFor(this);
+  }
+
+  /** @internal Called by the session actor; not for users. */
+  [attachSession](session: SessionLink | null): void {
+    this.#session = session;
+  }
+
+  #link(): SessionLink {
+    if (!this.#session) throw new Error('this handler is not attached to a session');
+    return this.#session;
+  }
+}

@@ -1,0 +1,11 @@
+export { TelnetHandler, type ReadLineOptions, type ServerFacade } from './handler.js';
+export { command, type CommandOptions } from './shell/command.js';
+export type { ParsedInput } from './shell/parser.js';
+export { createServer, Server, DEFAULT_LIMITS } from './server.js';
+export type { ServerOptions, ListenOptions, BoundAddress, SessionInfo, CloseOptions } from './server.js';
+export { InputAborted, sessionMachine, sessionSetup, loginStates } from './machines/session.js';
+export type { SessionEvent, SessionContext, SessionHost } from './machines/session.js';
+export { supervisorMachine } from './machines/supervisor.js';
+export type { HandlerClass, SessionLimits } from './actors/session.js';
+export type { TerminalTransport, TerminalEvents } from './transports/terminalTransport.js';
+export { createStderrLogger, silentLogger, type Logger } from './logger.js';

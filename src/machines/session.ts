@@ -1,0 +1,359 @@
+import { assign, fromPromise, setup } from 'xstate';
+import type { ParseResult } from '../shell/parser.js';
+import type { ReadRequest, SessionHost } from './sessionHost.js';
+
+export type { ReadRequest, SessionHost } from './sessionHost.js';
+
+/** Raised into a pending `readLine` when the user presses ^C or ^D, or the session ends. */
+export class InputAborted extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'InputAborted';
+  }
+}
+
+export type SessionEvent =
+  | { type: 'NEGOTIATED' }
+  | { type: 'LINE'; line: string }
+  | { type: 'INTERRUPT' }
+  | { type: 'END_OF_INPUT' }
+  | { type: 'LINE_TOO_LONG'; limit: number }
+  | { type: 'RESIZE'; width: number; height: number }
+  | { type: 'TERMINAL_TYPE'; term: string }
+  | { type: 'READ_LINE'; request: ReadRequest }
+  /** The handler asked to end the session (exit command, `close()`). */
+  | { type: 'END' }
+  /** The server is shutting down; `message` is shown first. */
+  | { type: 'SHUTDOWN'; message: string | null }
+  | { type: 'DISCONNECTED' };
+
+export interface SessionContext {
+  host: SessionHost;
+  /** Lines of the command being entered (more than one while in continuation). */
+  lines: string[];
+  parsed: ParseResult | null;
+  username: string | null;
+  password: string | null;
+  failedLogins: number;
+  read: ReadRequest | null;
+}
+
+export interface SessionInput {
+  host: SessionHost;
+}
+
+type CommandInput = { host: SessionHost; lines: readonly string[]; words: readonly string[] };
+type AuthInput = { host: SessionHost; username: string | null; password: string | null };
+
+const QUIT_WORDS: readonly string[] = ['QUIT'];
+
+/** Types, named actions, guards and actors of the session chart; `provide()` swaps any of them. */
+export const sessionSetup = setup({
+  types: {
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+    input: {} as SessionInput,
+  },
+  delays: {
+    negotiationTimeout: ({ context }) => context.host.settings.negotiationTimeoutMs,
+    loginRetryDelay: ({ context }) => context.host.settings.loginRetryDelayMs,
+  },
+  guards: {
+    transportNegotiates: ({ context }) => context.host.settings.needsNegotiation,
+    isExecRequest: ({ context }) => context.host.settings.execCommand !== null,
+    loginSkipped: ({ context }) =>
+      context.host.settings.authenticatedUser !== null || !context.host.settings.hasAuthCallback,
+    needsUsername: ({ context }) => context.host.settings.authNeedUser,
+    needsPassword: ({ context }) => context.host.settings.authNeedPass,
+    tooManyFailedLogins: ({ context }) => context.failedLogins >= context.host.settings.maxLoginAttempts,
+    lineIncomplete: ({ context }) => context.parsed !== null && !context.parsed.complete,
+    lineEmpty: ({ context }) => context.parsed !== null && context.parsed.complete && context.parsed.words.length === 0,
+  },
+  actions: {
+    showIssue: ({ context }) => {
+      const { issue } = context.host.settings;
+      if (issue !== null) context.host.write(`${issue}\n`);
+    },
+    readUsername: ({ context }) => context.host.promptLine(context.host.settings.promptUser, true, false),
+    readPassword: ({ context }) => context.host.promptLine(context.host.settings.promptPass, false, false),
+    rememberUsername: assign({ username: ({ event }) => (event.type === 'LINE' ? event.line : null) }),
+    rememberPassword: assign({ password: ({ event }) => (event.type === 'LINE' ? event.line : null) }),
+    forgetCredentials: assign({ username: null, password: null }),
+    acceptLogin: ({ context }) => context.host.acceptLogin(context.host.settings.authenticatedUser ?? context.username),
+    countFailedLogin: assign({ failedLogins: ({ context }) => context.failedLogins + 1 }),
+    sayLoginFailed: ({ context }) => context.host.write('Login failed.\n'),
+    sayTooManyFailedLogins: ({ context }) => {
+      context.host.write('Too many failed login attempts.\n');
+      context.host.log('warn', 'too many failed login attempts: disconnecting');
+    },
+    showWelcome: ({ context }) => context.host.write(`${context.host.settings.welcome}\n`),
+    readCommandLine: ({ context }) => context.host.promptLine(context.host.settings.prompt, true, true),
+    readContinuationLine: ({ context }) => context.host.promptLine(context.host.settings.continuePrompt, true, true),
+    collectLine: assign(({ context, event }) => {
+      if (event.type !== 'LINE') return {};
+      const lines = [...context.lines, event.line];
+      return { lines, parsed: context.host.parse(lines) };
+    }),
+    forgetCommand: assign({ lines: () => [], parsed: null }),
+    quitCommand: assign({ lines: () => [], parsed: () => ({ complete: true as const, words: [...QUIT_WORDS] }) }),
+    sayLineTooLong: ({ context, event }) => {
+      if (event.type !== 'LINE_TOO_LONG') return;
+      context.host.write(`Line too long (more than ${event.limit} characters): discarded.\n`);
+      context.host.log('warn', `line over ${event.limit} characters discarded`);
+    },
+    reportError: ({ context }, params: { error: unknown }) => context.host.reportError(params.error),
+    takeReadRequest: assign({ read: ({ event }) => (event.type === 'READ_LINE' ? event.request : null) }),
+    refuseReadRequest: ({ event }) => {
+      if (event.type === 'READ_LINE') event.request.reject(new Error('readLine is already waiting for a line'));
+    },
+    readRequestedLine: ({ context }) => {
+      const read = context.read;
+      if (read) context.host.promptLine(read.prompt, read.echo, read.useHistory);
+    },
+    answerRead: assign(({ context, event }) => {
+      if (event.type === 'LINE') context.read?.resolve(event.line);
+      return { read: null };
+    }),
+    abortRead: assign(({ context, event }) => {
+      const reason = event.type === 'END_OF_INPUT' ? 'end of input' : 'interrupted';
+      context.read?.reject(new InputAborted(reason));
+      return { read: null };
+    }),
+    dropPendingRead: assign(({ context }) => {
+      context.read?.reject(new InputAborted('session ended'));
+      return { read: null };
+    }),
+    setTerminalType: ({ context, event }) => {
+      if (event.type === 'TERMINAL_TYPE') context.host.setTerminalType(event.term);
+    },
+    setWindowSize: ({ context, event }) => {
+      if (event.type === 'RESIZE') context.host.setWindowSize(event.width, event.height);
+    },
+    showShutdownMessage: ({ context, event }) => {
+      if (event.type === 'SHUTDOWN' && event.message) context.host.write(`\n${event.message}\n`);
+    },
+    disconnect: ({ context }) => context.host.disconnect(),
+  },
+  actors: {
+    authenticate: fromPromise<void, AuthInput>(({ input }) => input.host.authenticate(input.username, input.password)),
+    sessionStart: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.sessionStart()),
+    runCommand: fromPromise<void, CommandInput>(({ input }) => input.host.runCommand(input.lines, input.words)),
+    runExec: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.runExec()),
+    sessionEnd: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.sessionEnd()),
+  },
+});
+
+/**
+ * States in which user code runs and may call `readLine`: `running` until the code asks for a line,
+ * then `awaitingLine` until the user answers (or aborts with ^C / ^D).
+ */
+const userCodeStates = {
+  // Leaving user code with a readLine still pending (session closing): reject it, never leave it hanging.
+  exit: 'dropPendingRead',
+  initial: 'running',
+  states: {
+    running: {
+      on: { READ_LINE: { target: 'awaitingLine', actions: 'takeReadRequest' } },
+    },
+    awaitingLine: {
+      entry: 'readRequestedLine',
+      on: {
+        LINE: { target: 'running', actions: 'answerRead' },
+        INTERRUPT: { target: 'running', actions: 'abortRead' },
+        END_OF_INPUT: { target: 'running', actions: 'abortRead' },
+        LINE_TOO_LONG: { target: 'awaitingLine', reenter: true, actions: 'sayLineTooLong' },
+        READ_LINE: { actions: 'refuseReadRequest' },
+      },
+    },
+  },
+} as const;
+
+/**
+ * The login part of the chart, as data: ask the username, then the password (echo off), then check
+ * them with `authCallback`. Failed attempts are counted; past the limit the session closes.
+ * A user may build a chart with more steps from these states (see the README).
+ */
+export const loginStates = {
+  id: 'login',
+  initial: 'deciding',
+  states: {
+    deciding: {
+      always: [
+        { guard: 'loginSkipped', target: '#session.welcome', actions: 'acceptLogin' },
+        { guard: 'needsUsername', target: 'askingUsername' },
+        { guard: 'needsPassword', target: 'askingPassword' },
+        { target: 'checking' },
+      ],
+    },
+    askingUsername: {
+      entry: 'readUsername',
+      on: {
+        LINE: [
+          { guard: 'needsPassword', target: 'askingPassword', actions: 'rememberUsername' },
+          { target: 'checking', actions: 'rememberUsername' },
+        ],
+        INTERRUPT: { target: 'askingUsername', reenter: true },
+        END_OF_INPUT: { target: '#session.closing' },
+        LINE_TOO_LONG: { target: 'askingUsername', reenter: true, actions: 'sayLineTooLong' },
+      },
+    },
+    askingPassword: {
+      entry: 'readPassword',
+      on: {
+        LINE: { target: 'checking', actions: 'rememberPassword' },
+        INTERRUPT: { target: 'retrying' },
+        END_OF_INPUT: { target: '#session.closing' },
+        LINE_TOO_LONG: { target: 'askingPassword', reenter: true, actions: 'sayLineTooLong' },
+      },
+    },
+    checking: {
+      invoke: {
+        src: 'authenticate',
+        input: ({ context }: { context: SessionContext }) => ({
+          host: context.host,
+          username: context.username,
+          password: context.password,
+        }),
+        onDone: { target: '#session.welcome', actions: ['acceptLogin', 'forgetCredentials'] },
+        onError: { target: 'failed', actions: ['forgetCredentials', 'countFailedLogin'] },
+      },
+    },
+    failed: {
+      entry: 'sayLoginFailed',
+      always: { guard: 'tooManyFailedLogins', target: '#session.closing', actions: 'sayTooManyFailedLogins' },
+      after: { loginRetryDelay: { target: 'retrying' } },
+    },
+    retrying: {
+      always: [
+        { guard: 'needsUsername', target: 'askingUsername' },
+        { guard: 'needsPassword', target: 'askingPassword' },
+        { target: 'checking' },
+      ],
+    },
+  },
+} as const;
+
+/**
+ * One session, from the first byte to the last: negotiate the terminal, show the banner, log in,
+ * welcome, then the command shell until the user leaves, the server shuts down or the peer goes.
+ */
+export const sessionMachine = sessionSetup.createMachine({
+  id: 'session',
+  context: ({ input }) => ({
+    host: input.host,
+    lines: [],
+    parsed: null,
+    username: null,
+    password: null,
+    failedLogins: 0,
+    read: null,
+  }),
+  initial: 'negotiating',
+  on: {
+    RESIZE: { actions: 'setWindowSize' },
+    TERMINAL_TYPE: { actions: 'setTerminalType' },
+    DISCONNECTED: { target: '.closing' },
+    END: { target: '.closing' },
+    SHUTDOWN: { target: '.closing', actions: 'showShutdownMessage' },
+  },
+  states: {
+    negotiating: {
+      initial: 'deciding',
+      states: {
+        // SSH (and any transport that knows its terminal) passes straight through.
+        deciding: {
+          always: [{ guard: 'transportNegotiates', target: 'waiting' }, { target: '#session.banner' }],
+        },
+        waiting: {
+          on: { NEGOTIATED: { target: '#session.banner' } },
+          // Clients that answer nothing (netcat, scripts) still get a prompt.
+          after: { negotiationTimeout: { target: '#session.banner' } },
+        },
+      },
+    },
+    banner: {
+      always: [
+        { guard: 'isExecRequest', target: 'exec', actions: 'acceptLogin' },
+        { target: 'login', actions: 'showIssue' },
+      ],
+    },
+    login: loginStates,
+    welcome: {
+      entry: 'showWelcome',
+      invoke: {
+        src: 'sessionStart',
+        input: ({ context }) => ({ host: context.host }),
+        onDone: { target: 'shell' },
+        onError: { target: 'shell', actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) } },
+      },
+      ...userCodeStates,
+    },
+    shell: {
+      initial: 'prompting',
+      states: {
+        prompting: {
+          entry: ['forgetCommand', 'readCommandLine'],
+          on: {
+            LINE: { target: 'parsing', actions: 'collectLine' },
+            INTERRUPT: { target: 'prompting', reenter: true },
+            END_OF_INPUT: { target: 'executing', actions: 'quitCommand' },
+            LINE_TOO_LONG: { target: 'prompting', reenter: true, actions: 'sayLineTooLong' },
+          },
+        },
+        continuing: {
+          entry: 'readContinuationLine',
+          on: {
+            LINE: { target: 'parsing', actions: 'collectLine' },
+            INTERRUPT: { target: 'prompting' },
+            END_OF_INPUT: { target: 'prompting' },
+            LINE_TOO_LONG: { target: 'prompting', actions: 'sayLineTooLong' },
+          },
+        },
+        parsing: {
+          always: [
+            { guard: 'lineIncomplete', target: 'continuing' },
+            { guard: 'lineEmpty', target: 'prompting' },
+            { target: 'executing' },
+          ],
+        },
+        executing: {
+          invoke: {
+            src: 'runCommand',
+            input: ({ context }) => ({
+              host: context.host,
+              lines: context.lines,
+              words: context.parsed?.complete ? context.parsed.words : [],
+            }),
+            onDone: { target: 'prompting' },
+            onError: { target: 'prompting', actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) } },
+          },
+          ...userCodeStates,
+        },
+      },
+    },
+    // One command line given with the connection (`ssh host 'echo hi'`): run it, report, leave.
+    exec: {
+      invoke: {
+        src: 'runExec',
+        input: ({ context }) => ({ host: context.host }),
+        onDone: { target: 'closing' },
+        onError: { target: 'closing', actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) } },
+      },
+      ...userCodeStates,
+    },
+    closing: {
+      entry: 'disconnect',
+      // Already closing: the same causes arriving again must not run sessionEnd twice.
+      on: { DISCONNECTED: {}, END: {}, SHUTDOWN: {} },
+      invoke: {
+        src: 'sessionEnd',
+        input: ({ context }) => ({ host: context.host }),
+        onDone: { target: 'closed' },
+        onError: { target: 'closed', actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) } },
+      },
+    },
+    closed: { type: 'final' },
+  },
+});
+
+export type SessionMachine = typeof sessionMachine;

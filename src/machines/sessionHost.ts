@@ -1,0 +1,53 @@
+import type { ParseResult } from '../shell/parser.js';
+
+/** The options of one pending `readLine` call. */
+export interface ReadRequest {
+  prompt: string;
+  echo: boolean;
+  useHistory: boolean;
+  resolve(line: string): void;
+  reject(reason: Error): void;
+}
+
+/**
+ * Everything the session chart does to the outside world goes through this port, so the chart stays
+ * data plus named actions and can run (and be tested) with any host: a live connection or a fake.
+ */
+export interface SessionHost {
+  /** Handler fields are read at the moment they are needed: a command may change the prompt. */
+  readonly settings: {
+    readonly prompt: string;
+    readonly continuePrompt: string;
+    readonly issue: string | null;
+    readonly welcome: string;
+    readonly promptUser: string;
+    readonly promptPass: string;
+    readonly authNeedUser: boolean;
+    readonly authNeedPass: boolean;
+    readonly hasAuthCallback: boolean;
+    readonly authenticatedUser: string | null;
+    readonly needsNegotiation: boolean;
+    /** A command line given with the connection (SSH exec) instead of a shell. */
+    readonly execCommand: string | null;
+    readonly negotiationTimeoutMs: number;
+    readonly maxLoginAttempts: number;
+    readonly loginRetryDelayMs: number;
+  };
+  write(text: string): void;
+  /** Shows a prompt and reads one line; the editor answers with LINE, INTERRUPT, END_OF_INPUT, ... */
+  promptLine(prompt: string, echo: boolean, useHistory: boolean): void;
+  parse(lines: readonly string[]): ParseResult;
+  authenticate(username: string | null, password: string | null): Promise<void>;
+  acceptLogin(username: string | null): void;
+  sessionStart(): Promise<void>;
+  runCommand(lines: readonly string[], words: readonly string[]): Promise<void>;
+  /** Runs `execCommand` and reports its exit status to the transport. */
+  runExec(): Promise<void>;
+  reportError(error: unknown): void;
+  setTerminalType(term: string): void;
+  setWindowSize(width: number, height: number): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+  /** Ends the session's own timers and closes the transport (output is flushed first). */
+  disconnect(): void;
+  sessionEnd(): Promise<void>;
+}

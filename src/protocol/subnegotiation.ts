@@ -1,0 +1,26 @@
+import { TTYPE, TTYPE_IS, TTYPE_SEND } from './constants.js';
+import { encodeSubnegotiation } from './encoder.js';
+
+/** NAWS payload (RFC 1073): width and height as 16-bit big-endian; 0 means "unknown" → null. */
+export function parseNaws(data: Uint8Array): { width: number; height: number } | null {
+  if (data.length !== 4) return null;
+  const width = (data[0]! << 8) | data[1]!;
+  const height = (data[2]! << 8) | data[3]!;
+  if (width === 0 || height === 0) return null;
+  return { width, height };
+}
+
+/** TTYPE IS payload (RFC 1091): the terminal name as the client spells it, trimmed; printable ASCII only. */
+export function parseTerminalType(data: Uint8Array): string | null {
+  if (data.length < 2 || data[0] !== TTYPE_IS) return null;
+  let name = '';
+  for (let i = 1; i < data.length && name.length < 64; i++) {
+    const b = data[i]!;
+    if (b >= 0x21 && b <= 0x7e) name += String.fromCharCode(b);
+  }
+  return name.length > 0 ? name : null;
+}
+
+export function ttypeSendRequest(): Uint8Array {
+  return encodeSubnegotiation(TTYPE, [TTYPE_SEND]);
+}

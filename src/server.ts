@@ -1,0 +1,210 @@
+import net, { type Socket } from 'node:net';
+import { createActor, waitFor, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import { LiveSession, type HandlerClass, type SessionLimits, type SessionServices } from './actors/session.js';
+import type { ServerFacade } from './handler.js';
+import { createStderrLogger, type Logger } from './logger.js';
+import { supervisorMachine, type BroadcastFilter } from './machines/supervisor.js';
+import { TelnetTransport } from './transports/telnet.js';
+import type { TerminalTransport } from './transports/terminalTransport.js';
+import { listenSsh, type SshListenOptions } from './transports/sshListener.js';
+
+export interface ServerOptions extends Partial<SessionLimits> {
+  logger?: Logger;
+  /** An XState inspection observer given to the supervisor and every session actor. */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Output queued for a client that does not read, beyond which it is dropped (bytes). */
+  maxOutputBuffer?: number;
+}
+
+export interface ListenOptions {
+  host?: string;
+  port?: number;
+}
+
+export interface BoundAddress {
+  host: string;
+  port: number;
+}
+
+export interface SessionInfo {
+  id: string;
+  username: string | null;
+  remoteAddress: string;
+  transport: 'telnet' | 'ssh';
+  state: string;
+  connectedAt: Date;
+}
+
+export interface CloseOptions {
+  /** Shown to every session before it is closed. */
+  message?: string;
+  /** How long sessions get to end by themselves before their sockets are destroyed. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_LIMITS: SessionLimits = {
+  negotiationTimeoutMs: 500,
+  maxLoginAttempts: 3,
+  loginRetryDelayMs: 1000,
+  maxLineLength: 128 * 1024,
+};
+
+/**
+ * The face of the supervisor: listeners in, sessions out. Every connection becomes a LiveSession
+ * registered with the supervisor actor, which routes messages and shutdown to them.
+ */
+export class Server implements ServerFacade {
+  readonly logger: Logger;
+  readonly #handlerClass: HandlerClass;
+  readonly #options: ServerOptions;
+  readonly #services: SessionServices;
+  readonly #supervisor: Actor<typeof supervisorMachine>;
+  readonly #live = new Map<string, LiveSession>();
+  readonly #listeners = new Set<net.Server>();
+  readonly #sockets = new Set<Socket>();
+  #closing: Promise<void> | null = null;
+
+  constructor(handlerClass: HandlerClass, options: ServerOptions = {}) {
+    this.#handlerClass = handlerClass;
+    this.#options = options;
+    this.logger = options.logger ?? createStderrLogger();
+    const inspect = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
+    this.#services = {
+      server: this,
+      logger: this.logger,
+      limits: { ...DEFAULT_LIMITS, ...pickLimits(options) },
+      inspect,
+      sessionEnded: (session) => {
+        this.#live.delete(session.id);
+        this.#supervisor.send({ type: 'SESSION_CLOSED', id: session.id });
+        session.actor.stop();
+      },
+    };
+    this.#supervisor = createActor(supervisorMachine, { inspect, id: 'supervisor' });
+    this.#supervisor.subscribe({ error: (err) => this.logger.error('supervisor failed', err) });
+    this.#supervisor.start();
+  }
+
+  /** For `net.createServer(listener)`: serves each socket as a telnet session. */
+  readonly connectionListener = (socket: Socket): void => {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => {}); // reported by the transport; never an unhandled 'error'
+    this.serve(new TelnetTransport(socket, { maxOutputBuffer: this.#options.maxOutputBuffer }));
+  };
+
+  /** Starts a session on any transport (used by the telnet and SSH listeners). */
+  serve(transport: TerminalTransport): LiveSession {
+    const session = new LiveSession(this.#handlerClass, transport, this.#services);
+    this.#live.set(session.id, session);
+    this.#supervisor.send({ type: 'SESSION_OPENED', session });
+    session.start();
+    return session;
+  }
+
+  listenTelnet(options: ListenOptions = {}): Promise<BoundAddress> {
+    const listener = net.createServer(this.connectionListener);
+    return this.listenWith(listener, options, 'telnet');
+  }
+
+  /** Serves the same handler over SSH (host key created on first run when `hostKeyFile` is given). */
+  listenSsh(options: SshListenOptions): Promise<BoundAddress> {
+    return listenSsh(this, options);
+  }
+
+  get sessions(): SessionInfo[] {
+    return [...this.#live.values()].map((session) => ({
+      id: session.id,
+      username: session.handler.username,
+      remoteAddress: session.remoteAddress,
+      transport: session.transport,
+      state: session.state,
+      connectedAt: session.connectedAt,
+    }));
+  }
+
+  sendTo(sessionId: string, text: string): boolean {
+    this.#supervisor.send({ type: 'SEND_TO', id: sessionId, text });
+    return this.#live.has(sessionId);
+  }
+
+  broadcast(text: string, filter?: BroadcastFilter): number {
+    this.#supervisor.send({ type: 'BROADCAST', text, filter });
+    let count = 0;
+    for (const session of this.#live.values()) if (!filter || filter(session)) count++;
+    return count;
+  }
+
+  /** Stops accepting, tells every session, runs every sessionEnd, resolves when all sockets closed. */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.#closing ??= this.#close(options);
+    return this.#closing;
+  }
+
+  async #close({ message = 'Server shutting down.', timeoutMs = 5000 }: CloseOptions): Promise<void> {
+    const listenersClosed = [...this.#listeners].map(
+      (listener) => new Promise<void>((resolve) => listener.close(() => resolve())),
+    );
+    this.#supervisor.send({ type: 'SHUTDOWN', message });
+    try {
+      await waitFor(this.#supervisor, (snapshot) => snapshot.status === 'done', { timeout: timeoutMs });
+    } catch {
+      this.logger.warn(`close: ${this.#live.size} session(s) still open after ${timeoutMs} ms; destroying them`);
+    }
+    // Sessions have said goodbye and half-closed their sockets; give peers a moment to close theirs.
+    await Promise.all([...this.#sockets].map((socket) => closedSoon(socket, SOCKET_CLOSE_GRACE_MS)));
+    await Promise.all(listenersClosed);
+  }
+
+  /** @internal Binds a listener whose connections end up in `serve()`; closed by `close()`. */
+  listenWith(listener: net.Server, { host = '127.0.0.1', port = 0 }: ListenOptions, kind: string): Promise<BoundAddress> {
+    if (this.#closing) return Promise.reject(new Error('server is closed'));
+    return new Promise((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(port, host, () => {
+        listener.off('error', reject);
+        listener.on('error', (err) => this.logger.error(`${kind} listener error`, err));
+        this.#listeners.add(listener);
+        const address = listener.address();
+        if (address === null || typeof address === 'string') {
+          reject(new Error(`unexpected ${kind} listener address`));
+          return;
+        }
+        resolve({ host: address.address, port: address.port });
+      });
+    });
+  }
+
+  /** @internal For transports that own their sockets (SSH): counted for a clean close. */
+  trackSocket(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+  }
+}
+
+const SOCKET_CLOSE_GRACE_MS = 1000;
+
+function closedSoon(socket: Socket, graceMs: number): Promise<void> {
+  if (socket.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => socket.destroy(), graceMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function pickLimits(options: ServerOptions): Partial<SessionLimits> {
+  const limits: Partial<SessionLimits> = {};
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof SessionLimits)[]) {
+    const value = options[key];
+    if (value !== undefined) limits[key] = value;
+  }
+  return limits;
+}
+
+/** The high-level entry: a server for `handlerClass`; then `listenTelnet()` / `listenSsh()`. */
+export function createServer(handlerClass: HandlerClass, options: ServerOptions = {}): Server {
+  return new Server(handlerClass, options);
+}

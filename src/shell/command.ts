@@ -1,0 +1,41 @@
+export interface CommandOptions {
+  /** Three-part help: line 0 the parameters, line 1 the short text, lines 2+ the long text. */
+  help?: string;
+  /** Left out of `help`'s list (`help NAME` still works). */
+  hidden?: boolean;
+}
+
+export interface CommandInfo {
+  names: string[];
+  hidden: boolean;
+  help: string | undefined;
+}
+
+// biome-ignore lint: a command method may take any `this` (the user's handler subclass).
+export type CommandMethod = (this: never, params: string[]) => unknown;
+
+const infos = new WeakMap<Function, CommandInfo>();
+
+/** The command metadata `@command` put on a method, if any. */
+export function commandInfo(fn: Function): CommandInfo | undefined {
+  return infos.get(fn);
+}
+
+/**
+ * Marks a method as a command (TC39 standard decorator). Stackable: names accumulate in reading
+ * order (the top decorator's first), any `hidden: true` hides, a `help` anywhere in the stack is used.
+ */
+export function command(names: string | string[], options: CommandOptions = {}) {
+  const list = typeof names === 'string' ? [names] : [...names];
+  return function <M extends Function>(method: M, context: ClassMethodDecoratorContext): M {
+    if (context.kind !== 'method') throw new TypeError('@command decorates methods only');
+    const known = infos.get(method);
+    // Decorators run bottom-up, so each one above puts its names in front.
+    infos.set(method, {
+      names: [...list, ...(known?.names ?? [])],
+      hidden: (known?.hidden ?? false) || options.hidden === true,
+      help: options.help ?? known?.help,
+    });
+    return method;
+  };
+}

@@ -1,0 +1,116 @@
+export type Key =
+  | { kind: 'text'; text: string }
+  | { kind: 'enter' }
+  | { kind: 'backspace' }
+  | { kind: 'delete' }
+  | { kind: 'left' }
+  | { kind: 'right' }
+  | { kind: 'up' }
+  | { kind: 'down' }
+  | { kind: 'home' }
+  | { kind: 'end' }
+  | { kind: 'tab' }
+  | { kind: 'ctrl'; letter: string }
+  | { kind: 'unknown'; sequence: string };
+
+const ENTER: Key = { kind: 'enter' };
+const BACKSPACE: Key = { kind: 'backspace' };
+const TAB: Key = { kind: 'tab' };
+
+const FINAL_KEYS: Record<string, Key> = {
+  A: { kind: 'up' },
+  B: { kind: 'down' },
+  C: { kind: 'right' },
+  D: { kind: 'left' },
+  H: { kind: 'home' },
+  F: { kind: 'end' },
+};
+
+const TILDE_KEYS: Record<string, Key> = {
+  '1': { kind: 'home' },
+  '7': { kind: 'home' },
+  '4': { kind: 'end' },
+  '8': { kind: 'end' },
+  '3': { kind: 'delete' },
+};
+
+/** Longest escape sequence kept while waiting for its end; longer ones are junk. */
+const MAX_SEQUENCE = 32;
+
+/**
+ * Terminal input to keys. Printable runs come out as one `text` key; ESC [ and ESC O sequences may
+ * be split across calls; CR, LF and CR LF are each one Enter.
+ */
+export class KeyDecoder {
+  #pending = '';
+  #afterCr = false;
+
+  feed(input: string, emit: (key: Key) => void): void {
+    const text = this.#pending ? this.#pending + input : input;
+    this.#pending = '';
+    let runStart = -1;
+    const flush = (end: number) => {
+      if (runStart >= 0 && end > runStart) emit({ kind: 'text', text: text.slice(runStart, end) });
+      runStart = -1;
+    };
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x20 && code !== 0x7f) {
+        this.#afterCr = false;
+        if (runStart < 0) runStart = i;
+        continue;
+      }
+      flush(i);
+      const afterCr = this.#afterCr;
+      this.#afterCr = code === 0x0d;
+      if (code === 0x0d) emit(ENTER);
+      else if (code === 0x0a) {
+        if (!afterCr) emit(ENTER);
+      } else if (code === 0x7f || code === 0x08) emit(BACKSPACE);
+      else if (code === 0x09) emit(TAB);
+      else if (code === 0x1b) {
+        const end = this.#escape(text, i, emit);
+        if (end < 0) {
+          this.#pending = text.slice(i);
+          return;
+        }
+        i = end;
+      } else if (code !== 0) {
+        emit({ kind: 'ctrl', letter: String.fromCharCode(code + 0x60) });
+      }
+    }
+    flush(text.length);
+  }
+
+  /** Decodes the sequence starting at ESC `start`; returns its last index, or -1 when incomplete. */
+  #escape(text: string, start: number, emit: (key: Key) => void): number {
+    const introducer = text[start + 1];
+    if (introducer === undefined) return -1;
+    if (introducer === 'O') {
+      const final = text[start + 2];
+      if (final === undefined) return -1;
+      emit(FINAL_KEYS[final] ?? { kind: 'unknown', sequence: text.slice(start, start + 3) });
+      return start + 2;
+    }
+    if (introducer !== '[') {
+      // ESC + key (Alt-key) or a lone ESC: drop the ESC, the key is read as itself.
+      return start;
+    }
+    for (let i = start + 2; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x40 && code <= 0x7e) {
+        const params = text.slice(start + 2, i);
+        const final = text[i]!;
+        const first = params.split(';')[0] ?? '';
+        const key = final === '~' ? TILDE_KEYS[first] : FINAL_KEYS[final];
+        emit(key ?? { kind: 'unknown', sequence: text.slice(start, i + 1) });
+        return i;
+      }
+      if (i - start > MAX_SEQUENCE || code < 0x20) {
+        emit({ kind: 'unknown', sequence: text.slice(start, i) });
+        return i - 1;
+      }
+    }
+    return text.length - start > MAX_SEQUENCE ? text.length - 1 : -1;
+  }
+}

@@ -1,0 +1,355 @@
+import stringWidth from 'string-width';
+import { KeyDecoder, type Key } from './keys.js';
+
+export interface LineEditorSink {
+  /** Text to show: "\n" for a new line, "\r" for column 0, ANSI CSI for moves and erasing. */
+  output(text: string): void;
+  /** Enter: the finished line; the editor is idle until the next begin(). */
+  line(text: string): void;
+  /** ^C: "^C ABORT" was shown and the line discarded. */
+  interrupt(): void;
+  /** ^D on an empty line. */
+  endOfInput(): void;
+  /** The line grew past the limit: discarded, and input up to the next Enter is dropped. */
+  lineTooLong(limit: number): void;
+}
+
+export interface ReadOptions {
+  prompt: string;
+  echo: boolean;
+  useHistory: boolean;
+  /** The handler's own history array (not a copy: users may edit it). */
+  history: string[];
+}
+
+export const DEFAULT_MAX_LINE_LENGTH = 128 * 1024;
+
+const CTRL_C: Key = { kind: 'ctrl', letter: 'c' };
+const CTRL_U: Key = { kind: 'ctrl', letter: 'u' };
+const BACKSPACE: Key = { kind: 'backspace' };
+const segmenter = new Intl.Segmenter();
+
+const left = (columns: number) => (columns > 0 ? `\x1b[${columns}D` : '');
+const right = (columns: number) => (columns > 0 ? `\x1b[${columns}C` : '');
+const ERASE_TO_END = '\x1b[K';
+
+/**
+ * Server-side line editing, pure: keys in, screen output and line events out. One begin() reads one
+ * line; keys that arrive while idle (type-ahead) wait in a bounded queue for the next begin().
+ */
+export class LineEditor {
+  readonly #sink: LineEditorSink;
+  readonly #maxLineLength: number;
+  readonly #decoder = new KeyDecoder();
+  #queue: Key[] = [];
+  #queueHead = 0;
+  #queuedChars = 0;
+  #draining = false;
+  #discarding = false;
+  #active = false;
+  #options: ReadOptions = { prompt: '', echo: true, useHistory: false, history: [] };
+  #buffer = '';
+  #cursor = 0;
+  #historyIndex = 0;
+  #savedLine = '';
+  #width = 80;
+
+  constructor(sink: LineEditorSink, options: { maxLineLength?: number } = {}) {
+    this.#sink = sink;
+    this.#maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+  }
+
+  get active(): boolean {
+    return this.#active;
+  }
+
+  get buffer(): string {
+    return this.#buffer;
+  }
+
+  get cursor(): number {
+    return this.#cursor;
+  }
+
+  setWidth(columns: number): void {
+    if (columns > 0) this.#width = columns;
+  }
+
+  /** Shows the prompt and starts a new line; type-ahead is applied at once. */
+  begin(options: ReadOptions): void {
+    this.#options = options;
+    this.#buffer = '';
+    this.#cursor = 0;
+    this.#historyIndex = options.history.length;
+    this.#savedLine = '';
+    this.#active = true;
+    this.#sink.output(options.prompt);
+    this.#drain();
+  }
+
+  feed(text: string): void {
+    this.#decoder.feed(text, (key) => this.#enqueue(key));
+    this.#drain();
+  }
+
+  interrupt(): void {
+    this.#enqueue(CTRL_C);
+    this.#drain();
+  }
+
+  eraseCharacter(): void {
+    this.#enqueue(BACKSPACE);
+    this.#drain();
+  }
+
+  eraseLine(): void {
+    this.#enqueue(CTRL_U);
+    this.#drain();
+  }
+
+  /** An asynchronous message: on its own line, then the prompt and the half-typed input again. */
+  writeAbove(text: string): void {
+    if (!this.#active) {
+      this.#sink.output(`${text}\n`);
+      return;
+    }
+    const { prompt } = this.#options;
+    const before = stringWidth(prompt) + this.#shownWidth(0, this.#cursor);
+    // Back to the first row of a wrapped prompt+input before erasing it.
+    const rowsUp = Math.floor(Math.max(0, before - 1) / this.#width);
+    const up = rowsUp > 0 ? `\x1b[${rowsUp}A` : '';
+    this.#sink.output(`\r${up}\x1b[J${text}\n${prompt}${this.#shown(0, this.#buffer.length)}${left(this.#shownWidth(this.#cursor, this.#buffer.length))}`);
+  }
+
+  /** Prints the prompt and the input again where the cursor is (after ^L's clear). */
+  redraw(): void {
+    if (!this.#active) return;
+    const tail = this.#shownWidth(this.#cursor, this.#buffer.length);
+    this.#sink.output(`${this.#options.prompt}${this.#shown(0, this.#buffer.length)}${left(tail)}`);
+  }
+
+  #enqueue(key: Key): void {
+    // Type-ahead is bounded: a client typing into a busy session cannot grow memory without end.
+    const size = key.kind === 'text' ? key.text.length : 1;
+    if (!this.#active && this.#queuedChars + size > this.#maxLineLength) return;
+    this.#queuedChars += size;
+    this.#queue.push(key);
+  }
+
+  #drain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      while (this.#active && this.#queueHead < this.#queue.length) {
+        const key = this.#queue[this.#queueHead++]!;
+        this.#queuedChars -= key.kind === 'text' ? key.text.length : 1;
+        this.#handle(key);
+      }
+      if (this.#queueHead >= this.#queue.length) {
+        this.#queue = [];
+        this.#queueHead = 0;
+        this.#queuedChars = 0;
+      }
+    } finally {
+      this.#draining = false;
+    }
+    // Keys that came while idle and found no reader still wait, and are dropped while discarding.
+    while (this.#discarding && this.#queueHead < this.#queue.length) {
+      const key = this.#queue[this.#queueHead++]!;
+      if (key.kind === 'enter') this.#discarding = false;
+    }
+  }
+
+  #handle(key: Key): void {
+    if (this.#discarding) {
+      if (key.kind === 'enter') this.#discarding = false;
+      return;
+    }
+    switch (key.kind) {
+      case 'text':
+        this.#insert(key.text);
+        return;
+      case 'enter':
+        this.#enter();
+        return;
+      case 'backspace':
+        if (this.#cursor > 0) this.#deleteRange(this.#previousBoundary(this.#cursor), this.#cursor);
+        return;
+      case 'delete':
+        if (this.#cursor < this.#buffer.length) this.#deleteRange(this.#cursor, this.#nextBoundary(this.#cursor));
+        return;
+      case 'left':
+        if (this.#cursor > 0) this.#moveTo(this.#previousBoundary(this.#cursor));
+        return;
+      case 'right':
+        if (this.#cursor < this.#buffer.length) this.#moveTo(this.#nextBoundary(this.#cursor));
+        return;
+      case 'home':
+        this.#moveTo(0);
+        return;
+      case 'end':
+        this.#moveTo(this.#buffer.length);
+        return;
+      case 'up':
+        this.#walkHistory(-1);
+        return;
+      case 'down':
+        this.#walkHistory(1);
+        return;
+      case 'ctrl':
+        this.#control(key.letter);
+        return;
+      case 'tab':
+      case 'unknown':
+        return;
+    }
+  }
+
+  #control(letter: string): void {
+    switch (letter) {
+      case 'a':
+        this.#moveTo(0);
+        return;
+      case 'e':
+        this.#moveTo(this.#buffer.length);
+        return;
+      case 'b':
+        this.#handle({ kind: 'left' });
+        return;
+      case 'f':
+        this.#handle({ kind: 'right' });
+        return;
+      case 'u':
+        this.#deleteRange(0, this.#cursor);
+        return;
+      case 'k':
+        this.#deleteRange(this.#cursor, this.#buffer.length);
+        return;
+      case 'w': {
+        let start = this.#cursor;
+        while (start > 0 && this.#buffer[start - 1] === ' ') start--;
+        while (start > 0 && this.#buffer[start - 1] !== ' ') start--;
+        this.#deleteRange(start, this.#cursor);
+        return;
+      }
+      case 'l':
+        this.#sink.output('\x1b[H\x1b[2J');
+        this.redraw();
+        return;
+      case 'c':
+        this.#active = false;
+        this.#buffer = '';
+        this.#cursor = 0;
+        this.#sink.output('^C ABORT\n');
+        this.#sink.interrupt();
+        return;
+      case 'd':
+        if (this.#buffer.length === 0) {
+          this.#active = false;
+          this.#sink.output('\n');
+          this.#sink.endOfInput();
+        } else if (this.#cursor < this.#buffer.length) {
+          this.#deleteRange(this.#cursor, this.#nextBoundary(this.#cursor));
+        }
+        return;
+      case 'p':
+        this.#walkHistory(-1);
+        return;
+      case 'n':
+        this.#walkHistory(1);
+        return;
+    }
+  }
+
+  #insert(text: string): void {
+    if (this.#buffer.length + text.length > this.#maxLineLength) {
+      this.#active = false;
+      this.#discarding = true;
+      this.#buffer = '';
+      this.#cursor = 0;
+      this.#sink.output('\n');
+      this.#sink.lineTooLong(this.#maxLineLength);
+      return;
+    }
+    const atEnd = this.#cursor === this.#buffer.length;
+    this.#buffer = atEnd ? this.#buffer + text : this.#buffer.slice(0, this.#cursor) + text + this.#buffer.slice(this.#cursor);
+    this.#cursor += text.length;
+    if (!this.#options.echo) return;
+    if (atEnd) {
+      this.#sink.output(text);
+      return;
+    }
+    const tail = this.#buffer.slice(this.#cursor);
+    this.#sink.output(text + tail + left(stringWidth(tail)));
+  }
+
+  #enter(): void {
+    const line = this.#buffer;
+    const { useHistory, history } = this.#options;
+    this.#active = false;
+    this.#buffer = '';
+    this.#cursor = 0;
+    if (useHistory && line.trim() !== '' && history[history.length - 1] !== line) history.push(line);
+    this.#sink.output('\n');
+    this.#sink.line(line);
+  }
+
+  /** Removes buffer[start, end) and redraws what follows it. */
+  #deleteRange(start: number, end: number): void {
+    if (end <= start) return;
+    const moveBack = this.#shownWidth(start, this.#cursor);
+    this.#buffer = this.#buffer.slice(0, start) + this.#buffer.slice(end);
+    this.#cursor = start;
+    if (!this.#options.echo) return;
+    const tail = this.#buffer.slice(start);
+    this.#sink.output(left(moveBack) + ERASE_TO_END + tail + left(stringWidth(tail)));
+  }
+
+  #moveTo(position: number): void {
+    if (position === this.#cursor) return;
+    const output =
+      position < this.#cursor ? left(this.#shownWidth(position, this.#cursor)) : right(this.#shownWidth(this.#cursor, position));
+    this.#cursor = position;
+    if (this.#options.echo) this.#sink.output(output);
+  }
+
+  #walkHistory(step: -1 | 1): void {
+    const { useHistory, history } = this.#options;
+    if (!useHistory) return;
+    const index = Math.min(this.#historyIndex, history.length);
+    const next = index + step;
+    if (next < 0 || next > history.length) return;
+    if (index === history.length) this.#savedLine = this.#buffer;
+    this.#historyIndex = next;
+    this.#replaceLine(next === history.length ? this.#savedLine : (history[next] ?? ''));
+  }
+
+  #replaceLine(line: string): void {
+    const moveBack = this.#shownWidth(0, this.#cursor);
+    this.#buffer = line;
+    this.#cursor = line.length;
+    if (this.#options.echo) this.#sink.output(left(moveBack) + ERASE_TO_END + line);
+  }
+
+  #shown(start: number, end: number): string {
+    return this.#options.echo ? this.#buffer.slice(start, end) : '';
+  }
+
+  #shownWidth(start: number, end: number): number {
+    return this.#options.echo && end > start ? stringWidth(this.#buffer.slice(start, end)) : 0;
+  }
+
+  /** The start of the character (grapheme) before `index`; only the neighbourhood is segmented. */
+  #previousBoundary(index: number): number {
+    const from = Math.max(0, index - 16);
+    let last = from;
+    for (const { index: at } of segmenter.segment(this.#buffer.slice(from, index))) last = from + at;
+    return last;
+  }
+
+  #nextBoundary(index: number): number {
+    const slice = this.#buffer.slice(index, index + 16);
+    const first = segmenter.segment(slice)[Symbol.iterator]().next();
+    return first.done ? this.#buffer.length : index + first.value.segment.length;
+  }
+}

@@ -1,0 +1,208 @@
+import net, { type Socket } from 'node:net';
+import ssh2, { type AuthContext, type Connection, type ServerChannel } from 'ssh2';
+import type { BoundAddress, ListenOptions, Server } from '../server.js';
+import { loadOrCreateHostKey } from './hostKey.js';
+import { SshTransport, type PtyInfo } from './ssh.js';
+import { formatAddress } from './telnet.js';
+
+/** A client public key as offered at login. */
+export interface SshPublicKey {
+  algorithm: string;
+  /** The key blob, as in an authorized_keys line (base64 there). */
+  data: Buffer;
+  /** `algorithm base64`, the authorized_keys form, for easy comparison. */
+  openssh: string;
+}
+
+/** Each may be async; throw (or reject) to deny. Tried in this order. None defined: any user gets in. */
+export interface SshAuthCallbacks {
+  authCallbackUsername?(username: string): void | Promise<void>;
+  authCallbackKey?(username: string, key: SshPublicKey): void | Promise<void>;
+  authCallback?(username: string, password: string): void | Promise<void>;
+}
+
+export interface SshListenOptions extends ListenOptions, SshAuthCallbacks {
+  /** A private host key (PEM or OpenSSH format). */
+  hostKey?: string | Buffer;
+  /** Read, or created (ed25519, mode 0600) when missing. Used when `hostKey` is not given. */
+  hostKeyFile?: string;
+  /** Time from connect to successful login (default 30 s). */
+  authTimeoutMs?: number;
+  /** Failed login attempts before disconnect (default 6). */
+  maxAuthAttempts?: number;
+  /** Time from login to a shell or exec request (default 30 s). */
+  channelTimeoutMs?: number;
+}
+
+const DEFAULT_AUTH_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_AUTH_ATTEMPTS = 6;
+const DEFAULT_CHANNEL_TIMEOUT_MS = 30_000;
+
+/** Binds an SSH listener whose shells and execs run as sessions of `server`. */
+export function listenSsh(server: Server, options: SshListenOptions): Promise<BoundAddress> {
+  const handle = sshConnectionHandler(server, options);
+  return server.listenWith(net.createServer(handle), options, 'ssh');
+}
+
+/** `(socket) => void` serving SSH on any accepted socket (for `net.createServer`). */
+export function sshConnectionHandler(server: Server, options: SshListenOptions): (socket: Socket) => void {
+  const hostKey = options.hostKey ?? (options.hostKeyFile ? loadOrCreateHostKey(options.hostKeyFile) : undefined);
+  if (hostKey === undefined) throw new Error('SSH needs a host key: give hostKey or hostKeyFile');
+  const callbacks: SshAuthCallbacks = {
+    authCallbackUsername: options.authCallbackUsername,
+    authCallbackKey: options.authCallbackKey,
+    authCallback: options.authCallback,
+  };
+  const open = !callbacks.authCallbackUsername && !callbacks.authCallbackKey && !callbacks.authCallback;
+  if (open) server.logger.warn('SSH: no authentication callback is defined: any username gets in');
+  const ssh = new ssh2.Server({ hostKeys: [hostKey] });
+  ssh.on('connection', (client, info) => {
+    const remoteAddress = formatAddress(info.ip, info.port);
+    serveConnection(server, client, remoteAddress, callbacks, open, options);
+  });
+  ssh.on('error', (err: Error) => server.logger.warn(`SSH server error: ${err.message}`));
+  return (socket: Socket) => {
+    server.trackSocket(socket);
+    socket.on('error', () => {});
+    ssh.injectSocket(socket);
+  };
+}
+
+function serveConnection(
+  server: Server,
+  client: Connection,
+  remoteAddress: string,
+  callbacks: SshAuthCallbacks,
+  open: boolean,
+  options: SshListenOptions,
+): void {
+  const log = server.logger;
+  let username = '';
+  let failures = 0;
+  let channels = 0;
+  const maxAttempts = options.maxAuthAttempts ?? DEFAULT_MAX_AUTH_ATTEMPTS;
+  const end = (why: string) => {
+    log.info(`[ssh ${remoteAddress}] ${why}: disconnecting`);
+    client.end();
+  };
+  let timer: NodeJS.Timeout | null = setTimeout(() => end('no login in time'), options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS);
+  const clearTimer = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+  client.on('error', (err: Error) => log.debug(`[ssh ${remoteAddress}] ${err.message}`));
+  client.on('close', clearTimer);
+
+  const methods: AuthContext['method'][] = [];
+  if (callbacks.authCallbackKey) methods.push('publickey');
+  if (callbacks.authCallback) methods.push('keyboard-interactive', 'password');
+
+  client.on('authentication', (ctx) => {
+    const deny = () => {
+      failures++;
+      if (ctx.method !== 'none') log.info(`[ssh ${remoteAddress}] login failed for ${JSON.stringify(ctx.username)} (${ctx.method})`);
+      if (failures >= maxAttempts) {
+        ctx.reject();
+        end('too many failed logins');
+        return;
+      }
+      ctx.reject(methods);
+    };
+    const attempt = (check: () => void | Promise<void>) => {
+      Promise.resolve()
+        .then(check)
+        .then(
+          () => {
+            username = ctx.username;
+            ctx.accept();
+          },
+          deny,
+        );
+    };
+    if (open) {
+      username = ctx.username;
+      ctx.accept();
+      return;
+    }
+    switch (ctx.method) {
+      case 'none':
+        if (callbacks.authCallbackUsername) attempt(() => callbacks.authCallbackUsername!(ctx.username));
+        else ctx.reject(methods); // just asking which methods exist: not a failure
+        return;
+      case 'publickey': {
+        if (!callbacks.authCallbackKey) return deny();
+        const key: SshPublicKey = {
+          algorithm: ctx.key.algo,
+          data: ctx.key.data,
+          openssh: `${ctx.key.algo} ${ctx.key.data.toString('base64')}`,
+        };
+        attempt(async () => {
+          await callbacks.authCallbackKey!(ctx.username, key);
+          // Without a signature the client only asks whether the key would do.
+          if (ctx.signature) {
+            const parsed = ssh2.utils.parseKey(ctx.key.data);
+            if (parsed instanceof Error || Array.isArray(parsed)) throw new Error('unreadable public key');
+            if (!ctx.blob || parsed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) throw new Error('bad signature');
+          }
+        });
+        return;
+      }
+      case 'password':
+        if (!callbacks.authCallback) return deny();
+        attempt(() => callbacks.authCallback!(ctx.username, ctx.password));
+        return;
+      case 'keyboard-interactive':
+        if (!callbacks.authCallback) return deny();
+        ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) => {
+          attempt(() => callbacks.authCallback!(ctx.username, answers[0] ?? ''));
+        });
+        return;
+      default:
+        deny();
+    }
+  });
+
+  client.on('ready', () => {
+    clearTimer();
+    timer = setTimeout(() => end('no shell or exec requested in time'), options.channelTimeoutMs ?? DEFAULT_CHANNEL_TIMEOUT_MS);
+    client.on('session', (acceptSession) => {
+      const session = acceptSession();
+      let pty: PtyInfo | null = null;
+      let transport: SshTransport | null = null;
+      const start = (stream: ServerChannel, execCommand: string | null) => {
+        clearTimer();
+        channels++;
+        transport = new SshTransport({
+          stream,
+          username,
+          remoteAddress,
+          pty,
+          execCommand,
+          onClose: () => {
+            channels--;
+            if (channels === 0) client.end();
+          },
+        });
+        server.serve(transport);
+      };
+      session.on('pty', (accept, _reject, info) => {
+        pty = { term: info.term || 'ansi', width: info.cols || 80, height: info.rows || 24 };
+        accept?.();
+      });
+      session.on('window-change', (accept, _reject, info) => {
+        if (transport) transport.resize(info.cols, info.rows);
+        else if (pty) Object.assign(pty, { width: info.cols, height: info.rows });
+        accept?.();
+      });
+      session.on('shell', (accept) => start(accept(), null));
+      session.on('exec', (accept, _reject, info) => start(accept(), info.command));
+      // No listeners for subsystem (sftp), x11, auth-agent or env: ssh2 refuses those requests.
+    });
+    // Port forwarding both ways is refused: this is a console, not a tunnel.
+    client.on('request', (_accept, reject, name) => {
+      log.info(`[ssh ${remoteAddress}] refused global request ${name}`);
+      reject?.();
+    });
+    client.on('tcpip', (_accept, reject) => reject());
+  });
+}

@@ -1,0 +1,92 @@
+import type { Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+import { encodeData } from '../protocol/encoder.js';
+import { TelnetProtocol } from '../protocol/telnetProtocol.js';
+import type { TerminalEvents, TerminalTransport } from './terminalTransport.js';
+
+export interface TelnetTransportOptions {
+  /** Output queued for a client that does not read, beyond which the connection is dropped. */
+  maxOutputBuffer?: number;
+  maxSubnegotiation?: number;
+}
+
+const DEFAULT_MAX_OUTPUT_BUFFER = 1024 * 1024;
+/** A client that ignores our FIN gets this long before the socket is destroyed. */
+const CLOSE_GRACE_MS = 2000;
+
+/** A telnet connection: a net.Socket with the sans-IO protocol engine in front of it. */
+export class TelnetTransport implements TerminalTransport {
+  readonly kind = 'telnet';
+  readonly needsNegotiation = true;
+  readonly authenticatedUser = null;
+  readonly initialTerminal = {};
+  readonly execCommand = null;
+  readonly remoteAddress: string;
+  readonly #socket: Socket;
+  readonly #maxOutputBuffer: number;
+  readonly #maxSubnegotiation: number | undefined;
+
+  constructor(socket: Socket, options: TelnetTransportOptions = {}) {
+    this.#socket = socket;
+    this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
+    this.#maxOutputBuffer = options.maxOutputBuffer ?? DEFAULT_MAX_OUTPUT_BUFFER;
+    this.#maxSubnegotiation = options.maxSubnegotiation;
+  }
+
+  attach(events: TerminalEvents): void {
+    const socket = this.#socket;
+    const text = new StringDecoder('utf8');
+    const protocol = new TelnetProtocol(
+      {
+        send: (bytes) => this.#send(bytes),
+        data: (bytes) => {
+          const decoded = text.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+          if (decoded.length > 0) events.data(decoded);
+        },
+        terminalType: (name) => events.terminalType(name),
+        windowSize: (width, height) => events.resize(width, height),
+        negotiated: () => events.negotiated(),
+        interrupt: () => events.interrupt(),
+        eraseCharacter: () => events.eraseCharacter(),
+        eraseLine: () => events.eraseLine(),
+        log: (level, message) => events.log(level, `${this.remoteAddress}: ${message}`),
+      },
+      { maxSubnegotiation: this.#maxSubnegotiation },
+    );
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => protocol.receive(chunk));
+    socket.on('error', (err) => events.log('debug', `${this.remoteAddress}: socket error: ${err.message}`));
+    socket.once('close', () => events.closed());
+    protocol.start();
+  }
+
+  write(text: string): void {
+    this.#send(encodeData(text));
+  }
+
+  close(): void {
+    const socket = this.#socket;
+    if (socket.destroyed) return;
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  }
+
+  #send(bytes: Uint8Array): void {
+    const socket = this.#socket;
+    if (socket.destroyed || !socket.writable) return;
+    // A peer that stops reading must not make us buffer without bound.
+    if (socket.writableLength > this.#maxOutputBuffer) {
+      socket.destroy(new Error(`output buffer over ${this.#maxOutputBuffer} bytes: client is not reading`));
+      return;
+    }
+    socket.write(bytes);
+  }
+}
+
+export function formatAddress(address: string | undefined, port: number | undefined): string {
+  if (!address) return 'unknown';
+  const host = address.includes(':') ? `[${address}]` : address;
+  return port === undefined ? host : `${host}:${port}`;
+}

@@ -1,0 +1,40 @@
+/** What a session hears from the far end, whatever carries it (telnet or SSH). */
+export interface TerminalEvents {
+  /** Decoded user text (UTF-8 already applied, telnet newlines normalised). */
+  data(text: string): void;
+  resize(width: number, height: number): void;
+  terminalType(term: string): void;
+  /** Every option the transport asked about has an answer (telnet only). */
+  negotiated(): void;
+  /** Telnet IP or BRK: the same as Ctrl-C. */
+  interrupt(): void;
+  eraseCharacter(): void;
+  eraseLine(): void;
+  /** The stream is gone (peer closed, error, or close() finished). */
+  closed(): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+}
+
+export type TransportKind = 'telnet' | 'ssh';
+
+/** A terminal over some stream: the only thing a session knows of its connection. */
+export interface TerminalTransport {
+  readonly kind: TransportKind;
+  readonly remoteAddress: string;
+  /** Telnet negotiates options before the first prompt; SSH knows its pty up front. */
+  readonly needsNegotiation: boolean;
+  /** Set when the transport has already authenticated the user (SSH): the login states are skipped. */
+  readonly authenticatedUser: string | null;
+  /** Terminal facts known before the session starts (SSH pty-req). */
+  readonly initialTerminal: { term?: string; width?: number; height?: number };
+  /** A command line to run instead of a shell (SSH exec); null for an interactive session. */
+  readonly execCommand: string | null;
+  /** Reports the exit status of an exec command (SSH); ignored where it means nothing. */
+  exitStatus?(status: number): void;
+  /** Starts delivering events; called once. */
+  attach(events: TerminalEvents): void;
+  /** Output text with "\n" line ends; the transport cooks it for the wire. */
+  write(text: string): void;
+  /** Ends the stream after pending output is flushed. */
+  close(): void;
+}

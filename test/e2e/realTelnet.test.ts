@@ -1,0 +1,83 @@
+// The real Debian `telnet` client, driven by `expect`, against the demo server.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { startDemo } from '../support/demoServer.js';
+
+function runExpect(script: string, env: NodeJS.ProcessEnv, timeoutMs = 20000): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('expect', ['-c', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+test('netkit telnet: login, terminal type and size, a command, exit', async () => {
+  const demo = await startDemo();
+  try {
+    const script = `
+      set timeout 8
+      log_user 1
+      spawn telnet 127.0.0.1 ${demo.port}
+      expect "Username: " {} timeout { exit 11 }
+      send "alice\\r"
+      expect "TestServer> " {} timeout { exit 12 }
+      send "echo hello   \\"big world\\"\\r"
+      expect "hello big world" {} timeout { exit 13 }
+      expect "TestServer> " {} timeout { exit 14 }
+      send "info\\r"
+      expect -re "Width: \\[0-9\\]+, height: \\[0-9\\]+" {} timeout { exit 15 }
+      expect "TestServer> " {} timeout { exit 16 }
+      send "exit\\r"
+      expect "Goodbye" {} timeout { exit 17 }
+      expect eof {} timeout { exit 18 }
+      exit 0
+    `;
+    const { code, output } = await runExpect(script, { TERM: 'vt220' });
+    assert.is(code, 0, `expect exited ${code}; transcript:\n${output}\nserver log:\n${demo.log.join("\n")}`);
+    assert.match(output, /You have connected to the test server\./);
+    assert.match(output, /Hello alice!/);
+    assert.match(output, /Username: alice, terminal type: vt220/i);
+    // The password-less demo never asks a password.
+    assert.not.match(output, /Password:/);
+  } finally {
+    await demo.stop();
+  }
+});
+
+test('netkit telnet: the password is not echoed and a wrong one is refused', async () => {
+  const demo = await startDemo({ password: 'sesame' });
+  try {
+    const script = `
+      set timeout 8
+      spawn telnet 127.0.0.1 ${demo.port}
+      expect "Username: " {} timeout { exit 11 }
+      send "bob\\r"
+      expect "Password: " {} timeout { exit 12 }
+      send "wrong-secret\\r"
+      expect "Login failed." {} timeout { exit 13 }
+      expect "Username: " {} timeout { exit 14 }
+      send "bob\\r"
+      expect "Password: " {} timeout { exit 15 }
+      send "sesame\\r"
+      expect "TestServer> " {} timeout { exit 16 }
+      send "quit\\r"
+      expect eof {} timeout { exit 17 }
+      exit 0
+    `;
+    const { code, output } = await runExpect(script, { TERM: 'xterm' });
+    assert.is(code, 0, `expect exited ${code}; transcript:\n${output}\nserver log:\n${demo.log.join("\n")}`);
+    assert.not.match(output, /wrong-secret/);
+    assert.not.match(output, /sesame/);
+  } finally {
+    await demo.stop();
+  }
+});
+
+test.run();

@@ -1,0 +1,376 @@
+// End-to-end sessions over real sockets on 127.0.0.1: the demo handler and small handlers of our own.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { TelnetTestClient } from '../support/telnetClient.js';
+import { startDemo, startServer } from '../support/demoServer.js';
+import { TelnetHandler } from '../../src/handler.js';
+import { command } from '../../src/shell/command.js';
+
+async function login(port: number, name = 'alice', options = {}): Promise<TelnetTestClient> {
+  const client = await TelnetTestClient.connect(port, options);
+  await client.waitFor('Username: ');
+  client.send(`${name}\r\n`);
+  await client.waitFor('TestServer> ');
+  return client;
+}
+
+/** Sends a line and waits for the next prompt after it; returns what was shown in between. */
+async function run(client: TelnetTestClient, line: string, prompt = 'TestServer> '): Promise<string> {
+  const from = client.screen.length;
+  client.send(`${line}\r\n`);
+  const at = await client.waitFor(prompt, { from: from + line.length });
+  return client.screen.slice(from, at);
+}
+
+test('login, welcome, session start lines, prompt; echo and aliases', async () => {
+  const demo = await startDemo();
+  const client = await login(demo.port);
+  try {
+    assert.match(client.screen, /Username: alice\nYou have connected to the test server\.\nHello alice!\nYou are connection #1, you have logged in 1 time\(s\)\.\nTestServer> $/);
+    assert.is(await run(client, 'echo 1 "2 3"'), 'echo 1 "2 3"\n1 2 3\n');
+    assert.is(await run(client, 'REPEAT a'), 'REPEAT a\na\n');
+    assert.is(await run(client, 'params 1 "2 3"'), 'params 1 "2 3"\nparams == ["1","2 3"]\n');
+    assert.is(await run(client, 'params 1\\ 2'), 'params 1\\ 2\nparams == ["1 2"]\n');
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('negotiation: the server asks ECHO, SGA, TTYPE, NAWS; term and size reach the handler and follow resizes', async () => {
+  const demo = await startDemo();
+  const client = await login(demo.port, 'tom', { term: 'VT220', width: 132, height: 43 });
+  try {
+    const asked = client.negotiation.map(([verb, option]) => `${verb}:${option}`);
+    for (const want of ['251:1', '251:3', '253:3', '253:24', '253:31']) assert.ok(asked.includes(want), `asked ${want}`);
+    assert.match(await run(client, 'info'), /terminal type: VT220\nWidth: 132, height: 43/);
+    client.resize(100, 30);
+    assert.match(await run(client, 'info'), /Width: 100, height: 30/);
+    assert.is(await run(client, 'term'), 'term\nVT220\n');
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('a client that answers nothing (netcat) still gets its prompt; term stays ansi', async () => {
+  const demo = await startDemo();
+  const client = await TelnetTestClient.connect(demo.port, { negotiate: false });
+  try {
+    await client.waitFor('Username: ', { timeoutMs: 3000 });
+    client.send('nc-user\n');
+    await client.waitFor('TestServer> ');
+    assert.match(await run(client, 'info'), /terminal type: ansi\nWidth: 80, height: 24/);
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('password login: echo off, the password is never shown, wrong ones are refused', async () => {
+  const demo = await startDemo({ password: 'sesame' });
+  const client = await TelnetTestClient.connect(demo.port);
+  try {
+    await client.waitFor('Username: ');
+    client.send('bob\r\n');
+    await client.waitFor('Password: ');
+    client.send('bad-guess\r\n');
+    await client.waitFor('Login failed.');
+    await client.waitFor('Username: ', { from: client.screen.indexOf('Login failed.') });
+    client.send('bob\r\n');
+    await client.waitFor(/Password: [^]*Password: /);
+    client.send('sesame\r\n');
+    await client.waitFor('TestServer> ');
+    assert.not.match(client.text, /bad-guess|sesame/);
+    assert.not.match(demo.log.join('\n'), /bad-guess|sesame/);
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('too many failed logins disconnect the client', async () => {
+  const demo = await startDemo({ password: 'sesame' }, { loginRetryDelayMs: 10 });
+  const client = await TelnetTestClient.connect(demo.port);
+  try {
+    for (let i = 0; i < 3; i++) {
+      const from = client.screen.length;
+      await client.waitFor('Username: ', { from: Math.max(0, from - 10) });
+      client.send('bob\r\n');
+      await client.waitFor('Password: ', { from });
+      client.send('nope\r\n');
+      await client.waitFor('Login failed.', { from });
+    }
+    await client.waitFor('Too many failed login attempts.');
+    await client.waitForClose();
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('help lists visible names sorted; help NAME details; hidden commands work but stay out of the list', async () => {
+  const demo = await startDemo();
+  const client = await login(demo.port);
+  try {
+    const list = await run(client, 'help');
+    const lines = list.split('\n').slice(1, -1);
+    assert.equal(lines, [...lines].sort());
+    assert.ok(lines.includes('? [<command>] - Display help'), list);
+    assert.ok(lines.includes('BYE - Exit the command shell'), list);
+    assert.ok(lines.includes('ECHO <text to echo> - Echo text back to the console.'), list);
+    assert.ok(lines.includes('COPY <text to echo> - Echo text back to the console.'), list);
+    assert.ok(lines.includes('TIMEIT <time> <message> - In <time> seconds, display <message>.'), list);
+    assert.not.match(list, /HIDE-ME|ALSO-ME|\bTERM\b/);
+    assert.is(await run(client, 'help echo'), 'help echo\nECHO <text to echo>\n\nEcho text back to the console.\n');
+    assert.match(await run(client, 'help timer'), /^help timer\nTIMER <time> <message>\n\nSend a message after a delay\.\n<time> is in seconds\./);
+    assert.match(await run(client, 'help hide-me'), /HIDE-ME/);
+    assert.is(await run(client, 'also-me'), 'also-me\nYou found a hidden command.\n');
+    assert.is(await run(client, 'nosuch 1 2'), "nosuch 1 2\nUnknown command 'nosuch'\n");
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('continuation: the seed case over the wire', async () => {
+  const demo = await startDemo();
+  const client = await login(demo.port);
+  try {
+    client.send('params 1 \\\r\n');
+    await client.waitFor('... ');
+    client.send('2 "3\r\n');
+    await client.waitFor(/\.\.\. [^]*\.\.\. /);
+    client.send('4" "5\\\r\n');
+    await client.waitFor(/(\.\.\. [^]*){3}/);
+    const from = client.screen.length;
+    client.send('6"\r\n');
+    await client.waitFor('TestServer> ', { from });
+    assert.match(client.screen, /params == \["1","2","3\\n4","56"\]/);
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('an async message while typing: shown on its own line, prompt and half-typed input redrawn', async () => {
+  const demo = await startDemo();
+  const client = await login(demo.port);
+  try {
+    await run(client, 'timer 0.2 "ding dong"');
+    client.send('ech');
+    await client.waitFor('ding dong');
+    await client.waitFor(/ding dong\nTestServer> ech$/);
+    client.send('o still here\r\n');
+    await client.waitFor(/still here\nTestServer> $/);
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('history: recorded, walked with the up arrow, printed by the history command', async () => {
+  const demo = await startDemo();
+  const client = await login(demo.port);
+  try {
+    await run(client, 'echo first');
+    await run(client, 'echo second');
+    const from = client.screen.length;
+    client.send('\x1b[A\x1b[A\r\n');
+    await client.waitFor('TestServer> ', { from });
+    assert.match(client.screen.slice(from), /first\n/);
+    const history = await run(client, 'history');
+    assert.match(history, /1 +echo first\n +2 +echo second\n +3 +echo first\n +4 +history/);
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('passwd: readLine twice with echo off, kept out of history; ^C aborts it', async () => {
+  const demo = await startDemo();
+  const client = await login(demo.port);
+  try {
+    client.send('passwd\r\n');
+    await client.waitFor('New password: ');
+    client.send('hunter2\r\n');
+    await client.waitFor('Retype new password: ');
+    const from = client.screen.length;
+    client.send('hunter2\r\n');
+    await client.waitFor('TestServer> ', { from });
+    assert.match(client.screen, /Password changed/);
+    assert.not.match(client.text, /hunter2/);
+    assert.not.match(await run(client, 'history'), /hunter2/);
+    client.send('passwd\r\n');
+    await client.waitFor(/New password: $/);
+    const abortFrom = client.screen.length;
+    client.send('\x03');
+    await client.waitFor('TestServer> ', { from: abortFrom });
+    assert.match(client.screen.slice(abortFrom), /\^C ABORT/);
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('two sessions at once keep their own state', async () => {
+  const demo = await startDemo();
+  const a = await login(demo.port, 'ann');
+  const b = await login(demo.port, 'ben');
+  try {
+    a.send('echo from-a');
+    assert.match(await run(b, 'info'), /Username: ben/);
+    a.send('\r\n');
+    await a.waitFor(/from-a\nTestServer> $/);
+    assert.match(await run(a, 'info'), /Username: ann/);
+    assert.is(demo.server.sessions.length, 2);
+    assert.equal(demo.server.sessions.map((s) => s.username).sort(), ['ann', 'ben']);
+  } finally {
+    a.close();
+    b.close();
+    await demo.stop();
+  }
+});
+
+test('exit says Goodbye and closes; ^D on an empty line too; sessionEnd runs once', async () => {
+  let ends = 0;
+  class Counting extends TelnetHandler {
+    override sessionEnd() {
+      ends++;
+    }
+  }
+  const srv = await startServer(Counting, { negotiationTimeoutMs: 50 });
+  try {
+    const one = await TelnetTestClient.connect(srv.port);
+    await one.waitFor('Telnet Server> ');
+    one.send('exit\r\n');
+    await one.waitFor('Goodbye');
+    await one.waitForClose();
+    const two = await TelnetTestClient.connect(srv.port);
+    await two.waitFor('Telnet Server> ');
+    two.send('\x04');
+    await two.waitFor('Goodbye');
+    await two.waitForClose();
+    await waitUntil(() => ends === 2);
+    assert.is(srv.server.sessions.length, 0);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('a command that throws: short message to the client, stack to the log, session goes on', async () => {
+  class Faulty extends TelnetHandler {
+    @command('boom')
+    boom() {
+      throw new Error('kaput');
+    }
+    @command('later')
+    async later() {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      throw new TypeError('async kaput');
+    }
+  }
+  const srv = await startServer(Faulty);
+  const client = await TelnetTestClient.connect(srv.port);
+  try {
+    await client.waitFor('Telnet Server> ');
+    assert.is(await run(client, 'boom', 'Telnet Server> '), 'boom\nError: kaput\n');
+    assert.is(await run(client, 'later', 'Telnet Server> '), 'later\nError: async kaput\n');
+    assert.not.match(client.screen, /at .*\.ts/);
+    assert.match(srv.log.join('\n'), /kaput\n\s+at /);
+    assert.match(await run(client, 'help', 'Telnet Server> '), /HELP/);
+  } finally {
+    client.close();
+    await srv.stop();
+  }
+});
+
+test('disconnect in the middle of a command: sessionEnd runs, timers cleared, others unaffected', async () => {
+  let ended = 0;
+  let release!: () => void;
+  const started = new Promise<void>((resolve) => (release = resolve));
+  class Slow extends TelnetHandler {
+    @command('slow')
+    async slow() {
+      this.setTimeout(() => this.writeMessage('too late'), 10_000);
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      this.writeLine('done');
+    }
+    override sessionEnd() {
+      ended++;
+    }
+  }
+  const srv = await startServer(Slow);
+  const leaver = await TelnetTestClient.connect(srv.port);
+  const stayer = await TelnetTestClient.connect(srv.port);
+  try {
+    await leaver.waitFor('Telnet Server> ');
+    await stayer.waitFor('Telnet Server> ');
+    leaver.send('slow\r\n');
+    await started;
+    leaver.close();
+    await waitUntil(() => ended === 1);
+    assert.is(srv.server.sessions.length, 1);
+    assert.match(await run(stayer, 'help', 'Telnet Server> '), /SLOW/);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    assert.not.match(srv.log.join('\n'), /^error /m, srv.log.join('\n'));
+  } finally {
+    stayer.close();
+    await srv.stop();
+  }
+});
+
+test('hostile basics: a 1 MiB line, an SB that never ends, random bytes; other sessions unaffected', async () => {
+  const demo = await startDemo({}, { maxLineLength: 4096 });
+  const good = await login(demo.port, 'good');
+  const long = await login(demo.port, 'long');
+  const sb = await login(demo.port, 'sb');
+  const noise = await login(demo.port, 'noise');
+  try {
+    long.send('x'.repeat(1024 * 1024));
+    await long.waitFor('Line too long');
+    long.send('\r\n');
+    assert.is(await run(long, 'echo ok'), 'echo ok\nok\n');
+    sb.sendRaw([255, 250, 24, ...new Array(64 * 1024).fill(65)]);
+    let seed = 7;
+    const random = Array.from({ length: 64 * 1024 }, () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 255);
+    noise.sendRaw(random);
+    assert.is(await run(good, 'echo still fine'), 'echo still fine\nstill fine\n');
+    assert.match(demo.log.join('\n'), /subnegotiation|line over/i);
+  } finally {
+    for (const c of [good, long, sb, noise]) c.close();
+    await demo.stop();
+  }
+});
+
+test('server.close says goodbye to every session and runs every sessionEnd', async () => {
+  let ends = 0;
+  class Closing extends TelnetHandler {
+    override sessionEnd() {
+      ends++;
+    }
+  }
+  const srv = await startServer(Closing);
+  const a = await TelnetTestClient.connect(srv.port);
+  const b = await TelnetTestClient.connect(srv.port);
+  await a.waitFor('Telnet Server> ');
+  await b.waitFor('Telnet Server> ');
+  a.send('hal');
+  await srv.server.close({ message: 'Going down now.' });
+  await a.waitForClose();
+  await b.waitForClose();
+  assert.match(a.screen, /Going down now\./);
+  assert.match(b.screen, /Going down now\./);
+  assert.is(ends, 2);
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test.run();
