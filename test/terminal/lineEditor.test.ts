@@ -1,0 +1,196 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { LineEditor } from '../../src/terminal/lineEditor.js';
+
+/** A one-row screen model: applies the editor's output so tests check what the user sees. */
+class Screen {
+  rows: string[][] = [[]];
+  col = 0;
+  apply(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]!;
+      if (ch === '\x1b') {
+        const m = /^\x1b\[(\d*)([A-Za-z])/.exec(text.slice(i));
+        if (!m) continue;
+        const n = Number(m[1] || 1);
+        const row = this.rows[this.rows.length - 1]!;
+        if (m[2] === 'D') this.col = Math.max(0, this.col - n);
+        else if (m[2] === 'C') this.col += n;
+        else if (m[2] === 'K' || m[2] === 'J') row.length = this.col;
+        i += m[0].length - 1;
+      } else if (ch === '\r') this.col = 0;
+      else if (ch === '\n') {
+        this.rows.push([]);
+        this.col = 0;
+      } else {
+        const row = this.rows[this.rows.length - 1]!;
+        // Wide characters take two cells: the second cell holds ''.
+        const wide = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(ch);
+        row[this.col++] = ch;
+        if (wide) row[this.col++] = '';
+      }
+    }
+  }
+  get line() {
+    return this.rows[this.rows.length - 1]!.join('');
+  }
+  get all() {
+    return this.rows.map((r) => r.join('')).join('\n');
+  }
+}
+
+function editor(options: { echo?: boolean; useHistory?: boolean; history?: string[]; max?: number } = {}) {
+  const screen = new Screen();
+  const events: string[] = [];
+  const history = options.history ?? [];
+  const ed = new LineEditor(
+    {
+      output: (t) => screen.apply(t),
+      line: (l) => events.push(`line ${l}`),
+      interrupt: () => events.push('interrupt'),
+      endOfInput: () => events.push('eof'),
+      lineTooLong: (n) => events.push(`too long ${n}`),
+    },
+    { maxLineLength: options.max },
+  );
+  const begin = () => ed.begin({ prompt: '> ', echo: options.echo ?? true, useHistory: options.useHistory ?? true, history });
+  begin();
+  return { ed, screen, events, history, begin };
+}
+
+const KEY_CASES: Array<[string, string[], string, number]> = [
+  ['typing', ['abc'], 'abc', 3],
+  ['backspace 0x7f and 0x08', ['abc\x7f\x08'], 'a', 1],
+  ['left, insert mid-line', ['ac\x1b[Db'], 'abc', 2],
+  ['ESC O arrows', ['ac\x1bODb'], 'abc', 2],
+  ['split escape sequence', ['ac\x1b', '[', 'Db'], 'abc', 2],
+  ['delete ESC[3~', ['abc\x1b[D\x1b[D\x1b[3~'], 'ac', 1],
+  ['home / end', ['bc\x1b[Ha\x1b[Fd'], 'abcd', 4],
+  ['^A / ^E', ['bc\x01a\x05d'], 'abcd', 4],
+  ['ESC[1~ and ESC[4~', ['bc\x1b[1~a\x1b[4~d'], 'abcd', 4],
+  ['^U kills to start', ['abc\x1b[Dx\x15'], 'c', 0],
+  ['^K kills to end', ['abcd\x1b[D\x1b[D\x0b'], 'ab', 2],
+  ['^W deletes a word', ['one two  \x17'], 'one ', 4],
+  ['right at end does nothing', ['ab\x1b[C'], 'ab', 2],
+  ['unknown CSI is swallowed', ['a\x1b[99Zb'], 'ab', 2],
+  ['wide characters move as one', ['日本\x1b[Dx'], '日x本', 2],
+];
+
+for (const [name, chunks, buffer, cursor] of KEY_CASES) {
+  test(`keys: ${name}`, () => {
+    const { ed, screen } = editor();
+    for (const chunk of chunks) ed.feed(chunk);
+    assert.is(ed.buffer, buffer);
+    assert.is(ed.cursor, cursor);
+    assert.is(screen.line, `> ${buffer}`);
+  });
+}
+
+test('cursor column follows wide characters', () => {
+  const { ed, screen } = editor();
+  ed.feed('日本語\x1b[D');
+  assert.is(screen.col, 2 + 4);
+  ed.feed('\x1b[C');
+  assert.is(screen.col, 2 + 6);
+});
+
+test('enter emits the line (CR LF as one), pushes history, goes idle', () => {
+  const { ed, events, history } = editor();
+  ed.feed('echo hi\r\n');
+  assert.equal(events, ['line echo hi']);
+  assert.equal(history, ['echo hi']);
+  assert.not.ok(ed.active);
+});
+
+test('type-ahead while idle is kept for the next line', () => {
+  const { ed, events, begin, screen } = editor();
+  ed.feed('one\rtwo\rthr');
+  assert.equal(events, ['line one']);
+  begin();
+  assert.equal(events, ['line one', 'line two']);
+  begin();
+  assert.is(ed.buffer, 'thr');
+  assert.is(screen.line, '> thr');
+});
+
+test('history walk with up/down restores the line being typed', () => {
+  const { ed, begin } = editor({ history: ['first', 'second'] });
+  ed.feed('draft\x1b[A');
+  assert.is(ed.buffer, 'second');
+  ed.feed('\x1b[A\x1b[A');
+  assert.is(ed.buffer, 'first');
+  ed.feed('\x1b[B\x1b[B');
+  assert.is(ed.buffer, 'draft');
+  ed.feed('\r');
+  begin();
+  ed.feed('\x1bOA');
+  assert.is(ed.buffer, 'draft');
+});
+
+test('useHistory false: arrows do nothing and the line is not recorded', () => {
+  const { ed, history } = editor({ useHistory: false, history: ['old'] });
+  ed.feed('\x1b[Anew\r');
+  assert.equal(history, ['old']);
+});
+
+test('echo false shows nothing of the line', () => {
+  const { ed, screen, events } = editor({ echo: false });
+  ed.feed('secret\x7f\x1b[Dx\r');
+  assert.equal(events, ['line secrxe']);
+  assert.is(screen.all, '> \n');
+});
+
+test('^C abandons with ^C ABORT; ^D on an empty line is end of input, else deletes', () => {
+  const a = editor();
+  a.ed.feed('half\x03');
+  assert.equal(a.events, ['interrupt']);
+  assert.match(a.screen.all, /\^C ABORT/);
+  const b = editor();
+  b.ed.feed('ab\x1b[D\x04');
+  assert.is(b.ed.buffer, 'a');
+  b.ed.feed('\x7f\x04');
+  assert.equal(b.events, ['eof']);
+});
+
+test('writeAbove mid-line: message on its own line, prompt and input redrawn, cursor where it was', () => {
+  const { ed, screen } = editor();
+  ed.feed('日本 text\x1b[D\x1b[D');
+  const col = screen.col;
+  ed.writeAbove('MESSAGE');
+  assert.is(screen.rows[screen.rows.length - 2]!.join(''), 'MESSAGE');
+  assert.is(screen.line, '> 日本 text');
+  assert.is(screen.col, col);
+  ed.feed('X');
+  assert.is(ed.buffer, '日本 teXxt');
+});
+
+test('writeAbove while idle just writes the line', () => {
+  const { ed, screen } = editor();
+  ed.feed('x\r');
+  ed.writeAbove('hello');
+  assert.match(screen.all, /hello\n$/);
+});
+
+test('a line over the limit is discarded up to the next Enter', () => {
+  const { ed, events, begin } = editor({ max: 10 });
+  ed.feed('0123456789ABC');
+  assert.equal(events, ['too long 10']);
+  ed.feed('junk\rok');
+  begin();
+  ed.feed('\r');
+  assert.equal(events, ['too long 10', 'line ok']);
+});
+
+test('a 64 KiB paste echoes exactly and is fast', () => {
+  const { ed, screen, events } = editor();
+  const paste = 'p'.repeat(64 * 1024);
+  const start = performance.now();
+  ed.feed(paste.slice(0, 30000));
+  ed.feed(paste.slice(30000) + '\r');
+  const elapsed = performance.now() - start;
+  assert.equal(events, [`line ${paste}`]);
+  assert.is(screen.rows[0]!.join(''), `> ${paste}`);
+  assert.ok(elapsed < 1000, `${elapsed} ms`);
+});
+
+test.run();
