@@ -9,3 +9,6 @@ export { supervisorMachine } from './machines/supervisor.js';
 export type { HandlerClass, SessionLimits } from './actors/session.js';
 export type { TerminalTransport, TerminalEvents } from './transports/terminalTransport.js';
 export { createStderrLogger, silentLogger, type Logger } from './logger.js';
+export { SSHHandler } from './sshHandler.js';
+export { getRsaKeyFile, loadOrCreateHostKey, type HostKeyType } from './transports/hostKey.js';
+export type { SshListenOptions, SshAuthCallbacks, SshPublicKey } from './transports/sshListener.js';

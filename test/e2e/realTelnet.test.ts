@@ -1,22 +1,8 @@
 // The real Debian `telnet` client, driven by `expect`, against the demo server.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
+import { runExpect } from '../support/run.js';
 import { startDemo } from '../support/demoServer.js';
-
-function runExpect(script: string, env: NodeJS.ProcessEnv, timeoutMs = 20000): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('expect', ['-c', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
 
 test('netkit telnet: login, terminal type and size, a command, exit', async () => {
   const demo = await startDemo();
