@@ -1,0 +1,132 @@
+// A separate process of N telnet clients: answers negotiation like a real client (one round trip),
+// logs in, then runs commands one at a time per session, all sessions at once. Driven over IPC.
+import net from 'node:net';
+
+const IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 254;
+const ECHO = 1, SGA = 3, TTYPE = 24, NAWS = 31;
+const PROMPT = 'TestServer> ';
+
+class BenchClient {
+  text = '';
+  #waiting: { needle: string; resolve: () => void } | null = null;
+  #rest: number[] = [];
+  readonly socket: net.Socket;
+
+  constructor(port: number) {
+    this.socket = net.connect(port, '127.0.0.1');
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk) => this.#receive(chunk));
+    this.socket.on('error', () => {});
+  }
+
+  waitFor(needle: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.#waiting = { needle, resolve };
+      this.#check();
+    });
+  }
+
+  #check(): void {
+    const waiting = this.#waiting;
+    if (waiting && this.text.endsWith(waiting.needle)) {
+      this.#waiting = null;
+      this.text = '';
+      waiting.resolve();
+    }
+  }
+
+  #receive(chunk: Buffer): void {
+    if (!chunk.includes(IAC) && this.#rest.length === 0) {
+      this.text += chunk.toString('latin1');
+      this.#check();
+      return;
+    }
+    const bytes = [...this.#rest, ...chunk];
+    this.#rest = [];
+    const replies: number[] = [];
+    let plain = '';
+    let i = 0;
+    for (; i < bytes.length; i++) {
+      if (bytes[i] !== IAC) {
+        plain += String.fromCharCode(bytes[i]!);
+        continue;
+      }
+      const cmd = bytes[i + 1];
+      if (cmd === undefined) break;
+      if (cmd >= WILL && cmd <= DONT) {
+        const option = bytes[i + 2];
+        if (option === undefined) break;
+        if (cmd === DO) {
+          const yes = option === TTYPE || option === NAWS || option === SGA;
+          replies.push(IAC, yes ? WILL : WONT, option);
+          if (option === NAWS) replies.push(IAC, SB, NAWS, 0, 80, 0, 24, IAC, SE);
+        } else if (cmd === WILL) {
+          replies.push(IAC, option === ECHO || option === SGA ? DO : DONT, option);
+        }
+        i += 2;
+      } else if (cmd === SB) {
+        const end = bytes.indexOf(SE, i);
+        if (end < 0) break;
+        if (bytes[i + 2] === TTYPE) replies.push(IAC, SB, TTYPE, 0, ...Buffer.from('XTERM'), IAC, SE);
+        i = end;
+      } else {
+        i += 1;
+      }
+    }
+    this.#rest = bytes.slice(i);
+    if (replies.length) this.socket.write(Buffer.from(replies));
+    this.text += plain;
+    this.#check();
+  }
+}
+
+const clients: BenchClient[] = [];
+
+async function connectAll(port: number, n: number, concurrency: number): Promise<number[]> {
+  const times: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const index = next++;
+      const started = performance.now();
+      const client = new BenchClient(port);
+      clients.push(client);
+      await client.waitFor('Username: ');
+      client.socket.write(`bench${index}\r\n`);
+      await client.waitFor(PROMPT);
+      times.push(performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  return times;
+}
+
+async function runCommands(commands: number): Promise<number[]> {
+  const rtts: number[] = [];
+  await Promise.all(
+    clients.map(async (client, index) => {
+      for (let k = 0; k < commands; k++) {
+        const started = performance.now();
+        client.socket.write(`echo c${index}-${k}\r\n`);
+        await client.waitFor(PROMPT);
+        rtts.push(performance.now() - started);
+      }
+    }),
+  );
+  return rtts;
+}
+
+process.on('message', async (message: { op: string; port?: number; n?: number; commands?: number; concurrency?: number }) => {
+  if (message.op === 'connect') {
+    const times = await connectAll(message.port!, message.n!, message.concurrency ?? 100);
+    process.send?.({ op: 'connected', times });
+  } else if (message.op === 'run') {
+    const started = performance.now();
+    const rtts = await runCommands(message.commands!);
+    process.send?.({ op: 'ran', rtts, ms: performance.now() - started });
+  } else if (message.op === 'close') {
+    for (const client of clients) client.socket.destroy();
+    process.exit(0);
+  }
+});
+process.send?.({ op: 'ready' });

@@ -1,0 +1,154 @@
+// The bench runner: the library and the raw net floor, each with the same load generator in its
+// own process (pinned to another core when taskset exists), measured in the same run.
+// `npm run bench` runs N = 1,000; `npm run bench -- --full` runs 100 to 10,000 and writes an SVG.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const full = process.argv.includes('--full');
+const sizes = full ? [100, 1000, 5000, 10000] : [Number(process.env.BENCH_N ?? 1000)];
+const COMMANDS = 20;
+const hasTaskset = spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).stdout.trim() !== '';
+
+type Kind = 'library' | 'floor';
+interface Result {
+  n: number;
+  connectP50: number;
+  connectP99: number;
+  commandsPerSecond: number;
+  rttP50: number;
+  rttP99: number;
+  cpuPerCommandMicros: number;
+  rssPerSessionKiB: number;
+  idleCpuPercent: number;
+}
+
+function start(script: string, core: number, nodeFlags: string[] = []): ChildProcess {
+  const pin = hasTaskset ? `taskset -c ${core} ` : '';
+  // Thousands of sockets need more descriptors than the usual soft limit of 1,024.
+  const command = `ulimit -n 65536 2>/dev/null || ulimit -n 16384 2>/dev/null; exec ${pin}"${process.execPath}" ${nodeFlags.join(' ')} --import tsx ${script}`;
+  return spawn('sh', ['-c', command], { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+function next<T>(child: ChildProcess, predicate: (message: any) => boolean, timeoutMs = 300_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('bench child did not answer in time')), timeoutMs);
+    const onMessage = (message: unknown) => {
+      if (!predicate(message)) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message as T);
+    };
+    child.on('message', onMessage);
+  });
+}
+
+interface Stats {
+  rss: number;
+  cpuMicros: number;
+}
+const stats = (server: ChildProcess) => {
+  const answer = next<Stats>(server, (m) => typeof m?.rss === 'number');
+  server.send('stats');
+  return answer;
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+async function measure(kind: Kind, n: number): Promise<Result> {
+  const server = start(`bench/${kind}Server.ts`, 1, ['--expose-gc']);
+  const load = start('bench/loadGenerator.ts', 0);
+  try {
+    const { port } = await next<{ port: number }>(server, (m) => typeof m?.port === 'number');
+    await next(load, (m) => m?.op === 'ready');
+    await sleep(300);
+    const empty = await stats(server);
+    load.send({ op: 'connect', port, n, concurrency: 100 });
+    const { times } = await next<{ times: number[] }>(load, (m) => m?.op === 'connected');
+    await sleep(1000);
+    const idleStart = await stats(server);
+    await sleep(3000);
+    const idleEnd = await stats(server);
+    load.send({ op: 'run', commands: COMMANDS });
+    const { rtts, ms } = await next<{ rtts: number[]; ms: number }>(load, (m) => m?.op === 'ran');
+    const busyEnd = await stats(server);
+    return {
+      n,
+      connectP50: percentile(times, 50),
+      connectP99: percentile(times, 99),
+      commandsPerSecond: (rtts.length / ms) * 1000,
+      rttP50: percentile(rtts, 50),
+      rttP99: percentile(rtts, 99),
+      cpuPerCommandMicros: (busyEnd.cpuMicros - idleEnd.cpuMicros) / rtts.length,
+      rssPerSessionKiB: (idleStart.rss - empty.rss) / n / 1024,
+      // The stats calls themselves cost a little CPU; it is counted against the server, not hidden.
+      idleCpuPercent: ((idleEnd.cpuMicros - idleStart.cpuMicros) / 3_000_000) * 100,
+    };
+  } finally {
+    load.send?.({ op: 'close' });
+    server.kill('SIGKILL');
+    load.kill('SIGKILL');
+    await sleep(300);
+  }
+}
+
+const ROWS: Array<[string, keyof Result, number, boolean]> = [
+  ['connect-to-prompt p50 (ms)', 'connectP50', 2, true],
+  ['connect-to-prompt p99 (ms)', 'connectP99', 2, true],
+  ['commands/s', 'commandsPerSecond', 0, false],
+  ['round trip p50 (ms)', 'rttP50', 2, true],
+  ['round trip p99 (ms)', 'rttP99', 2, true],
+  ['server CPU per command (us)', 'cpuPerCommandMicros', 1, true],
+  ['server RSS per idle session (KiB)', 'rssPerSessionKiB', 1, true],
+  ['idle CPU, % of one core', 'idleCpuPercent', 2, true],
+];
+
+function table(library: Result, floor: Result): string {
+  const lines = [`N = ${library.n} sessions, ${COMMANDS} echo commands each${hasTaskset ? ' (server on core 1, load on core 0)' : ''}`];
+  lines.push(`${'metric'.padEnd(36)}${'library'.padStart(12)}${'floor'.padStart(12)}${'ratio'.padStart(10)}`);
+  for (const [label, key, digits] of ROWS) {
+    const a = library[key];
+    const b = floor[key];
+    const ratio = b === 0 ? '-' : `${(a / b).toFixed(2)}x`;
+    lines.push(`${label.padEnd(36)}${a.toFixed(digits).padStart(12)}${b.toFixed(digits).padStart(12)}${ratio.padStart(10)}`);
+  }
+  return lines.join('\n');
+}
+
+function svg(results: Array<{ library: Result; floor: Result }>): string {
+  const chart = (key: keyof Result, title: string, x0: number) => {
+    const values = results.flatMap((r) => [r.library[key], r.floor[key]]);
+    const max = Math.max(...values) * 1.1 || 1;
+    const px = (i: number) => x0 + 50 + (i * 300) / Math.max(1, results.length - 1);
+    const py = (v: number) => 260 - (v / max) * 200;
+    const line = (kind: Kind, color: string) =>
+      `<polyline fill="none" stroke="${color}" stroke-width="2" points="${results.map((r, i) => `${px(i)},${py(r[kind][key])}`).join(' ')}"/>`;
+    const labels = results.map((r, i) => `<text x="${px(i)}" y="280" font-size="11" text-anchor="middle">${r.library.n}</text>`).join('');
+    return `<text x="${x0 + 200}" y="30" font-size="14" text-anchor="middle">${title}</text>
+<text x="${x0 + 10}" y="60" font-size="11">${max.toFixed(1)}</text><line x1="${x0 + 50}" y1="260" x2="${x0 + 350}" y2="260" stroke="#999"/>
+${line('library', '#c0392b')}${line('floor', '#2c3e50')}${labels}`;
+  };
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="820" height="320" font-family="sans-serif">
+<rect width="820" height="320" fill="white"/>
+${chart('cpuPerCommandMicros', 'server CPU per command (us) vs N', 0)}
+${chart('rssPerSessionKiB', 'RSS per idle session (KiB) vs N', 410)}
+<text x="60" y="310" font-size="12" fill="#c0392b">library</text><text x="130" y="310" font-size="12" fill="#2c3e50">raw net floor</text>
+</svg>\n`;
+}
+
+const results: Array<{ library: Result; floor: Result }> = [];
+for (const n of sizes) {
+  const library = await measure('library', n);
+  const floor = await measure('floor', n);
+  results.push({ library, floor });
+  console.log(`${table(library, floor)}\n`);
+}
+if (full) {
+  writeFileSync(path.join(root, 'bench', 'results.svg'), svg(results));
+  console.log('wrote bench/results.svg');
+}
