@@ -116,7 +116,30 @@ async function runCommands(commands: number): Promise<number[]> {
   return rtts;
 }
 
-process.on('message', async (message: { op: string; port?: number; n?: number; commands?: number; concurrency?: number }) => {
+/** Each session sends at a fixed pace (rate/N per second), staggered: a moderate, steady offered load. */
+async function runPaced(rate: number, seconds: number): Promise<number[]> {
+  const rtts: number[] = [];
+  const interval = (clients.length / rate) * 1000;
+  const count = Math.max(1, Math.floor((seconds * 1000) / interval));
+  const origin = performance.now();
+  await Promise.all(
+    clients.map(async (client, index) => {
+      const offset = (index / clients.length) * interval;
+      for (let k = 0; k < count; k++) {
+        const due = origin + offset + k * interval;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const started = performance.now();
+        client.socket.write(`echo p${index}-${k}\r\n`);
+        await client.waitFor(PROMPT);
+        rtts.push(performance.now() - started);
+      }
+    }),
+  );
+  return rtts;
+}
+
+process.on('message', async (message: { op: string; port?: number; n?: number; commands?: number; concurrency?: number; rate?: number; seconds?: number }) => {
   if (message.op === 'connect') {
     const times = await connectAll(message.port!, message.n!, message.concurrency ?? 100);
     process.send?.({ op: 'connected', times });
@@ -124,6 +147,9 @@ process.on('message', async (message: { op: string; port?: number; n?: number; c
     const started = performance.now();
     const rtts = await runCommands(message.commands!);
     process.send?.({ op: 'ran', rtts, ms: performance.now() - started });
+  } else if (message.op === 'pace') {
+    const rtts = await runPaced(message.rate!, message.seconds!);
+    process.send?.({ op: 'paced', rtts });
   } else if (message.op === 'close') {
     for (const client of clients) client.socket.destroy();
     process.exit(0);

@@ -81,8 +81,20 @@ export class TelnetTransport implements TerminalTransport {
       socket.destroy(new Error(`output buffer over ${this.#maxOutputBuffer} bytes: client is not reading`));
       return;
     }
+    // Echo, response and prompt of one command leave in one segment: cork until the loop turns.
+    if (!this.#corked) {
+      this.#corked = true;
+      socket.cork();
+      setImmediate(this.#uncork);
+    }
     socket.write(bytes);
   }
+
+  #corked = false;
+  readonly #uncork = () => {
+    this.#corked = false;
+    this.#socket.uncork();
+  };
 }
 
 export function formatAddress(address: string | undefined, port: number | undefined): string {
