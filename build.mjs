@@ -1,8 +1,10 @@
-// Builds the one-file demo (dist/telnetsrv-demo.mjs): esbuild, platform node, target node20.
+// Builds the one-file demo (dist/telnetsrv-demo.mjs: esbuild, platform node, target node20) and the
+// library (dist/lib: JavaScript, .d.ts types and sourcemaps from tsc).
 // ssh2 ships two optional native pieces (its `sshcrypto.node` binding and `cpu-features`); both have
 // pure-JavaScript fallbacks, so the bundle stubs them out and runs with no node_modules beside it.
 import { build } from 'esbuild';
-import { chmod, mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 
 const stubNative = {
   name: 'stub-native',
@@ -43,3 +45,7 @@ await build({
 });
 await chmod(outfile, 0o755);
 console.log(`built ${outfile}`);
+
+await rm('dist/lib', { recursive: true, force: true });
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+console.log('built dist/lib (JavaScript, types, sourcemaps)');
