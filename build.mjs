@@ -46,6 +46,18 @@ await build({
 await chmod(outfile, 0o755);
 console.log(`built ${outfile}`);
 
+// CommonJS twin for Node's single-executable applications (Node 20 SEA runs one CommonJS script).
+await build({
+  entryPoints: ['src/demo/main.ts'],
+  outfile: 'dist/telnetsrv-demo.cjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  plugins: [stubNative],
+  logLevel: 'warning',
+});
+
 await rm('dist/lib', { recursive: true, force: true });
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 console.log('built dist/lib (JavaScript, types, sourcemaps)');
