@@ -15,6 +15,15 @@ export interface ReadLineOptions {
 
 /** What a handler sees of the server it runs in (routing to other sessions). */
 export interface ServerFacade {
+  /** Every live session: id, username, remote address, transport, chart state, connected-at. */
+  readonly sessions: ReadonlyArray<{
+    id: string;
+    username: string | null;
+    remoteAddress: string;
+    transport: 'telnet' | 'ssh';
+    state: string;
+    connectedAt: Date;
+  }>;
   sendTo(sessionId: string, text: string): boolean;
   broadcast(text: string, filter?: (session: { id: string; username: string | null }) => boolean): number;
 }

@@ -1,6 +1,7 @@
 import net, { type Socket } from 'node:net';
 import { createActor, waitFor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import { LiveSession, type HandlerClass, type SessionLimits, type SessionServices } from './actors/session.js';
+import { SessionCounter, type ConnectionLimits } from './actors/sessionLimits.js';
 import type { ServerFacade } from './handler.js';
 import { createStderrLogger, type Logger } from './logger.js';
 import { supervisorMachine, type BroadcastFilter } from './machines/supervisor.js';
@@ -8,7 +9,7 @@ import { TelnetTransport } from './transports/telnet.js';
 import type { TerminalTransport } from './transports/terminalTransport.js';
 import { listenSsh, type SshListenOptions } from './transports/sshListener.js';
 
-export interface ServerOptions extends Partial<SessionLimits> {
+export interface ServerOptions extends Partial<SessionLimits>, Partial<ConnectionLimits> {
   logger?: Logger;
   /** An XState inspection observer given to the supervisor and every session actor. */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
@@ -49,6 +50,11 @@ export const DEFAULT_LIMITS: SessionLimits = {
   maxLineLength: 128 * 1024,
 };
 
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  maxSessions: 20_000,
+  maxSessionsPerAddress: 0,
+};
+
 /**
  * The face of the supervisor: listeners in, sessions out. Every connection becomes a LiveSession
  * registered with the supervisor actor, which routes messages and shutdown to them.
@@ -62,12 +68,17 @@ export class Server implements ServerFacade {
   readonly #live = new Map<string, LiveSession>();
   readonly #listeners = new Set<net.Server>();
   readonly #sockets = new Set<Socket>();
+  readonly #counter: SessionCounter;
   #closing: Promise<void> | null = null;
 
   constructor(handlerClass: HandlerClass, options: ServerOptions = {}) {
     this.#handlerClass = handlerClass;
     this.#options = options;
     this.logger = options.logger ?? createStderrLogger();
+    this.#counter = new SessionCounter({
+      maxSessions: options.maxSessions ?? DEFAULT_CONNECTION_LIMITS.maxSessions,
+      maxSessionsPerAddress: options.maxSessionsPerAddress ?? DEFAULT_CONNECTION_LIMITS.maxSessionsPerAddress,
+    });
     const inspect = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
     this.#services = {
       server: this,
@@ -76,6 +87,7 @@ export class Server implements ServerFacade {
       inspect,
       sessionEnded: (session) => {
         this.#live.delete(session.id);
+        this.#counter.release(session.remoteAddress);
         this.#supervisor.send({ type: 'SESSION_CLOSED', id: session.id });
         session.actor.stop();
       },
@@ -94,8 +106,26 @@ export class Server implements ServerFacade {
   };
 
   /** Starts a session on any transport (used by the telnet and SSH listeners). */
-  serve(transport: TerminalTransport): LiveSession {
-    const session = new LiveSession(this.#handlerClass, transport, this.#services);
+  serve(transport: TerminalTransport): LiveSession | null {
+    const refusal = this.#counter.admit(transport.remoteAddress);
+    if (refusal !== null) {
+      this.logger.warn(`[${transport.remoteAddress}] refused: ${refusal}`);
+      transport.write(`${refusal}\n`);
+      transport.exitStatus?.(1);
+      transport.close();
+      return null;
+    }
+    let session: LiveSession;
+    try {
+      session = new LiveSession(this.#handlerClass, transport, this.#services);
+    } catch (err) {
+      // A handler whose constructor throws costs that connection only.
+      this.#counter.release(transport.remoteAddress);
+      this.logger.error(`[${transport.remoteAddress}] could not create the session`, err);
+      transport.write('Internal error; closing.\n');
+      transport.close();
+      return null;
+    }
     this.#live.set(session.id, session);
     this.#supervisor.send({ type: 'SESSION_OPENED', session });
     session.start();

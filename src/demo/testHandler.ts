@@ -100,6 +100,28 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
       this.writeResponse(`input:     ${JSON.stringify(this.input)}`);
     }
 
+    @command('who', { help: '\nList the sessions on this server.' })
+    who(): void {
+      for (const session of this.server.sessions) {
+        const me = session.id === this.sessionId ? ' (you)' : '';
+        this.writeResponse(
+          `${session.id.padEnd(6)} ${(session.username ?? '-').padEnd(12)} ${session.transport.padEnd(6)} ${session.remoteAddress}${me}`,
+        );
+      }
+    }
+
+    @command('say', { help: '<text>\nSay something to everyone on this server.' })
+    say(params: string[]): void {
+      if (params.length === 0) {
+        this.writeError('Say what?');
+        return;
+      }
+      const text = `[${this.username ?? this.sessionId}] ${params.join(' ')}`;
+      // Everyone else gets it as an asynchronous message; the speaker sees it as the answer.
+      this.server.broadcast(text, (session) => session.id !== this.sessionId);
+      this.writeResponse(text);
+    }
+
     @command('term', { help: '\nHidden command to print the current TERM', hidden: true })
     showTerm(): void {
       this.writeResponse(this.term);

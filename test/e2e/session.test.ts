@@ -365,6 +365,29 @@ test('server.close says goodbye to every session and runs every sessionEnd', asy
   assert.is(ends, 2);
 });
 
+test('who and say: two people on the demo see each other; half-typed input survives the message', async () => {
+  const demo = await startDemo();
+  const ann = await login(demo.port, 'ann');
+  const ben = await login(demo.port, 'ben');
+  try {
+    const who = await run(ann, 'who');
+    assert.match(who, /ann +telnet +127\.0\.0\.1:\d+ \(you\)/);
+    assert.match(who, /ben +telnet/);
+    ben.send('echo half');
+    await ben.waitFor(/TestServer> echo half$/);
+    assert.match(await run(ann, 'say hello there'), /\[ann\] hello there/);
+    await ben.waitFor(/\[ann\] hello there\nTestServer> echo half$/);
+    ben.send(' done\r\n');
+    await ben.waitFor(/half done\nTestServer> $/);
+    // sendTo a session that has gone is dropped without error.
+    assert.is(demo.server.sendTo('s-gone', 'x'), false);
+  } finally {
+    ann.close();
+    ben.close();
+    await demo.stop();
+  }
+});
+
 async function waitUntil(condition: () => boolean, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
