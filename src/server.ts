@@ -1,6 +1,7 @@
 import net, { type Socket } from 'node:net';
 import { createActor, waitFor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import { LiveSession, type HandlerClass, type SessionLimits, type SessionServices } from './actors/session.js';
+import { redactInspection } from './actors/redactInspection.js';
 import { SessionCounter, type ConnectionLimits } from './actors/sessionLimits.js';
 import type { ServerFacade } from './handler.js';
 import { createStderrLogger, type Logger } from './logger.js';
@@ -79,7 +80,8 @@ export class Server implements ServerFacade {
       maxSessions: options.maxSessions ?? DEFAULT_CONNECTION_LIMITS.maxSessions,
       maxSessionsPerAddress: options.maxSessionsPerAddress ?? DEFAULT_CONNECTION_LIMITS.maxSessionsPerAddress,
     });
-    const inspect = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
+    const observer = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
+    const inspect = observer ? redactInspection(observer) : undefined;
     this.#services = {
       server: this,
       logger: this.logger,

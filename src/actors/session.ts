@@ -51,10 +51,10 @@ export class LiveSession implements SessionHost, SessionLink {
     this.#registry = CommandRegistry.forClass(handlerClass);
     this.handler = new handlerClass();
     this.settings = settingsOf(this.handler, transport, services.limits);
-    const editor = new LineEditor(
+    const editor: LineEditor = new LineEditor(
       {
         output: (text) => transport.write(text),
-        line: (line) => this.actor.send({ type: 'LINE', line }),
+        line: (line) => this.actor.send(editor.echoing ? { type: 'LINE', line } : { type: 'LINE', line, secret: true }),
         interrupt: () => this.actor.send({ type: 'INTERRUPT' }),
         endOfInput: () => this.actor.send({ type: 'END_OF_INPUT' }),
         lineTooLong: (limit) => this.actor.send({ type: 'LINE_TOO_LONG', limit }),

@@ -1,5 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { ParseResult } from '../shell/parser.js';
+import { Secret } from './secret.js';
 import type { ReadRequest, SessionHost } from './sessionHost.js';
 
 export type { ReadRequest, SessionHost } from './sessionHost.js';
@@ -14,7 +15,8 @@ export class InputAborted extends Error {
 
 export type SessionEvent =
   | { type: 'NEGOTIATED' }
-  | { type: 'LINE'; line: string }
+  /** `secret`: typed with echo off (a password); inspection shows it redacted. */
+  | { type: 'LINE'; line: string; secret?: boolean }
   | { type: 'INTERRUPT' }
   | { type: 'END_OF_INPUT' }
   | { type: 'LINE_TOO_LONG'; limit: number }
@@ -33,7 +35,7 @@ export interface SessionContext {
   lines: string[];
   parsed: ParseResult | null;
   username: string | null;
-  password: string | null;
+  password: Secret | null;
   failedLogins: number;
   read: ReadRequest | null;
 }
@@ -43,7 +45,7 @@ export interface SessionInput {
 }
 
 type CommandInput = { host: SessionHost; lines: readonly string[]; words: readonly string[] };
-type AuthInput = { host: SessionHost; username: string | null; password: string | null };
+type AuthInput = { host: SessionHost; username: string | null; password: Secret | null };
 
 const QUIT_WORDS: readonly string[] = ['QUIT'];
 
@@ -77,7 +79,7 @@ export const sessionSetup = setup({
     readUsername: ({ context }) => context.host.promptLine(context.host.settings.promptUser, true, false),
     readPassword: ({ context }) => context.host.promptLine(context.host.settings.promptPass, false, false),
     rememberUsername: assign({ username: ({ event }) => (event.type === 'LINE' ? event.line : null) }),
-    rememberPassword: assign({ password: ({ event }) => (event.type === 'LINE' ? event.line : null) }),
+    rememberPassword: assign({ password: ({ event }) => (event.type === 'LINE' ? new Secret(event.line) : null) }),
     forgetCredentials: assign({ username: null, password: null }),
     acceptLogin: ({ context }) => context.host.acceptLogin(context.host.settings.authenticatedUser ?? context.username),
     countFailedLogin: assign({ failedLogins: ({ context }) => context.failedLogins + 1 }),
@@ -135,7 +137,7 @@ export const sessionSetup = setup({
     disconnect: ({ context }) => context.host.disconnect(),
   },
   actors: {
-    authenticate: fromPromise<void, AuthInput>(({ input }) => input.host.authenticate(input.username, input.password)),
+    authenticate: fromPromise<void, AuthInput>(({ input }) => input.host.authenticate(input.username, input.password?.reveal() ?? null)),
     sessionStart: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.sessionStart()),
     runCommand: fromPromise<void, CommandInput>(({ input }) => input.host.runCommand(input.lines, input.words)),
     runExec: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.runExec()),

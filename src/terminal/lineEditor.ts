@@ -63,6 +63,11 @@ export class LineEditor {
     return this.#active;
   }
 
+  /** Whether the line being (or last) read is shown as typed; false for secrets. */
+  get echoing(): boolean {
+    return this.#options.echo;
+  }
+
   get buffer(): string {
     return this.#buffer;
   }
