@@ -25,6 +25,7 @@ export class TelnetTransport implements TerminalTransport {
   readonly #socket: Socket;
   readonly #maxOutputBuffer: number;
   readonly #maxSubnegotiation: number | undefined;
+  #events: TerminalEvents | null = null;
 
   constructor(socket: Socket, options: TelnetTransportOptions = {}) {
     this.#socket = socket;
@@ -34,6 +35,7 @@ export class TelnetTransport implements TerminalTransport {
   }
 
   attach(events: TerminalEvents): void {
+    this.#events = events;
     const socket = this.#socket;
     const text = new StringDecoder('utf8');
     const protocol = new TelnetProtocol(
@@ -78,7 +80,8 @@ export class TelnetTransport implements TerminalTransport {
     if (socket.destroyed || !socket.writable) return;
     // A peer that stops reading must not make us buffer without bound.
     if (socket.writableLength > this.#maxOutputBuffer) {
-      socket.destroy(new Error(`output buffer over ${this.#maxOutputBuffer} bytes: client is not reading`));
+      this.#events?.log('warn', `${this.remoteAddress}: output buffer over ${this.#maxOutputBuffer} bytes, client is not reading: dropped`);
+      socket.destroy();
       return;
     }
     // Echo, response and prompt of one command leave in one segment: cork until the loop turns.

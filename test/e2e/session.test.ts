@@ -344,6 +344,32 @@ test('hostile basics: a 1 MiB line, an SB that never ends, random bytes; other s
   }
 });
 
+test('a client that never reads while the server writes a lot is dropped at the output cap', async () => {
+  class Chatty extends TelnetHandler {
+    @command('flood')
+    flood() {
+      for (let i = 0; i < 20000; i++) this.writeLine(`line ${i} ${'x'.repeat(100)}`);
+    }
+  }
+  const srv = await startServer(Chatty, { maxOutputBuffer: 64 * 1024, negotiationTimeoutMs: 50 });
+  const reader = await TelnetTestClient.connect(srv.port);
+  const sleeper = await TelnetTestClient.connect(srv.port);
+  try {
+    await reader.waitFor('Telnet Server> ');
+    await sleeper.waitFor('Telnet Server> ');
+    sleeper.pause();
+    sleeper.send('flood\r\n');
+    await waitUntil(() => srv.log.some((line) => /client is not reading: dropped/.test(line)));
+    await waitUntil(() => srv.server.sessions.length === 1);
+    reader.send('help\r\n');
+    await reader.waitFor(/HISTORY[^]*Telnet Server> $/);
+  } finally {
+    reader.close();
+    sleeper.close();
+    await srv.stop();
+  }
+});
+
 test('server.close says goodbye to every session and runs every sessionEnd', async () => {
   let ends = 0;
   class Closing extends TelnetHandler {

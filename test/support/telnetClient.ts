@@ -97,6 +97,11 @@ export class TelnetTestClient {
     this.#socket.destroy();
   }
 
+  /** Stops reading from the socket, like a client that never reads. */
+  pause(): void {
+    this.#socket.pause();
+  }
+
   #wake(): void {
     for (const waiter of [...this.#waiters]) waiter();
   }
