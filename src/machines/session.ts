@@ -38,6 +38,8 @@ export interface SessionContext {
   password: Secret | null;
   failedLogins: number;
   read: ReadRequest | null;
+  /** The server asked to close while a command ran: close when it is done. */
+  shutdownRequested: boolean;
 }
 
 export interface SessionInput {
@@ -67,6 +69,7 @@ export const sessionSetup = setup({
       context.host.settings.authenticatedUser !== null || !context.host.settings.hasAuthCallback,
     needsUsername: ({ context }) => context.host.settings.authNeedUser,
     needsPassword: ({ context }) => context.host.settings.authNeedPass,
+    shutdownRequested: ({ context }) => context.shutdownRequested,
     tooManyFailedLogins: ({ context }) => context.failedLogins >= context.host.settings.maxLoginAttempts,
     lineIncomplete: ({ context }) => context.parsed !== null && !context.parsed.complete,
     lineEmpty: ({ context }) => context.parsed !== null && context.parsed.complete && context.parsed.words.length === 0,
@@ -135,6 +138,7 @@ export const sessionSetup = setup({
       if (event.type === 'SHUTDOWN' && event.message) context.host.write(`\n${event.message}\n`);
     },
     disconnect: ({ context }) => context.host.disconnect(),
+    rememberShutdown: assign({ shutdownRequested: true }),
   },
   actors: {
     authenticate: fromPromise<void, AuthInput>(({ input }) => input.host.authenticate(input.username, input.password?.reveal() ?? null)),
@@ -249,6 +253,7 @@ export const sessionMachine = sessionSetup.createMachine({
     password: null,
     failedLogins: 0,
     read: null,
+    shutdownRequested: false,
   }),
   initial: 'negotiating',
   on: {
@@ -326,9 +331,14 @@ export const sessionMachine = sessionSetup.createMachine({
               lines: context.lines,
               words: context.parsed?.complete ? context.parsed.words : [],
             }),
-            onDone: { target: 'prompting' },
-            onError: { target: 'prompting', actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) } },
+            onDone: [{ guard: 'shutdownRequested', target: '#session.closing' }, { target: 'prompting' }],
+            onError: [
+              { guard: 'shutdownRequested', target: '#session.closing', actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) } },
+              { target: 'prompting', actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) } },
+            ],
           },
+          // A graceful shutdown lets the running command finish (the server's close timeout bounds it).
+          on: { SHUTDOWN: { actions: ['showShutdownMessage', 'rememberShutdown'] } },
           ...userCodeStates,
         },
       },

@@ -414,6 +414,31 @@ test('who and say: two people on the demo see each other; half-typed input survi
   }
 });
 
+test('graceful close lets a running command finish, then ends the session', async () => {
+  let ended = 0;
+  class Busy extends TelnetHandler {
+    @command('work')
+    async work() {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      this.writeLine('work finished');
+    }
+    override sessionEnd() {
+      ended++;
+    }
+  }
+  const srv = await startServer(Busy, { negotiationTimeoutMs: 50 });
+  const client = await TelnetTestClient.connect(srv.port);
+  await client.waitFor('Telnet Server> ');
+  client.send('work\r\n');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const started = Date.now();
+  await srv.server.close({ message: 'Closing soon.', timeoutMs: 3000 });
+  await client.waitForClose();
+  assert.match(client.screen, /Closing soon\.\nwork finished\n$/);
+  assert.ok(Date.now() - started >= 200, 'waited for the command');
+  assert.is(ended, 1);
+});
+
 async function waitUntil(condition: () => boolean, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
