@@ -46,6 +46,7 @@ export interface CloseOptions {
 
 export const DEFAULT_LIMITS: SessionLimits = {
   negotiationTimeoutMs: 500,
+  loginTimeoutMs: 60_000,
   maxLoginAttempts: 3,
   loginRetryDelayMs: 1000,
   maxLineLength: 128 * 1024,

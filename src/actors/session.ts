@@ -11,6 +11,7 @@ import { attachSession, type SessionLink } from './sessionLink.js';
 /** Limits and timings every session of a server shares. */
 export interface SessionLimits {
   negotiationTimeoutMs: number;
+  loginTimeoutMs: number;
   maxLoginAttempts: number;
   loginRetryDelayMs: number;
   maxLineLength: number;
@@ -298,6 +299,7 @@ function settingsOf(handler: TelnetHandler, transport: TerminalTransport, limits
     needsNegotiation: transport.needsNegotiation,
     execCommand: transport.execCommand,
     negotiationTimeoutMs: limits.negotiationTimeoutMs,
+    loginTimeoutMs: limits.loginTimeoutMs,
     maxLoginAttempts: limits.maxLoginAttempts,
     loginRetryDelayMs: limits.loginRetryDelayMs,
   };

@@ -1,4 +1,4 @@
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, fromCallback, fromPromise, setup, stopChild } from 'xstate';
 import type { ParseResult } from '../shell/parser.js';
 import { Secret } from './secret.js';
 import type { ReadRequest, SessionHost } from './sessionHost.js';
@@ -27,7 +27,9 @@ export type SessionEvent =
   | { type: 'END' }
   /** The server is shutting down; `message` is shown first. */
   | { type: 'SHUTDOWN'; message: string | null }
-  | { type: 'DISCONNECTED' };
+  | { type: 'DISCONNECTED' }
+  /** Connected for `loginTimeoutMs` without reaching the welcome. */
+  | { type: 'LOGIN_TIMEOUT' };
 
 export interface SessionContext {
   host: SessionHost;
@@ -139,11 +141,22 @@ export const sessionSetup = setup({
     },
     disconnect: ({ context }) => context.host.disconnect(),
     rememberShutdown: assign({ shutdownRequested: true }),
+    sayLoginTimedOut: ({ context }) => {
+      context.host.write('\nLogin timed out.\n');
+      context.host.log('info', 'login timed out: disconnecting');
+    },
+    stopLoginTimer: stopChild('loginTimer'),
   },
   actors: {
     authenticate: fromPromise<void, AuthInput>(({ input }) => input.host.authenticate(input.username, input.password?.reveal() ?? null)),
     sessionStart: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.sessionStart()),
     runCommand: fromPromise<void, CommandInput>(({ input }) => input.host.runCommand(input.lines, input.words)),
+    // One timer from connect to the welcome; stopped at the welcome, so idle sessions hold none.
+    loginTimer: fromCallback<SessionEvent, { ms: number }>(({ input, sendBack }) => {
+      if (input.ms <= 0) return undefined;
+      const timer = setTimeout(() => sendBack({ type: 'LOGIN_TIMEOUT' }), input.ms);
+      return () => clearTimeout(timer);
+    }),
     runExec: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.runExec()),
     sessionEnd: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.sessionEnd()),
   },
@@ -181,6 +194,7 @@ const userCodeStates = {
  */
 export const loginStates = {
   id: 'login',
+  on: { LOGIN_TIMEOUT: { target: '#session.closing', actions: 'sayLoginTimedOut' } },
   initial: 'deciding',
   states: {
     deciding: {
@@ -256,6 +270,7 @@ export const sessionMachine = sessionSetup.createMachine({
     shutdownRequested: false,
   }),
   initial: 'negotiating',
+  invoke: { id: 'loginTimer', src: 'loginTimer', input: ({ context }) => ({ ms: context.host.settings.loginTimeoutMs }) },
   on: {
     RESIZE: { actions: 'setWindowSize' },
     TERMINAL_TYPE: { actions: 'setTerminalType' },
@@ -265,6 +280,7 @@ export const sessionMachine = sessionSetup.createMachine({
   },
   states: {
     negotiating: {
+      on: { LOGIN_TIMEOUT: { target: 'closing', actions: 'sayLoginTimedOut' } },
       initial: 'deciding',
       states: {
         // SSH (and any transport that knows its terminal) passes straight through.
@@ -279,6 +295,7 @@ export const sessionMachine = sessionSetup.createMachine({
       },
     },
     banner: {
+      on: { LOGIN_TIMEOUT: { target: 'closing', actions: 'sayLoginTimedOut' } },
       always: [
         { guard: 'isExecRequest', target: 'exec', actions: 'acceptLogin' },
         { target: 'login', actions: 'showIssue' },
@@ -286,7 +303,7 @@ export const sessionMachine = sessionSetup.createMachine({
     },
     login: loginStates,
     welcome: {
-      entry: 'showWelcome',
+      entry: ['stopLoginTimer', 'showWelcome'],
       invoke: {
         src: 'sessionStart',
         input: ({ context }) => ({ host: context.host }),
@@ -345,6 +362,7 @@ export const sessionMachine = sessionSetup.createMachine({
     },
     // One command line given with the connection (`ssh host 'echo hi'`): run it, report, leave.
     exec: {
+      entry: 'stopLoginTimer',
       invoke: {
         src: 'runExec',
         input: ({ context }) => ({ host: context.host }),

@@ -30,6 +30,8 @@ export interface SessionHost {
     /** A command line given with the connection (SSH exec) instead of a shell. */
     readonly execCommand: string | null;
     readonly negotiationTimeoutMs: number;
+    /** From connect to the welcome; 0 = no limit. */
+    readonly loginTimeoutMs: number;
     readonly maxLoginAttempts: number;
     readonly loginRetryDelayMs: number;
   };

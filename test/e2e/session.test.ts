@@ -439,6 +439,23 @@ test('graceful close lets a running command finish, then ends the session', asyn
   assert.is(ended, 1);
 });
 
+test('a client that connects and sends nothing is cut at the login timeout', async () => {
+  const demo = await startDemo({}, { loginTimeoutMs: 800 });
+  const idle = await TelnetTestClient.connect(demo.port, { negotiate: false });
+  const good = await login(demo.port, 'good');
+  try {
+    await idle.waitFor('Username: ');
+    await idle.waitFor('Login timed out.');
+    await idle.waitForClose();
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    assert.is(await run(good, 'echo alive'), 'echo alive\nalive\n');
+  } finally {
+    idle.close();
+    good.close();
+    await demo.stop();
+  }
+});
+
 async function waitUntil(condition: () => boolean, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {

@@ -14,6 +14,7 @@ interface FakeOptions {
   execCommand?: string | null;
   authenticatedUser?: string | null;
   command?: (words: readonly string[], host: FakeHost) => Promise<void>;
+  loginTimeoutMs?: number;
 }
 
 interface FakeHost extends SessionHost {
@@ -47,6 +48,7 @@ function fakeHost(options: FakeOptions = {}): FakeHost {
       needsNegotiation: options.needsNegotiation ?? false,
       execCommand: options.execCommand ?? null,
       negotiationTimeoutMs: 20,
+      loginTimeoutMs: options.loginTimeoutMs ?? 0,
       maxLoginAttempts: 2,
       loginRetryDelayMs: 0,
     },
@@ -254,6 +256,26 @@ test('SSH-style preauthenticated user skips the login states', async () => {
   await tick();
   assert.is(state(), 'shell.prompting');
   assert.equal(host.accepted, ['bob']);
+});
+
+test('login timeout: closes a session stuck before the welcome; the timer is gone after it', async () => {
+  const slow = fakeHost({ auth: async () => {}, loginTimeoutMs: 30 });
+  const a = start(slow);
+  assert.is(a.state(), 'login.askingUsername');
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.ok(slow.out.includes('\nLogin timed out.\n'));
+  assert.is(a.actor.getSnapshot().status, 'done');
+  const quick = fakeHost({ auth: async () => {}, loginTimeoutMs: 30 });
+  const b = start(quick);
+  assert.ok(b.actor.getSnapshot().children.loginTimer, 'timer running while logging in');
+  b.actor.send({ type: 'LINE', line: 'ann' });
+  b.actor.send({ type: 'LINE', line: 'pw' });
+  await tick();
+  await tick();
+  assert.is(b.state(), 'shell.prompting');
+  assert.is(b.actor.getSnapshot().children.loginTimer, undefined);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.is(b.state(), 'shell.prompting');
 });
 
 function readLineVia(actor: ReturnType<typeof start>['actor'], prompt: string): Promise<string> {
