@@ -2,6 +2,7 @@ import net, { type Socket } from 'node:net';
 import { createActor, waitFor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import { LiveSession, type HandlerClass, type SessionLimits, type SessionServices } from './actors/session.js';
 import { redactInspection } from './actors/redactInspection.js';
+import { IdleSweeper, type IdleOptions } from './actors/idleSweeper.js';
 import { SessionCounter, type ConnectionLimits } from './actors/sessionLimits.js';
 import type { ServerFacade } from './handler.js';
 import { createStderrLogger, type Logger } from './logger.js';
@@ -10,7 +11,7 @@ import { TelnetTransport } from './transports/telnet.js';
 import type { TerminalTransport } from './transports/terminalTransport.js';
 import { listenSsh, type SshListenOptions } from './transports/sshListener.js';
 
-export interface ServerOptions extends Partial<SessionLimits>, Partial<ConnectionLimits> {
+export interface ServerOptions extends Partial<SessionLimits>, Partial<ConnectionLimits>, Partial<IdleOptions> {
   logger?: Logger;
   /** An XState inspection observer given to the supervisor and every session actor. */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
@@ -71,6 +72,7 @@ export class Server implements ServerFacade {
   readonly #listeners = new Set<net.Server>();
   readonly #sockets = new Set<Socket>();
   readonly #counter: SessionCounter;
+  readonly #idle: IdleSweeper;
   #closing: Promise<void> | null = null;
 
   constructor(handlerClass: HandlerClass, options: ServerOptions = {}) {
@@ -81,6 +83,11 @@ export class Server implements ServerFacade {
       maxSessions: options.maxSessions ?? DEFAULT_CONNECTION_LIMITS.maxSessions,
       maxSessionsPerAddress: options.maxSessionsPerAddress ?? DEFAULT_CONNECTION_LIMITS.maxSessionsPerAddress,
     });
+    this.#idle = new IdleSweeper(
+      { idleTimeoutMs: options.idleTimeoutMs ?? 0, idleWarningMs: options.idleWarningMs ?? 60_000 },
+      () => this.#live.values(),
+    );
+    this.#idle.start();
     const observer = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
     const inspect = observer ? redactInspection(observer) : undefined;
     this.#services = {
@@ -178,6 +185,7 @@ export class Server implements ServerFacade {
     const listenersClosed = [...this.#listeners].map(
       (listener) => new Promise<void>((resolve) => listener.close(() => resolve())),
     );
+    this.#idle.stop();
     this.#supervisor.send({ type: 'SHUTDOWN', message });
     try {
       await waitFor(this.#supervisor, (snapshot) => snapshot.status === 'done', { timeout: timeoutMs });

@@ -37,6 +37,8 @@ let nextSessionNumber = 1;
 export class LiveSession implements SessionHost, SessionLink {
   readonly id = `s${nextSessionNumber++}`;
   readonly connectedAt = new Date();
+  /** Time of the last input (ms since the epoch), for the idle timeout. */
+  lastActivity = Date.now();
   readonly handler: TelnetHandler;
   readonly actor: Actor<typeof sessionMachine>;
   readonly settings: SessionHost['settings'];
@@ -106,7 +108,10 @@ export class LiveSession implements SessionHost, SessionLink {
     actor.start();
     const editor = this.#editor;
     this.#transport.attach({
-      data: (text) => editor.feed(text),
+      data: (text) => {
+        this.lastActivity = Date.now();
+        editor.feed(text);
+      },
       resize: (width, height) => actor.send({ type: 'RESIZE', width, height }),
       terminalType: (term) => actor.send({ type: 'TERMINAL_TYPE', term }),
       negotiated: () => actor.send({ type: 'NEGOTIATED' }),
@@ -248,6 +253,14 @@ export class LiveSession implements SessionHost, SessionLink {
 
   log(level: LogLevel, message: string, error?: unknown): void {
     this.#services.logger[level](`[${this.id} ${this.remoteAddress}] ${message}`, error);
+  }
+
+  warnIdle(secondsLeft: number): void {
+    this.writeMessage(`You have been idle for a while: disconnecting in ${secondsLeft} s unless you type something.`);
+  }
+
+  endIdle(): void {
+    this.actor.send({ type: 'IDLE_TIMEOUT' });
   }
 
   /** The server is going down: say `message`, end the session. */

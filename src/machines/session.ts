@@ -29,7 +29,9 @@ export type SessionEvent =
   | { type: 'SHUTDOWN'; message: string | null }
   | { type: 'DISCONNECTED' }
   /** Connected for `loginTimeoutMs` without reaching the welcome. */
-  | { type: 'LOGIN_TIMEOUT' };
+  | { type: 'LOGIN_TIMEOUT' }
+  /** No input for the server's idle timeout. */
+  | { type: 'IDLE_TIMEOUT' };
 
 export interface SessionContext {
   host: SessionHost;
@@ -146,6 +148,10 @@ export const sessionSetup = setup({
       context.host.log('info', 'login timed out: disconnecting');
     },
     stopLoginTimer: stopChild('loginTimer'),
+    sayIdleTimeout: ({ context }) => {
+      context.host.write('\nIdle too long: disconnecting.\n');
+      context.host.log('info', 'idle timeout: disconnecting');
+    },
   },
   actors: {
     authenticate: fromPromise<void, AuthInput>(({ input }) => input.host.authenticate(input.username, input.password?.reveal() ?? null)),
@@ -277,6 +283,7 @@ export const sessionMachine = sessionSetup.createMachine({
     DISCONNECTED: { target: '.closing' },
     END: { target: '.closing' },
     SHUTDOWN: { target: '.closing', actions: 'showShutdownMessage' },
+    IDLE_TIMEOUT: { target: '.closing', actions: 'sayIdleTimeout' },
   },
   states: {
     negotiating: {
@@ -374,7 +381,7 @@ export const sessionMachine = sessionSetup.createMachine({
     closing: {
       entry: 'disconnect',
       // Already closing: the same causes arriving again must not run sessionEnd twice.
-      on: { DISCONNECTED: {}, END: {}, SHUTDOWN: {} },
+      on: { DISCONNECTED: {}, END: {}, SHUTDOWN: {}, IDLE_TIMEOUT: {} },
       invoke: {
         src: 'sessionEnd',
         input: ({ context }) => ({ host: context.host }),

@@ -456,6 +456,26 @@ test('a client that connects and sends nothing is cut at the login timeout', asy
   }
 });
 
+test('idle timeout: a warning line first, then the cut; typing keeps a session alive', async () => {
+  const demo = await startDemo({}, { idleTimeoutMs: 800, idleWarningMs: 400 });
+  const sleepy = await login(demo.port, 'sleepy');
+  const busy = await login(demo.port, 'busy');
+  const keepAlive = setInterval(() => busy.send('x'), 100);
+  try {
+    sleepy.send('ech');
+    await sleepy.waitFor(/idle for a while: disconnecting in \d+ s unless you type something\.\nTestServer> ech$/, { timeoutMs: 2000 });
+    await sleepy.waitFor('Idle too long: disconnecting.', { timeoutMs: 2000 });
+    await sleepy.waitForClose();
+    assert.not.match(busy.screen, /idle/i);
+    assert.is(demo.server.sessions.length, 1);
+  } finally {
+    clearInterval(keepAlive);
+    sleepy.close();
+    busy.close();
+    await demo.stop();
+  }
+});
+
 async function waitUntil(condition: () => boolean, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
