@@ -19,15 +19,16 @@ test('the bundled demo runs from an empty directory: telnet echo works', async (
   const child = spawn(path.join(dir, 'telnetsrv-demo.mjs'), ['--port', '0', '--ssh-port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const started = Date.now();
-    const port = await new Promise<number>((resolve, reject) => {
+    const [port, sshPort] = await new Promise<[number, number]>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 10_000);
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
-        const match = /telnet listening on 127\.0\.0\.1:(\d+)/.exec(out);
-        if (match && /ssh listening on/.test(out)) {
+        const telnet = /telnet listening on 127\.0\.0\.1:(\d+)/.exec(out);
+        const ssh = /ssh listening on 127\.0\.0\.1:(\d+)/.exec(out);
+        if (telnet && ssh) {
           clearTimeout(timer);
-          resolve(Number(match[1]));
+          resolve([Number(telnet[1]), Number(ssh[1])]);
         }
       });
     });
@@ -40,6 +41,12 @@ test('the bundled demo runs from an empty directory: telnet echo works', async (
     await client.waitFor(/from the bundle\nTestServer> $/);
     client.close();
     assert.ok(readdirSync(dir).includes('demo-host-key'));
+    const ssh = await runProgram('ssh', [
+      '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+      '-o', 'PubkeyAuthentication=no', '-p', String(sshPort), '-T', 'bundled@127.0.0.1', 'echo', 'over', 'ssh',
+    ]);
+    assert.is(ssh.code, 0, ssh.stderr);
+    assert.is(ssh.stdout, 'over ssh\n');
   } finally {
     child.kill();
     rmSync(dir, { recursive: true, force: true });
