@@ -5,7 +5,7 @@ import { renderHelpDetail, renderHelpList } from './shell/helpText.js';
 import type { ParsedInput } from './shell/parser.js';
 import { attachSession, type SessionLink } from './actors/sessionLink.js';
 import { defaultServerFor } from './defaultServer.js';
-import type { Server } from './server.js';
+import type { Server, SessionInfo } from './server.js';
 
 export interface ReadLineOptions {
   prompt?: string;
@@ -16,14 +16,7 @@ export interface ReadLineOptions {
 /** What a handler sees of the server it runs in (routing to other sessions). */
 export interface ServerFacade {
   /** Every live session: id, username, remote address, transport, chart state, connected-at. */
-  readonly sessions: ReadonlyArray<{
-    id: string;
-    username: string | null;
-    remoteAddress: string;
-    transport: 'telnet' | 'ssh';
-    state: string;
-    connectedAt: Date;
-  }>;
+  readonly sessions: ReadonlyArray<SessionInfo>;
   sendTo(sessionId: string, text: string): boolean;
   broadcast(text: string, filter?: (session: { id: string; username: string | null }) => boolean): number;
 }

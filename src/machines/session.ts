@@ -168,6 +168,12 @@ export const sessionSetup = setup({
   },
 });
 
+/** On an invoked actor's error event: hand the error to the host (log + short message). */
+const reportActorError = {
+  type: 'reportError',
+  params: ({ event }: { event: { error: unknown } }) => ({ error: event.error }),
+} as const;
+
 /**
  * States in which user code runs and may call `readLine`: `running` until the code asks for a line,
  * then `awaitingLine` until the user answers (or aborts with ^C / ^D).
@@ -315,7 +321,7 @@ export const sessionMachine = sessionSetup.createMachine({
         src: 'sessionStart',
         input: ({ context }) => ({ host: context.host }),
         onDone: { target: 'shell' },
-        onError: { target: 'shell', actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) } },
+        onError: { target: 'shell', actions: reportActorError },
       },
       ...userCodeStates,
     },
@@ -357,8 +363,8 @@ export const sessionMachine = sessionSetup.createMachine({
             }),
             onDone: [{ guard: 'shutdownRequested', target: '#session.closing' }, { target: 'prompting' }],
             onError: [
-              { guard: 'shutdownRequested', target: '#session.closing', actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) } },
-              { target: 'prompting', actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) } },
+              { guard: 'shutdownRequested', target: '#session.closing', actions: reportActorError },
+              { target: 'prompting', actions: reportActorError },
             ],
           },
           // A graceful shutdown lets the running command finish (the server's close timeout bounds it).
@@ -374,7 +380,7 @@ export const sessionMachine = sessionSetup.createMachine({
         src: 'runExec',
         input: ({ context }) => ({ host: context.host }),
         onDone: { target: 'closing' },
-        onError: { target: 'closing', actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) } },
+        onError: { target: 'closing', actions: reportActorError },
       },
       ...userCodeStates,
     },
@@ -386,7 +392,7 @@ export const sessionMachine = sessionSetup.createMachine({
         src: 'sessionEnd',
         input: ({ context }) => ({ host: context.host }),
         onDone: { target: 'closed' },
-        onError: { target: 'closed', actions: { type: 'reportError', params: ({ event }) => ({ error: event.error }) } },
+        onError: { target: 'closed', actions: reportActorError },
       },
     },
     closed: { type: 'final' },
