@@ -16,6 +16,8 @@ export function runProgram(file: string, args: string[], options: { env?: NodeJS
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // A program that exits before reading its input must not turn into an EPIPE crash.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20000);
     child.on('close', (code) => {
