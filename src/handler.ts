@@ -19,6 +19,8 @@ export interface ServerFacade {
   readonly sessions: ReadonlyArray<SessionInfo>;
   sendTo(sessionId: string, text: string): boolean;
   broadcast(text: string, filter?: (session: { id: string; username: string | null }) => boolean): number;
+  /** Ends another session now (`message` shown first); false when it has already gone. */
+  disconnect(sessionId: string, message?: string | null): boolean;
 }
 
 

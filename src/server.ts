@@ -175,6 +175,12 @@ export class Server implements ServerFacade {
     return count;
   }
 
+  /** Ends one session now (a running command is not waited for); false when it has already gone. */
+  disconnect(sessionId: string, message: string | null = null): boolean {
+    this.#supervisor.send({ type: 'DISCONNECT', id: sessionId, message });
+    return this.#live.has(sessionId);
+  }
+
   /** Stops accepting, tells every session, runs every sessionEnd, resolves when all sockets closed. */
   close(options: CloseOptions = {}): Promise<void> {
     this.#closing ??= this.#close(options);

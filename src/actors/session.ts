@@ -143,7 +143,8 @@ export class LiveSession implements SessionHost, SessionLink {
     try {
       await callback.call(this.handler, username, password);
     } catch (err) {
-      this.log('info', `login failed${username === null ? '' : ` for user ${JSON.stringify(username)}`}`);
+      // The name is the client's input: quoted and cut short so it cannot forge or flood log lines.
+      this.log('info', `login failed${username === null ? '' : ` for user ${JSON.stringify(username.slice(0, 64))}`}`);
       throw err;
     }
   }
@@ -266,6 +267,11 @@ export class LiveSession implements SessionHost, SessionLink {
   /** The server is going down: say `message`, end the session. */
   shutdown(message: string | null): void {
     this.actor.send({ type: 'SHUTDOWN', message });
+  }
+
+  /** Ends the session now, even while a command runs; `message` is shown first. */
+  kick(message: string | null): void {
+    this.actor.send({ type: 'KICK', message });
   }
 
   readLine(options: { prompt: string; echo: boolean; useHistory: boolean }): Promise<string> {

@@ -28,6 +28,8 @@ export type SessionEvent =
   /** The server is shutting down; `message` is shown first. */
   | { type: 'SHUTDOWN'; message: string | null }
   | { type: 'DISCONNECTED' }
+  /** Ended from the server side (`server.disconnect`), at once, even while a command runs. */
+  | { type: 'KICK'; message: string | null }
   /** Connected for `loginTimeoutMs` without reaching the welcome. */
   | { type: 'LOGIN_TIMEOUT' }
   /** No input for the server's idle timeout. */
@@ -139,7 +141,7 @@ export const sessionSetup = setup({
       if (event.type === 'RESIZE') context.host.setWindowSize(event.width, event.height);
     },
     showShutdownMessage: ({ context, event }) => {
-      if (event.type === 'SHUTDOWN' && event.message) context.host.write(`\n${event.message}\n`);
+      if ((event.type === 'SHUTDOWN' || event.type === 'KICK') && event.message) context.host.write(`\n${event.message}\n`);
     },
     disconnect: ({ context }) => context.host.disconnect(),
     rememberShutdown: assign({ shutdownRequested: true }),
@@ -289,6 +291,7 @@ export const sessionMachine = sessionSetup.createMachine({
     DISCONNECTED: { target: '.closing' },
     END: { target: '.closing' },
     SHUTDOWN: { target: '.closing', actions: 'showShutdownMessage' },
+    KICK: { target: '.closing', actions: 'showShutdownMessage' },
     IDLE_TIMEOUT: { target: '.closing', actions: 'sayIdleTimeout' },
   },
   states: {
@@ -387,7 +390,7 @@ export const sessionMachine = sessionSetup.createMachine({
     closing: {
       entry: 'disconnect',
       // Already closing: the same causes arriving again must not run sessionEnd twice.
-      on: { DISCONNECTED: {}, END: {}, SHUTDOWN: {}, IDLE_TIMEOUT: {} },
+      on: { DISCONNECTED: {}, END: {}, SHUTDOWN: {}, KICK: {}, IDLE_TIMEOUT: {} },
       invoke: {
         src: 'sessionEnd',
         input: ({ context }) => ({ host: context.host }),

@@ -6,6 +6,7 @@ export interface SupervisedSession {
   readonly username: string | null;
   writeMessage(text: string): void;
   shutdown(message: string | null): void;
+  kick(message: string | null): void;
 }
 
 export type BroadcastFilter = (session: { id: string; username: string | null }) => boolean;
@@ -15,6 +16,7 @@ export type SupervisorEvent =
   | { type: 'SESSION_CLOSED'; id: string }
   | { type: 'SEND_TO'; id: string; text: string }
   | { type: 'BROADCAST'; text: string; filter?: BroadcastFilter }
+  | { type: 'DISCONNECT'; id: string; message: string | null }
   | { type: 'SHUTDOWN'; message: string | null };
 
 export interface SupervisorContext {
@@ -45,6 +47,9 @@ export const supervisorSetup = setup({
       // A message for a session that has gone is dropped without error.
       if (event.type === 'SEND_TO') context.sessions.get(event.id)?.writeMessage(event.text);
     },
+    kick: ({ context, event }) => {
+      if (event.type === 'DISCONNECT') context.sessions.get(event.id)?.kick(event.message);
+    },
     deliverToAll: ({ context, event }) => {
       if (event.type !== 'BROADCAST') return;
       for (const session of context.sessions.values()) {
@@ -71,6 +76,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
   on: {
     SEND_TO: { actions: 'deliver' },
     BROADCAST: { actions: 'deliverToAll' },
+    DISCONNECT: { actions: 'kick' },
   },
   states: {
     running: {

@@ -28,6 +28,14 @@ const OPENING: ReadonlyArray<readonly ['local' | 'remote', number]> = [
 const AYT_ANSWER = new TextEncoder().encode('\r\n[yes]\r\n');
 
 /**
+ * A real client changes a handful of options once; RFC 1143 stops loops but not a peer that flips an
+ * option on and off forever, each flip owed a reply. Past this many changes requests go unanswered.
+ */
+export const MAX_OPTION_CHANGES = 64;
+/** Debug lines one connection may cause, so a stream of NOPs or unknown options cannot flood the log. */
+const MAX_DEBUG_LINES = 100;
+
+/**
  * The telnet side of one connection, still without I/O: decodes, negotiates (RFC 1143), and hands
  * the terminal facts and user data to its sink. The timeout for silent clients belongs to the caller.
  */
@@ -37,6 +45,8 @@ export class TelnetProtocol {
   readonly #options = new OptionTable({ local: [ECHO, SGA], remote: [SGA, TTYPE, NAWS] });
   #awaitingTerminalType = false;
   #done = false;
+  #changes = 0;
+  #debugLines = 0;
   readonly #onEvent = (event: TelnetEvent) => this.#handle(event);
 
   constructor(sink: TelnetProtocolSink, options: { maxSubnegotiation?: number } = {}) {
@@ -78,7 +88,7 @@ export class TelnetProtocol {
         else if (event.command === EC) sink.eraseCharacter();
         else if (event.command === EL) sink.eraseLine();
         else if (event.command === AYT) sink.send(AYT_ANSWER);
-        else sink.log('debug', `ignored ${commandName(event.command)}`);
+        else this.#debug(`ignored ${commandName(event.command)}`);
         return;
       case 'warning':
         sink.log('warn', event.message);
@@ -92,13 +102,17 @@ export class TelnetProtocol {
       if (verb === DO) this.#sink.send(encodeNegotiation(WILL, TM));
       return;
     }
+    if (this.#changes >= MAX_OPTION_CHANGES) return;
     const { reply, change } = this.#options.receive(verb, option);
     if (reply) this.#sink.send(reply);
+    if (change && ++this.#changes === MAX_OPTION_CHANGES) {
+      this.#sink.log('warn', `${MAX_OPTION_CHANGES} option changes: further negotiation from this peer is ignored`);
+    }
     if (change?.side === 'remote' && change.option === TTYPE && change.enabled) {
       this.#awaitingTerminalType = true;
       this.#sink.send(ttypeSendRequest());
     }
-    if (change) this.#sink.log('debug', `${change.side} ${optionName(option)} ${change.enabled ? 'on' : 'off'}`);
+    if (change) this.#debug(`${change.side} ${optionName(option)} ${change.enabled ? 'on' : 'off'}`);
     this.#checkDone();
   }
 
@@ -113,8 +127,13 @@ export class TelnetProtocol {
       this.#awaitingTerminalType = false;
       this.#checkDone();
     } else {
-      this.#sink.log('debug', `ignored subnegotiation of ${optionName(option)}`);
+      this.#debug(`ignored subnegotiation of ${optionName(option)}`);
     }
+  }
+
+  #debug(message: string): void {
+    if (this.#debugLines > MAX_DEBUG_LINES) return;
+    this.#sink.log('debug', ++this.#debugLines > MAX_DEBUG_LINES ? 'further protocol debug lines from this peer are suppressed' : message);
   }
 
   #checkDone(): void {

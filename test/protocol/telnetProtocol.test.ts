@@ -1,9 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TelnetProtocol } from '../../src/protocol/telnetProtocol.js';
+import { MAX_OPTION_CHANGES, TelnetProtocol } from '../../src/protocol/telnetProtocol.js';
 
 function harness() {
   const log: string[] = [];
+  const logLines: string[] = [];
   const sent: number[][] = [];
   const protocol = new TelnetProtocol({
     send: (bytes) => sent.push([...bytes]),
@@ -14,9 +15,9 @@ function harness() {
     interrupt: () => log.push('interrupt'),
     eraseCharacter: () => log.push('ec'),
     eraseLine: () => log.push('el'),
-    log: () => {},
+    log: (level, message) => logLines.push(`${level} ${message}`),
   });
-  return { protocol, log, sent };
+  return { protocol, log, sent, logLines };
 }
 
 test('opening asks WILL ECHO, WILL SGA, DO SGA, DO TTYPE, DO NAWS in one send', () => {
@@ -57,6 +58,22 @@ test('NAWS before being asked is accepted', () => {
   const { protocol, log } = harness();
   protocol.receive(Uint8Array.from([255, 250, 31, 0, 90, 0, 30, 255, 240]));
   assert.equal(log, ['size 90x30']);
+});
+
+test('a peer flip-flopping an option 100,000 times gets a bounded number of replies and log lines', () => {
+  const { protocol, sent, logLines } = harness();
+  protocol.start();
+  const flips: number[] = [];
+  for (let i = 0; i < 50_000; i++) flips.push(255, 251, 31, 255, 252, 31);
+  protocol.receive(Uint8Array.from(flips));
+  const replies = sent.slice(1).flat().length / 3;
+  assert.ok(replies <= MAX_OPTION_CHANGES, `${replies} replies`);
+  assert.ok(replies >= MAX_OPTION_CHANGES - 2, 'real changes are still answered up to the limit');
+  assert.ok(logLines.length <= 102, `${logLines.length} log lines`);
+  assert.ok(logLines.some((line) => /further negotiation from this peer is ignored/.test(line)));
+  const nops = new Array(10_000).fill([255, 241]).flat();
+  protocol.receive(Uint8Array.from(nops));
+  assert.ok(logLines.length <= 103, `${logLines.length} log lines after 10,000 NOPs`);
 });
 
 test.run();

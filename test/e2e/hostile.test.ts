@@ -1,0 +1,352 @@
+// Hostile clients and faulty user code against a server in its own process, while a well-behaved
+// session runs a command loop that must not notice. After each pattern: the session count is back,
+// the heap is back within a bound, and the server logged no unhandled rejection or exception.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fork, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { TelnetTestClient } from '../support/telnetClient.js';
+
+const IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 254;
+const NAWS = 31, TTYPE = 24;
+const MiB = 1024 * 1024;
+
+interface Stats {
+  rss: number;
+  heap: number;
+  sessions: number;
+  crashes: number;
+}
+
+/** The server process and its IPC questions. */
+class TargetProcess {
+  readonly child: ChildProcess;
+  port = 0;
+
+  constructor() {
+    const script = fileURLToPath(new URL('../support/hostileServer.ts', import.meta.url));
+    this.child = fork(script, [], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  }
+
+  async started(): Promise<void> {
+    this.port = ((await this.#reply((m) => 'port' in m)) as { port: number }).port;
+  }
+
+  stats(): Promise<Stats> {
+    this.child.send('stats');
+    return this.#reply((m) => 'rss' in m) as Promise<Stats>;
+  }
+
+  async log(): Promise<string[]> {
+    this.child.send('log');
+    return ((await this.#reply((m) => 'log' in m)) as { log: string[] }).log;
+  }
+
+  async kick(username: string): Promise<boolean> {
+    this.child.send({ kick: username });
+    return ((await this.#reply((m) => 'kicked' in m)) as { kicked: boolean }).kicked;
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send('stop');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  #reply(match: (message: object) => boolean): Promise<object> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the server process did not answer')), 10_000);
+      const listener = (message: object) => {
+        if (!match(message)) return;
+        clearTimeout(timer);
+        this.child.off('message', listener);
+        resolve(message);
+      };
+      this.child.on('message', listener);
+    });
+  }
+}
+
+async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function login(port: number, name: string, options = {}): Promise<TelnetTestClient> {
+  const client = await TelnetTestClient.connect(port, options);
+  await client.waitFor('Username: ');
+  client.send(`${name}\r\n`);
+  await client.waitFor('Target> ');
+  return client;
+}
+
+async function run(client: TelnetTestClient, line: string): Promise<string> {
+  const from = client.screen.length;
+  client.send(`${line}\r\n`);
+  const at = await client.waitFor('Target> ', { from: from + line.length });
+  return client.screen.slice(from, at);
+}
+
+/** A session that runs `echo` in a loop the whole time and checks every answer. */
+class Bystander {
+  commands = 0;
+  slowestMs = 0;
+  failure: Error | null = null;
+  #running = true;
+  #done: Promise<void>;
+
+  constructor(readonly client: TelnetTestClient) {
+    this.#done = this.#loop();
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      while (this.#running) {
+        const started = Date.now();
+        const answer = await run(this.client, `echo tick ${this.commands}`);
+        if (answer !== `echo tick ${this.commands}\ntick ${this.commands}\n`) throw new Error(`wrong answer ${JSON.stringify(answer)}`);
+        this.slowestMs = Math.max(this.slowestMs, Date.now() - started);
+        this.commands++;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } catch (error) {
+      this.failure = error as Error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    await this.#done;
+  }
+}
+
+/** Registers a client the pattern opens, so it is closed even when the pattern fails half-way. */
+type Opener = (client: Promise<TelnetTestClient>) => Promise<TelnetTestClient>;
+
+const target = new TargetProcess();
+let bystander: Bystander;
+let baseline: Stats;
+const figures: string[] = [];
+
+/** Runs one hostile pattern and checks the server came back to where it was. */
+async function pattern(name: string, attack: (open: Opener) => Promise<void>, ...expectLog: RegExp[]): Promise<void> {
+  const before = await target.stats();
+  const started = Date.now();
+  const opened: TelnetTestClient[] = [];
+  const open: Opener = async (client) => {
+    const connected = await client;
+    opened.push(connected);
+    return connected;
+  };
+  try {
+    await attack(open);
+  } finally {
+    for (const client of opened) client.close();
+  }
+  await waitUntil(async () => (await target.stats()).sessions === baseline.sessions);
+  const after = await target.stats();
+  const log = (await target.log()).join('\n');
+  figures.push(
+    `${name.padEnd(44)} rss ${(before.rss / MiB).toFixed(1)} -> ${(after.rss / MiB).toFixed(1)} MiB, ` +
+      `heap ${(before.heap / MiB).toFixed(1)} -> ${(after.heap / MiB).toFixed(1)} MiB, ${Date.now() - started} ms`,
+  );
+  assert.is(after.crashes, 0, `no unhandled rejection or exception:\n${log}`);
+  assert.not.match(log, /unhandledRejection|uncaughtException/);
+  assert.ok(after.heap - baseline.heap < 8 * MiB, `${name}: heap back within 8 MiB of the start (${figures.at(-1)})`);
+  assert.ok(after.rss - baseline.rss < 96 * MiB, `${name}: RSS within 96 MiB of the start (${figures.at(-1)})`);
+  for (const line of expectLog) assert.match(log, line, `${name}: a line in the server log`);
+  assert.is(bystander.failure, null, `the bystander noticed: ${bystander.failure?.message}`);
+}
+
+test.before(async () => {
+  await target.started();
+  bystander = new Bystander(await login(target.port, 'bystander'));
+  await waitUntil(() => bystander.commands > 3);
+  baseline = await target.stats();
+});
+
+test.after(async () => {
+  await bystander.stop();
+  bystander.client.close();
+  await target.stop();
+  console.log(`\nhostile patterns (server process, after a full GC):\n${figures.join('\n')}`);
+  console.log(`bystander: ${bystander.commands} commands, slowest ${bystander.slowestMs} ms`);
+});
+
+test('a 10 MiB line without newline: refused, input up to the next newline dropped, session usable', async () => {
+  await pattern(
+    '10 MiB line',
+    async (open) => {
+      const client = await open(login(target.port, 'longline'));
+      const chunk = Buffer.alloc(MiB, 'x');
+      for (let i = 0; i < 10; i++) client.send(chunk);
+      await client.waitFor('Line too long', { timeoutMs: 10_000 });
+      client.send('\r\n');
+      assert.is(await run(client, 'echo ok'), 'echo ok\nok\n');
+      client.close();
+    },
+    /line over|too long/i,
+  );
+});
+
+test('a subnegotiation that never ends (10 MiB) is skipped, never buffered', async () => {
+  await pattern(
+    'endless SB',
+    async (open) => {
+      const client = await open(login(target.port, 'sb'));
+      client.sendRaw([IAC, SB, TTYPE]);
+      const chunk = Buffer.alloc(MiB, 0x41);
+      for (let i = 0; i < 10; i++) client.send(chunk);
+      client.sendRaw([IAC, SE]);
+      assert.is(await run(client, 'echo after'), 'echo after\nafter\n');
+      client.close();
+    },
+    /subnegotiation/i,
+  );
+});
+
+test('100,000 negotiation requests flip-flopping one option: replies never outnumber requests', async () => {
+  await pattern('100k flip-flop + 100k repeats', async (open) => {
+    const client = await open(TelnetTestClient.connect(target.port, { negotiate: false }));
+    await client.waitFor('Username: ');
+    const asked = client.negotiation.length;
+    const flips: number[] = [];
+    for (let i = 0; i < 50_000; i++) flips.push(IAC, WILL, NAWS, IAC, WONT, NAWS);
+    client.sendRaw(flips);
+    const repeats: number[] = [];
+    for (let i = 0; i < 100_000; i++) repeats.push(IAC, DO, 1);
+    client.sendRaw(repeats);
+    client.send('flipper\r\n');
+    await client.waitFor('Target> ', { timeoutMs: 10_000 });
+    const replies = client.negotiation.length - asked;
+    // RFC 1143 answers each real change once and a repeat not at all; past a budget flips go unanswered.
+    assert.ok(replies <= 70, `${replies} replies`);
+    assert.is(await run(client, 'echo negotiated'), 'echo negotiated\nnegotiated\n');
+  }, /further negotiation from this peer is ignored/);
+});
+
+test('every byte after IAC, and IAC IAC inside NAWS: tolerated, the size read right', async () => {
+  await pattern('every IAC command + IAC in NAWS', async (open) => {
+    const client = await open(login(target.port, 'iac'));
+    const bytes: number[] = [];
+    for (let command = 0; command < 256; command++) {
+      if (command === SB || command === IAC) continue;
+      bytes.push(IAC, command);
+      if (command >= WILL && command <= DONT) bytes.push(200);
+    }
+    client.sendRaw(bytes);
+    // IP and BRK are ^C: each abandons the (empty) line with "^C ABORT" and a new prompt.
+    await client.waitFor(/ABORT\nTarget> [^]*ABORT\nTarget> /);
+    client.sendRaw([IAC, SB, NAWS, 0, IAC, IAC, 0, IAC, IAC, IAC, SE]);
+    client.sendRaw([IAC, SB, 99, 1, 2, 3, IAC, SE]);
+    assert.match(await run(client, 'size'), /255x255/);
+    assert.is(await run(client, 'echo alive'), 'echo alive\nalive\n');
+  });
+});
+
+test('a client that never reads while the server writes a lot is dropped at the output cap', async () => {
+  await pattern(
+    'never reads, server floods',
+    async (open) => {
+      const client = await open(login(target.port, 'sleeper'));
+      client.pause();
+      client.send('flood\r\n');
+      await client.waitForClose(10_000);
+    },
+    /not reading: dropped/,
+  );
+});
+
+test('a client that connects and sends nothing is cut at the login timeout', async () => {
+  await pattern(
+    'silent client',
+    async (open) => {
+      const client = await open(TelnetTestClient.connect(target.port, { negotiate: false }));
+      await client.waitForClose(5000);
+    },
+    /login timeout|timed out/i,
+  );
+});
+
+test('1,000 connections opened and dropped at once', async () => {
+  await pattern('1,000 connects dropped', async () => {
+    const sockets = await Promise.all(
+      Array.from(
+        { length: 1000 },
+        (_, i) =>
+          new Promise<net.Socket>((resolve, reject) => {
+            const socket = net.connect(target.port, '127.0.0.1', () => resolve(socket));
+            socket.on('error', () => {});
+            socket.once('error', reject);
+            if (i % 2) socket.on('data', () => socket.destroy());
+          }),
+      ),
+    );
+    for (const socket of sockets) socket.destroy();
+  });
+});
+
+test('disconnect during authCallback, during a command and during readLine', async () => {
+  await pattern('disconnects mid-flight', async (open) => {
+    const authing = await open(TelnetTestClient.connect(target.port));
+    await authing.waitFor('Username: ');
+    authing.send('slowpoke\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    authing.close();
+
+    const hanging = await open(login(target.port, 'hanging'));
+    hanging.send('hang\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    hanging.close();
+
+    const reading = await open(login(target.port, 'reading'));
+    reading.send('ask\r\n');
+    await reading.waitFor('Say: ');
+    reading.close();
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the slow authCallback settles after its socket went
+  });
+});
+
+test('faults in user code: throw, reject, non-Error throws, sessionEnd throwing: logged, others go on', async () => {
+  await pattern(
+    'faulty user code',
+    async (open) => {
+      const client = await open(login(target.port, 'endthrower'));
+      assert.is(await run(client, 'reject'), 'reject\nError: rejected on purpose\n');
+      assert.is(await run(client, 'throwstr'), 'throwstr\nError: 42\n');
+      assert.is(await run(client, 'echo still'), 'echo still\nstill\n');
+      client.send('exit\r\n');
+      await client.waitForClose();
+
+      const thrower = await open(TelnetTestClient.connect(target.port));
+      await thrower.waitFor('Username: ');
+      thrower.send('thrower\r\n');
+      await thrower.waitFor('Login failed');
+    },
+    /error .*sessionEnd failed on purpose/,
+    /command failed[^]*rejected on purpose/,
+    /login failed for user "thrower"/,
+  );
+});
+
+test('a command that never resolves: the session can still be closed, sessionEnd runs', async () => {
+  await pattern(
+    'never-resolving command + exit by server',
+    async (open) => {
+      const client = await open(login(target.port, 'stuck'));
+      client.send('hang\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(await target.kick('stuck'), 'the server found the session');
+      await client.waitForClose();
+    },
+    /session ended/,
+  );
+});
+
+test.run();

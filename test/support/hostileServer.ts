@@ -1,0 +1,95 @@
+// The server the hostile-client suite attacks, in a process of its own so its RSS, heap and log are its
+// own. It answers the parent's IPC questions: 'stats' (after a full GC) and 'log' (lines since the last ask).
+import { createServer } from '../../src/server.js';
+import { TelnetHandler } from '../../src/handler.js';
+import { command } from '../../src/shell/command.js';
+import { recordingLogger } from './demoServer.js';
+
+const log: string[] = [];
+let crashes = 0;
+process.on('unhandledRejection', (reason) => {
+  crashes++;
+  log.push(`unhandledRejection ${String(reason)}`);
+});
+process.on('uncaughtException', (error) => {
+  crashes++;
+  log.push(`uncaughtException ${error.stack ?? String(error)}`);
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Misbehaving user code on purpose: each command or login name triggers one fault. */
+class Target extends TelnetHandler {
+  override prompt = 'Target> ';
+  override authNeedUser = true;
+
+  override async authCallback(username: string | null): Promise<void> {
+    if (username === 'slowpoke') await sleep(400);
+    if (username === 'thrower') throw 'a string, not an Error';
+  }
+
+  override sessionEnd(): void {
+    if (this.username === 'endthrower') throw new Error('sessionEnd failed on purpose');
+  }
+
+  @command('echo')
+  echo(params: string[]) {
+    this.writeResponse(params.join(' '));
+  }
+
+  @command('size')
+  size() {
+    this.writeResponse(`${this.width}x${this.height}`);
+  }
+
+  @command('flood')
+  flood() {
+    for (let i = 0; i < 50_000; i++) this.writeLine(`line ${i} ${'x'.repeat(100)}`);
+  }
+
+  @command('hang')
+  hang() {
+    return new Promise<void>(() => {});
+  }
+
+  @command('reject')
+  async reject() {
+    await sleep(1);
+    throw new RangeError('rejected on purpose');
+  }
+
+  @command('throwstr')
+  throwString() {
+    throw 42;
+  }
+
+  @command('ask')
+  async ask() {
+    this.writeLine(`you said ${await this.readLine({ prompt: 'Say: ' })}`);
+  }
+}
+
+const server = createServer(Target, {
+  logger: recordingLogger(log),
+  loginTimeoutMs: 1500,
+  maxOutputBuffer: 256 * 1024,
+  negotiationTimeoutMs: 200,
+});
+const { port } = await server.listenTelnet({ host: '127.0.0.1', port: 0 });
+process.send!({ port });
+process.on('message', (message: unknown) => {
+  if (message === 'stats') {
+    const gc = (globalThis as { gc?: () => void }).gc!;
+    gc();
+    gc();
+    const memory = process.memoryUsage();
+    process.send!({ rss: memory.rss, heap: memory.heapUsed + memory.external + memory.arrayBuffers, sessions: server.sessions.length, crashes });
+  } else if (typeof message === 'object' && message !== null && 'kick' in message) {
+    const session = server.sessions.find((info) => info.username === message.kick);
+    process.send!({ kicked: session ? server.disconnect(session.id, 'Disconnected by the operator.') : false });
+  } else if (message === 'log') {
+    process.send!({ log: log.splice(0) });
+  } else if (message === 'stop') {
+    void server.close({ timeoutMs: 1000 }).then(() => process.exit(0));
+  }
+});
