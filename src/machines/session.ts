@@ -113,6 +113,10 @@ export const sessionSetup = setup({
       context.host.log('warn', `line over ${event.limit} characters discarded`);
     },
     reportError: ({ context }, params: { error: unknown }) => context.host.reportError(params.error),
+    // The client has gone by now: the failure is only for the server log.
+    logSessionEndError: ({ context, event }) => {
+      if ('error' in event) context.host.log('error', 'sessionEnd failed', event.error);
+    },
     takeReadRequest: assign({ read: ({ event }) => (event.type === 'READ_LINE' ? event.request : null) }),
     refuseReadRequest: ({ event }) => {
       if (event.type === 'READ_LINE') event.request.reject(new Error('readLine is already waiting for a line'));
@@ -395,7 +399,7 @@ export const sessionMachine = sessionSetup.createMachine({
         src: 'sessionEnd',
         input: ({ context }) => ({ host: context.host }),
         onDone: { target: 'closed' },
-        onError: { target: 'closed', actions: reportActorError },
+        onError: { target: 'closed', actions: 'logSessionEndError' },
       },
     },
     closed: { type: 'final' },

@@ -48,7 +48,7 @@ export interface SessionHost {
   reportError(error: unknown): void;
   setTerminalType(term: string): void;
   setWindowSize(width: number, height: number): void;
-  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, error?: unknown): void;
   /** Ends the session's own timers and closes the transport (output is flushed first). */
   disconnect(): void;
   sessionEnd(): Promise<void>;

@@ -56,14 +56,33 @@ export function sshConnectionHandler(server: Server, options: SshListenOptions):
   const open = !callbacks.authCallbackUsername && !callbacks.authCallbackKey && !callbacks.authCallback;
   if (open) server.logger.warn('SSH: no authentication callback is defined: any username gets in');
   const ssh = new ssh2.Server({ hostKeys: [hostKey] });
+  const authTimeoutMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
+  // ssh2 reports a connection only once the client's version line arrived: until then a silent peer
+  // is timed here, by its socket, with the same login deadline.
+  const awaitingVersion = new Map<string, { timer: NodeJS.Timeout; since: number }>();
   ssh.on('connection', (client, info) => {
     const remoteAddress = formatAddress(info.ip, info.port);
-    serveConnection(server, client, remoteAddress, callbacks, open, options);
+    const pending = awaitingVersion.get(remoteAddress);
+    awaitingVersion.delete(remoteAddress);
+    if (pending) clearTimeout(pending.timer);
+    const timeLeft = authTimeoutMs - (pending ? Date.now() - pending.since : 0);
+    serveConnection(server, client, remoteAddress, callbacks, open, { ...options, authTimeoutMs: Math.max(0, timeLeft) });
   });
   ssh.on('error', (err: Error) => server.logger.warn(`SSH server error: ${err.message}`));
   return (socket: Socket) => {
     server.trackSocket(socket);
     socket.on('error', () => {});
+    const remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
+    const timer = setTimeout(() => {
+      server.logger.info(`[ssh ${remoteAddress}] no SSH version line in time: disconnecting`);
+      socket.destroy();
+    }, authTimeoutMs);
+    awaitingVersion.set(remoteAddress, { timer, since: Date.now() });
+    socket.once('close', () => {
+      if (awaitingVersion.get(remoteAddress)?.timer !== timer) return;
+      clearTimeout(timer);
+      awaitingVersion.delete(remoteAddress);
+    });
     ssh.injectSocket(socket);
   };
 }
@@ -85,7 +104,7 @@ function serveConnection(
     log.info(`[ssh ${remoteAddress}] ${why}: disconnecting`);
     client.end();
   };
-  let timer: NodeJS.Timeout | null = setTimeout(() => end('no login in time'), options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS);
+  let timer: NodeJS.Timeout | null = setTimeout(() => end('no login in time'), options.authTimeoutMs);
   const clearTimer = () => {
     if (timer) clearTimeout(timer);
     timer = null;

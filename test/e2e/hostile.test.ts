@@ -3,7 +3,7 @@
 // the heap is back within a bound, and the server logged no unhandled rejection or exception.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TelnetTestClient } from '../support/telnetClient.js';
@@ -23,6 +23,7 @@ interface Stats {
 class TargetProcess {
   readonly child: ChildProcess;
   port = 0;
+  sshPort = 0;
 
   constructor() {
     const script = fileURLToPath(new URL('../support/hostileServer.ts', import.meta.url));
@@ -30,7 +31,7 @@ class TargetProcess {
   }
 
   async started(): Promise<void> {
-    this.port = ((await this.#reply((m) => 'port' in m)) as { port: number }).port;
+    ({ port: this.port, sshPort: this.sshPort } = (await this.#reply((m) => 'port' in m)) as { port: number; sshPort: number });
   }
 
   stats(): Promise<Stats> {
@@ -160,7 +161,7 @@ async function pattern(name: string, attack: (open: Opener) => Promise<void>, ..
   assert.not.match(log, /unhandledRejection|uncaughtException/);
   assert.ok(after.heap - baseline.heap < 8 * MiB, `${name}: heap back within 8 MiB of the start (${figures.at(-1)})`);
   assert.ok(after.rss - baseline.rss < 96 * MiB, `${name}: RSS within 96 MiB of the start (${figures.at(-1)})`);
-  for (const line of expectLog) assert.match(log, line, `${name}: a line in the server log`);
+  for (const line of expectLog) assert.match(log, line, `${name}: a line in the server log matching ${line}:\n${log}`);
   assert.is(bystander.failure, null, `the bystander noticed: ${bystander.failure?.message}`);
 }
 
@@ -292,6 +293,41 @@ test('1,000 connections opened and dropped at once', async () => {
   });
 });
 
+/** Opens a raw TCP connection, sends `bytes`, and resolves once the server has closed it. */
+function closedByServer(port: number, bytes: Buffer | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      if (bytes) socket.write(bytes);
+    });
+    socket.on('data', () => {});
+    socket.on('error', () => {});
+    socket.on('close', () => resolve());
+    setTimeout(() => reject(new Error('the server left the connection open')), 8000).unref();
+  });
+}
+
+test('SSH: garbage after the banner, silent connections, a client that never asks for a shell', async () => {
+  await pattern('SSH garbage, silence, no shell', async () => {
+    let seed = 11;
+    const noise = Buffer.from(Array.from({ length: 4096 }, () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 255));
+    const hostile = Array.from({ length: 200 }, (_, i) =>
+      closedByServer(target.sshPort, i % 2 ? Buffer.concat([Buffer.from('SSH-2.0-fuzz\r\n'), noise]) : null),
+    );
+    // `ssh -N` logs in and asks for nothing: the channel timeout (1 s here) must end it.
+    const started = Date.now();
+    const noShell = new Promise<void>((resolve) => {
+      execFile(
+        'ssh',
+        ['-N', '-p', String(target.sshPort), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', 'idler@127.0.0.1'],
+        { timeout: 8000 },
+        () => resolve(),
+      );
+    });
+    await Promise.all([...hostile, noShell]);
+    assert.ok(Date.now() - started < 6000, 'ssh -N was disconnected by the channel timeout');
+  }, /no shell or exec requested in time/, /no SSH version line in time/);
+});
+
 test('disconnect during authCallback, during a command and during readLine', async () => {
   await pattern('disconnects mid-flight', async (open) => {
     const authing = await open(TelnetTestClient.connect(target.port));
@@ -329,7 +365,7 @@ test('faults in user code: throw, reject, non-Error throws, sessionEnd throwing:
       thrower.send('thrower\r\n');
       await thrower.waitFor('Login failed');
     },
-    /error .*sessionEnd failed on purpose/,
+    /error .*sessionEnd failed\nError: sessionEnd failed on purpose/,
     /command failed[^]*rejected on purpose/,
     /login failed for user "thrower"/,
   );

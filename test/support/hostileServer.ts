@@ -1,5 +1,8 @@
 // The server the hostile-client suite attacks, in a process of its own so its RSS, heap and log are its
 // own. It answers the parent's IPC questions: 'stats' (after a full GC) and 'log' (lines since the last ask).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createServer } from '../../src/server.js';
 import { TelnetHandler } from '../../src/handler.js';
 import { command } from '../../src/shell/command.js';
@@ -76,7 +79,15 @@ const server = createServer(Target, {
   negotiationTimeoutMs: 200,
 });
 const { port } = await server.listenTelnet({ host: '127.0.0.1', port: 0 });
-process.send!({ port });
+const keyDir = mkdtempSync(path.join(os.tmpdir(), 'telnetsrv-hostile-'));
+const ssh = await server.listenSsh({
+  host: '127.0.0.1',
+  port: 0,
+  hostKeyFile: path.join(keyDir, 'host_key'),
+  authTimeoutMs: 1000,
+  channelTimeoutMs: 1000,
+});
+process.send!({ port, sshPort: ssh.port });
 process.on('message', (message: unknown) => {
   if (message === 'stats') {
     const gc = (globalThis as { gc?: () => void }).gc!;
@@ -90,6 +101,9 @@ process.on('message', (message: unknown) => {
   } else if (message === 'log') {
     process.send!({ log: log.splice(0) });
   } else if (message === 'stop') {
-    void server.close({ timeoutMs: 1000 }).then(() => process.exit(0));
+    void server.close({ timeoutMs: 1000 }).then(() => {
+      rmSync(keyDir, { recursive: true, force: true });
+      process.exit(0);
+    });
   }
 });
