@@ -251,6 +251,20 @@ test('every byte after IAC, and IAC IAC inside NAWS: tolerated, the size read ri
   });
 });
 
+test('NEW-ENVIRON USER offered unasked is refused and never becomes the identity', async () => {
+  await pattern('NEW-ENVIRON USER=root', async (open) => {
+    const client = await open(TelnetTestClient.connect(target.port));
+    const NEW_ENVIRON = 39, IS = 0, VAR = 0, VALUE = 1;
+    client.sendRaw([IAC, WILL, NEW_ENVIRON]);
+    client.sendRaw([IAC, SB, NEW_ENVIRON, IS, VAR, ...Buffer.from('USER'), VALUE, ...Buffer.from('root'), IAC, SE]);
+    await client.waitFor('Username: ');
+    client.send('mallory\r\n');
+    await client.waitFor('Target> ');
+    assert.ok(client.negotiation.some(([verb, option]) => verb === DONT && option === NEW_ENVIRON), 'DONT NEW-ENVIRON');
+    assert.is(await run(client, 'whoami'), 'whoami\nmallory\n');
+  });
+});
+
 test('a client that never reads while the server writes a lot is dropped at the output cap', async () => {
   await pattern(
     'never reads, server floods',

@@ -40,6 +40,11 @@ class Target extends TelnetHandler {
     this.writeResponse(params.join(' '));
   }
 
+  @command('whoami')
+  whoami() {
+    this.writeResponse(String(this.username));
+  }
+
   @command('size')
   size() {
     this.writeResponse(`${this.width}x${this.height}`);
