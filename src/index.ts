@@ -3,8 +3,15 @@ export { command, type CommandOptions } from './shell/command.js';
 export type { ParsedInput } from './shell/parser.js';
 export { createServer, Server, DEFAULT_LIMITS } from './server.js';
 export type { ServerOptions, ListenOptions, BoundAddress, SessionInfo, CloseOptions } from './server.js';
-export { InputAborted, sessionMachine, sessionSetup, loginStates } from './machines/session.js';
-export type { SessionEvent, SessionContext, SessionHost } from './machines/session.js';
+export { InputAborted, sessionMachine, sessionSetup, sessionChart, loginStates } from './machines/session.js';
+export type {
+  SessionEvent,
+  SessionContext,
+  SessionHost,
+  AnySessionMachine,
+  LoginStatesConfig,
+  LoginStepInput,
+} from './machines/session.js';
 export { supervisorMachine } from './machines/supervisor.js';
 export type { HandlerClass, SessionLimits } from './actors/session.js';
 export type { TerminalTransport, TerminalEvents } from './transports/terminalTransport.js';
@@ -12,3 +19,5 @@ export { createStderrLogger, silentLogger, type Logger } from './logger.js';
 export { SSHHandler } from './sshHandler.js';
 export { getRsaKeyFile, loadOrCreateHostKey, type HostKeyType } from './transports/hostKey.js';
 export type { SshListenOptions, SshAuthCallbacks, SshPublicKey } from './transports/sshListener.js';
+// For actors of your own in an edited chart (a login step's check), without a direct xstate import.
+export { fromPromise } from 'xstate';

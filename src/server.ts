@@ -7,6 +7,7 @@ import { SessionCounter, type ConnectionLimits } from './actors/sessionLimits.js
 import type { ServerFacade } from './handler.js';
 import { createStderrLogger, type Logger } from './logger.js';
 import { supervisorMachine, type BroadcastFilter } from './machines/supervisor.js';
+import { sessionMachine, type AnySessionMachine } from './machines/session.js';
 import { TelnetTransport } from './transports/telnet.js';
 import type { TerminalTransport } from './transports/terminalTransport.js';
 import { listenSsh, type SshListenOptions } from './transports/sshListener.js';
@@ -17,6 +18,8 @@ export interface ServerOptions extends Partial<SessionLimits>, Partial<Connectio
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Output queued for a client that does not read, beyond which it is dropped (bytes). */
   maxOutputBuffer?: number;
+  /** The chart every session runs: `sessionMachine` by default, or one built with `sessionChart`. */
+  sessionMachine?: AnySessionMachine;
 }
 
 export interface ListenOptions {
@@ -95,6 +98,7 @@ export class Server implements ServerFacade {
       logger: this.logger,
       limits: { ...DEFAULT_LIMITS, ...pickLimits(options) },
       inspect,
+      machine: options.sessionMachine ?? sessionMachine,
       sessionEnded: (session) => {
         this.#live.delete(session.id);
         this.#counter.release(session.remoteAddress);

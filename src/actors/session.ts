@@ -1,7 +1,7 @@
 import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import type { ServerFacade, TelnetHandler } from '../handler.js';
 import type { Logger, LogLevel } from '../logger.js';
-import { InputAborted, sessionMachine, type SessionHost } from '../machines/session.js';
+import { InputAborted, type AnySessionMachine, type SessionHost } from '../machines/session.js';
 import { CommandRegistry } from '../shell/registry.js';
 import { parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
 import { LineEditor } from '../terminal/lineEditor.js';
@@ -23,6 +23,8 @@ export interface SessionServices {
   readonly logger: Logger;
   readonly limits: SessionLimits;
   readonly inspect: Observer<InspectionEvent> | undefined;
+  /** The chart each connection runs: `sessionMachine` unless the server was given its own. */
+  readonly machine: AnySessionMachine;
   sessionEnded(session: LiveSession): void;
 }
 
@@ -40,7 +42,7 @@ export class LiveSession implements SessionHost, SessionLink {
   /** Time of the last input (ms since the epoch), for the idle timeout. */
   lastActivity = Date.now();
   readonly handler: TelnetHandler;
-  readonly actor: Actor<typeof sessionMachine>;
+  readonly actor: Actor<AnySessionMachine>;
   readonly settings: SessionHost['settings'];
   readonly #transport: TerminalTransport;
   readonly #services: SessionServices;
@@ -69,7 +71,7 @@ export class LiveSession implements SessionHost, SessionLink {
     if (term) this.handler.term = term;
     if (width) this.setWindowSize(width, height ?? this.handler.height);
     else if (height) this.handler.height = height;
-    this.actor = createActor(sessionMachine, { input: { host: this }, inspect: services.inspect, id: this.id });
+    this.actor = createActor(services.machine, { input: { host: this }, inspect: services.inspect, id: this.id });
   }
 
   get username(): string | null {

@@ -1,4 +1,4 @@
-import { assign, fromCallback, fromPromise, setup, stopChild } from 'xstate';
+import { assign, fromCallback, fromPromise, setup, stopChild, type StateMachine } from 'xstate';
 import type { ParseResult } from '../shell/parser.js';
 import { Secret } from './secret.js';
 import type { ReadRequest, SessionHost } from './sessionHost.js';
@@ -55,6 +55,13 @@ export interface SessionInput {
 type CommandInput = { host: SessionHost; lines: readonly string[]; words: readonly string[] };
 type AuthInput = { host: SessionHost; username: string | null; password: Secret | null };
 
+/** What a login step of your own gets: the user so far and the line just typed (see `loginStep`). */
+export interface LoginStepInput {
+  host: SessionHost;
+  username: string | null;
+  line: string;
+}
+
 const QUIT_WORDS: readonly string[] = ['QUIT'];
 
 /** Types, named actions, guards and actors of the session chart; `provide()` swaps any of them. */
@@ -90,6 +97,9 @@ export const sessionSetup = setup({
     rememberUsername: assign({ username: ({ event }) => (event.type === 'LINE' ? event.line : null) }),
     rememberPassword: assign({ password: ({ event }) => (event.type === 'LINE' ? new Secret(event.line) : null) }),
     forgetCredentials: assign({ username: null, password: null }),
+    forgetPassword: assign({ password: null }),
+    /** For login steps of your own: shows `prompt` and reads one line (`echo: false` for secrets). */
+    promptLine: ({ context }, params: { prompt: string; echo: boolean }) => context.host.promptLine(params.prompt, params.echo, false),
     acceptLogin: ({ context }) => context.host.acceptLogin(context.host.settings.authenticatedUser ?? context.username),
     countFailedLogin: assign({ failedLogins: ({ context }) => context.failedLogins + 1 }),
     sayLoginFailed: ({ context }) => context.host.write('Login failed.\n'),
@@ -170,6 +180,13 @@ export const sessionSetup = setup({
       return () => clearTimeout(timer);
     }),
     runExec: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.runExec()),
+    /**
+     * The check of a login step you add to the chart: provide it with `machine.provide({ actors: {
+     * loginStep } })`; reject to refuse the login. Until provided, every step is refused.
+     */
+    loginStep: fromPromise<void, LoginStepInput>(async () => {
+      throw new Error('no loginStep actor was provided');
+    }),
     sessionEnd: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.sessionEnd()),
   },
 });
@@ -204,6 +221,9 @@ const userCodeStates = {
     },
   },
 } as const;
+
+/** A login part for `sessionChart`: `loginStates` or states of your own built from it. */
+export type LoginStatesConfig = ReturnType<typeof sessionSetup.createStateConfig>;
 
 /**
  * The login part of the chart, as data: ask the username, then the password (echo off), then check
@@ -275,9 +295,10 @@ export const loginStates = {
  * One session, from the first byte to the last: negotiate the terminal, show the banner, log in,
  * welcome, then the command shell until the user leaves, the server shuts down or the peer goes.
  */
-export const sessionMachine = sessionSetup.createMachine({
+export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLogin) {
+  return {
   id: 'session',
-  context: ({ input }) => ({
+  context: ({ input }: { input: SessionInput }): SessionContext => ({
     host: input.host,
     lines: [],
     parsed: null,
@@ -288,7 +309,7 @@ export const sessionMachine = sessionSetup.createMachine({
     shutdownRequested: false,
   }),
   initial: 'negotiating',
-  invoke: { id: 'loginTimer', src: 'loginTimer', input: ({ context }) => ({ ms: context.host.settings.loginTimeoutMs }) },
+  invoke: { id: 'loginTimer', src: 'loginTimer', input: ({ context }: { context: SessionContext }) => ({ ms: context.host.settings.loginTimeoutMs }) },
   on: {
     RESIZE: { actions: 'setWindowSize' },
     TERMINAL_TYPE: { actions: 'setTerminalType' },
@@ -321,12 +342,12 @@ export const sessionMachine = sessionSetup.createMachine({
         { target: 'login', actions: 'showIssue' },
       ],
     },
-    login: loginStates,
+    login,
     welcome: {
       entry: ['stopLoginTimer', 'showWelcome'],
       invoke: {
         src: 'sessionStart',
-        input: ({ context }) => ({ host: context.host }),
+        input: ({ context }: { context: SessionContext }) => ({ host: context.host }),
         onDone: { target: 'shell' },
         onError: { target: 'shell', actions: reportActorError },
       },
@@ -363,7 +384,7 @@ export const sessionMachine = sessionSetup.createMachine({
         executing: {
           invoke: {
             src: 'runCommand',
-            input: ({ context }) => ({
+            input: ({ context }: { context: SessionContext }) => ({
               host: context.host,
               lines: context.lines,
               words: context.parsed?.complete ? context.parsed.words : [],
@@ -385,7 +406,7 @@ export const sessionMachine = sessionSetup.createMachine({
       entry: 'stopLoginTimer',
       invoke: {
         src: 'runExec',
-        input: ({ context }) => ({ host: context.host }),
+        input: ({ context }: { context: SessionContext }) => ({ host: context.host }),
         onDone: { target: 'closing' },
         onError: { target: 'closing', actions: reportActorError },
       },
@@ -397,13 +418,23 @@ export const sessionMachine = sessionSetup.createMachine({
       on: { DISCONNECTED: {}, END: {}, SHUTDOWN: {}, KICK: {}, IDLE_TIMEOUT: {} },
       invoke: {
         src: 'sessionEnd',
-        input: ({ context }) => ({ host: context.host }),
+        input: ({ context }: { context: SessionContext }) => ({ host: context.host }),
         onDone: { target: 'closed' },
         onError: { target: 'closed', actions: 'logSessionEndError' },
       },
     },
     closed: { type: 'final' },
   },
-});
+  } as const;
+}
+
+/** The session chart with the built-in login (username, password, `authCallback`). */
+export const sessionMachine = sessionSetup.createMachine(sessionChart(loginStates));
 
 export type SessionMachine = typeof sessionMachine;
+
+/**
+ * Any machine built from `sessionChart` (with its own login states, actors provided): what
+ * `createServer(H, { sessionMachine })` runs for each connection.
+ */
+export type AnySessionMachine = StateMachine<SessionContext, SessionEvent, any, any, any, any, any, any, any, SessionInput, any, any, any, any>;
