@@ -3,6 +3,7 @@ export { command, type CommandOptions } from './shell/command.js';
 export type { ParsedInput } from './shell/parser.js';
 export { createServer, Server, DEFAULT_LIMITS } from './server.js';
 export type { ServerOptions, ListenOptions, BoundAddress, SessionInfo, CloseOptions } from './server.js';
+export type { LiveViewOptions } from './liveView/liveViewServer.js';
 export { InputAborted, sessionMachine, sessionSetup, sessionChart, loginStates } from './machines/session.js';
 export type {
   SessionEvent,

@@ -8,6 +8,7 @@ import type { ServerFacade } from './handler.js';
 import { createStderrLogger, type Logger } from './logger.js';
 import { supervisorMachine, type BroadcastFilter } from './machines/supervisor.js';
 import { sessionMachine, type AnySessionMachine } from './machines/session.js';
+import { LiveView, type LiveViewOptions } from './liveView/liveViewServer.js';
 import { TelnetTransport } from './transports/telnet.js';
 import type { TerminalTransport } from './transports/terminalTransport.js';
 import { listenSsh, type SshListenOptions } from './transports/sshListener.js';
@@ -20,6 +21,8 @@ export interface ServerOptions extends Partial<SessionLimits>, Partial<Connectio
   maxOutputBuffer?: number;
   /** The chart every session runs: `sessionMachine` by default, or one built with `sessionChart`. */
   sessionMachine?: AnySessionMachine;
+  /** Serve the live view page (sessions and their chart states) on this address; see `listenLiveView`. */
+  liveView?: LiveViewOptions;
 }
 
 export interface ListenOptions {
@@ -77,6 +80,9 @@ export class Server implements ServerFacade {
   readonly #counter: SessionCounter;
   readonly #idle: IdleSweeper;
   #closing: Promise<void> | null = null;
+  #liveView: LiveView | null = null;
+  /** Where the live view listens, when the `liveView` option started it. */
+  readonly liveViewAddress: Promise<BoundAddress> | null = null;
 
   constructor(handlerClass: HandlerClass, options: ServerOptions = {}) {
     this.#handlerClass = handlerClass;
@@ -109,6 +115,10 @@ export class Server implements ServerFacade {
     this.#supervisor = createActor(supervisorMachine, { inspect, id: 'supervisor' });
     this.#supervisor.subscribe({ error: (err) => this.logger.error('supervisor failed', err) });
     this.#supervisor.start();
+    if (options.liveView) {
+      this.liveViewAddress = this.listenLiveView(options.liveView);
+      this.liveViewAddress.catch((err: unknown) => this.logger.error('live view could not listen', err));
+    }
   }
 
   /** For `net.createServer(listener)`: serves each socket as a telnet session. */
@@ -179,6 +189,18 @@ export class Server implements ServerFacade {
     return count;
   }
 
+  /**
+   * Serves the live view: a local page listing every session (user, address, state) with the session
+   * statechart drawn and the states in use highlighted, updated live. Binds 127.0.0.1 by default.
+   */
+  async listenLiveView(options: LiveViewOptions = {}): Promise<BoundAddress> {
+    if (this.#closing) throw new Error('server is closed');
+    if (this.#liveView) throw new Error('the live view is already listening');
+    const view = new LiveView(() => this.sessions, this.#services.machine, this.logger, options);
+    this.#liveView = view;
+    return view.listen(options);
+  }
+
   /** Ends one session now (a running command is not waited for); false when it has already gone. */
   disconnect(sessionId: string, message: string | null = null): boolean {
     this.#supervisor.send({ type: 'DISCONNECT', id: sessionId, message });
@@ -205,6 +227,7 @@ export class Server implements ServerFacade {
     // Sessions have said goodbye and half-closed their sockets; give peers a moment to close theirs.
     await Promise.all([...this.#sockets].map((socket) => closedSoon(socket, SOCKET_CLOSE_GRACE_MS)));
     await Promise.all(listenersClosed);
+    await this.#liveView?.close();
   }
 
   /** @internal Binds a listener whose connections end up in `serve()`; closed by `close()`. */

@@ -9,6 +9,7 @@ const USAGE = `Usage: npm start -- [options]
   --no-ssh          serve telnet only
   --host-key FILE   SSH host key, created on first run (default ./demo-host-key)
   --password P      ask a password too; only P passes
+  --live-view N     serve the live view page (sessions and their statechart) on this port
   --help            this text`;
 
 function parsePort(value: string, flag: string): number {
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
       'no-ssh': { type: 'boolean', default: false },
       'host-key': { type: 'string', default: 'demo-host-key' },
       password: { type: 'string' },
+      'live-view': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -55,6 +57,10 @@ async function main(): Promise<void> {
           }),
     });
     console.log(`ssh listening on ${ssh.host}:${ssh.port}`);
+  }
+  if (values['live-view'] !== undefined) {
+    const view = await server.listenLiveView({ host: values.host, port: parsePort(values['live-view'], '--live-view') });
+    console.log(`live view on http://${view.host}:${view.port}/`);
   }
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,36 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
-
-/** The parts of an XState state node the diagram reads. */
-interface NodeLike {
-  id: string;
-  key: string;
-  type: string;
-  initial?: { target: ReadonlyArray<{ id: string }> };
-  states: Record<string, NodeLike>;
-  transitions: Map<string, ReadonlyArray<TransitionLike>>;
-  always?: ReadonlyArray<TransitionLike>;
-}
-interface TransitionLike {
-  target?: ReadonlyArray<{ id: string }>;
-  guard?: unknown;
-}
+import { eventLabel, guardLabel, type NodeLike } from './machineNodes.js';
 
 const name = (node: { id: string }) => node.id.replace(/[^A-Za-z0-9_]/g, '_');
-
-function eventLabel(eventType: string): string {
-  if (eventType.startsWith('xstate.done.actor.')) return 'done';
-  if (eventType.startsWith('xstate.error.actor.')) return 'error';
-  const after = /^xstate\.after\.([^.]+)\./.exec(eventType);
-  if (after) return `after ${after[1]}`;
-  return eventType;
-}
-
-function guardLabel(guard: unknown): string {
-  if (!guard) return '';
-  if (typeof guard === 'string') return ` [${guard}]`;
-  const type = (guard as { type?: unknown }).type;
-  return typeof type === 'string' ? ` [${type}]` : ' [guard]';
-}
 
 /**
  * A Mermaid `stateDiagram-v2` of a machine, generated from its definition (never drawn by hand), so

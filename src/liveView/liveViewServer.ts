@@ -1,0 +1,155 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AnyStateMachine } from 'xstate';
+import { chartTree } from '../machines/chartTree.js';
+import type { Logger } from '../logger.js';
+import type { BoundAddress, ListenOptions, SessionInfo } from '../server.js';
+import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page.js';
+
+export interface LiveViewOptions extends ListenOptions {
+  /** How often the session list is compared and changes are pushed (ms, default 250). */
+  intervalMs?: number;
+  /** Browsers watching at once (default 16); more get 503. */
+  maxViewers?: number;
+}
+
+/** What a viewer receives of one session (no secrets exist here: only what `server.sessions` lists). */
+interface SessionView {
+  id: string;
+  username: string | null;
+  remoteAddress: string;
+  transport: string;
+  state: string;
+  connectedAt: number;
+}
+
+const HEADERS = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  // The page loads nothing but its own script and style, and talks only to this server.
+  'Content-Security-Policy': "default-src 'self'",
+};
+
+/**
+ * A small local web page listing every session with its user, address and current state, with the
+ * session statechart drawn and the occupied states highlighted. Changes reach the browsers as
+ * Server-Sent Events; the list is only compared while someone is watching.
+ */
+export class LiveView {
+  readonly #sessions: () => SessionInfo[];
+  readonly #chart: string;
+  readonly #logger: Logger;
+  readonly #intervalMs: number;
+  readonly #maxViewers: number;
+  readonly #viewers = new Set<http.ServerResponse>();
+  readonly #http: http.Server;
+  #last = new Map<string, string>();
+  #timer: NodeJS.Timeout | null = null;
+  #ticks = 0;
+
+  constructor(sessions: () => SessionInfo[], machine: AnyStateMachine, logger: Logger, options: LiveViewOptions = {}) {
+    this.#sessions = sessions;
+    this.#chart = JSON.stringify(chartTree(machine));
+    this.#logger = logger;
+    this.#intervalMs = options.intervalMs ?? 250;
+    this.#maxViewers = options.maxViewers ?? 16;
+    this.#http = http.createServer((request, response) => this.#route(request, response));
+  }
+
+  listen({ host = '127.0.0.1', port = 0 }: ListenOptions): Promise<BoundAddress> {
+    return new Promise((resolve, reject) => {
+      this.#http.once('error', reject);
+      this.#http.listen(port, host, () => {
+        this.#http.off('error', reject);
+        this.#http.on('error', (err) => this.#logger.error('live view error', err));
+        const address = this.#http.address() as AddressInfo;
+        resolve({ host: address.address, port: address.port });
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    this.#stopWatching();
+    for (const viewer of this.#viewers) viewer.end();
+    this.#viewers.clear();
+    return new Promise((resolve) => {
+      if (!this.#http.listening) return resolve();
+      this.#http.close(() => resolve());
+      this.#http.closeAllConnections();
+    });
+  }
+
+  #route(request: http.IncomingMessage, response: http.ServerResponse): void {
+    if (request.method !== 'GET') {
+      response.writeHead(405, { ...HEADERS, Allow: 'GET' }).end();
+      return;
+    }
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    switch (path) {
+      case '/':
+        return this.#send(response, 'text/html; charset=utf-8', PAGE_HTML);
+      case '/app.js':
+        return this.#send(response, 'text/javascript; charset=utf-8', PAGE_JS);
+      case '/app.css':
+        return this.#send(response, 'text/css; charset=utf-8', PAGE_CSS);
+      case '/chart.json':
+        return this.#send(response, 'application/json', this.#chart);
+      case '/events':
+        return this.#watch(response);
+      default:
+        response.writeHead(404, HEADERS).end('not found');
+    }
+  }
+
+  #send(response: http.ServerResponse, type: string, body: string): void {
+    response.writeHead(200, { ...HEADERS, 'Content-Type': type }).end(body);
+  }
+
+  #watch(response: http.ServerResponse): void {
+    if (this.#viewers.size >= this.#maxViewers) {
+      response.writeHead(503, HEADERS).end('too many viewers');
+      return;
+    }
+    response.writeHead(200, { ...HEADERS, 'Content-Type': 'text/event-stream' });
+    const current = this.#snapshot();
+    response.write(`event: reset\ndata: ${JSON.stringify([...current.values()].map((json) => JSON.parse(json) as SessionView))}\n\n`);
+    this.#viewers.add(response);
+    response.once('close', () => {
+      this.#viewers.delete(response);
+      if (this.#viewers.size === 0) this.#stopWatching();
+    });
+    if (!this.#timer) {
+      this.#last = current;
+      this.#timer = setInterval(() => this.#push(), this.#intervalMs);
+    }
+  }
+
+  #snapshot(): Map<string, string> {
+    const views = new Map<string, string>();
+    for (const info of this.#sessions()) {
+      const view: SessionView = { ...info, connectedAt: info.connectedAt.getTime() };
+      views.set(info.id, JSON.stringify(view));
+    }
+    return views;
+  }
+
+  /** Sends what changed since the last tick: sessions new or changed, and ids gone. */
+  #push(): void {
+    const current = this.#snapshot();
+    const upsert: SessionView[] = [];
+    const remove: string[] = [];
+    for (const [id, json] of current) if (this.#last.get(id) !== json) upsert.push(JSON.parse(json) as SessionView);
+    for (const id of this.#last.keys()) if (!current.has(id)) remove.push(id);
+    this.#last = current;
+    // A comment line now and then keeps idle connections through proxies.
+    const keepAlive = ++this.#ticks % 60 === 0;
+    if (upsert.length === 0 && remove.length === 0 && !keepAlive) return;
+    const message = upsert.length || remove.length ? `event: update\ndata: ${JSON.stringify({ upsert, remove })}\n\n` : ':\n\n';
+    for (const viewer of this.#viewers) viewer.write(message);
+  }
+
+  #stopWatching(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+}
