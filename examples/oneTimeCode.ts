@@ -35,6 +35,7 @@ export const loginWithCode = sessionSetup.createStateConfig({
     },
     checkingCode: {
       invoke: {
+        id: 'loginStep',
         src: 'loginStep',
         input: ({ context, event }) => ({
           host: context.host,

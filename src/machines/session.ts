@@ -70,6 +70,16 @@ export const sessionSetup = setup({
     context: {} as SessionContext,
     events: {} as SessionEvent,
     input: {} as SessionInput,
+    // Every invoked actor has an id of its own name: children are typed exactly, with no index signature.
+    children: {} as {
+      loginTimer: 'loginTimer';
+      authenticate: 'authenticate';
+      loginStep: 'loginStep';
+      sessionStart: 'sessionStart';
+      runCommand: 'runCommand';
+      runExec: 'runExec';
+      sessionEnd: 'sessionEnd';
+    },
   },
   delays: {
     negotiationTimeout: ({ context }) => context.host.settings.negotiationTimeoutMs,
@@ -266,6 +276,7 @@ export const loginStates = {
     },
     checking: {
       invoke: {
+        id: 'authenticate',
         src: 'authenticate',
         input: ({ context }: { context: SessionContext }) => ({
           host: context.host,
@@ -346,6 +357,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     welcome: {
       entry: ['stopLoginTimer', 'showWelcome'],
       invoke: {
+        id: 'sessionStart',
         src: 'sessionStart',
         input: ({ context }: { context: SessionContext }) => ({ host: context.host }),
         onDone: { target: 'shell' },
@@ -383,6 +395,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
         },
         executing: {
           invoke: {
+            id: 'runCommand',
             src: 'runCommand',
             input: ({ context }: { context: SessionContext }) => ({
               host: context.host,
@@ -405,6 +418,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     exec: {
       entry: 'stopLoginTimer',
       invoke: {
+        id: 'runExec',
         src: 'runExec',
         input: ({ context }: { context: SessionContext }) => ({ host: context.host }),
         onDone: { target: 'closing' },
@@ -417,6 +431,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
       // Already closing: the same causes arriving again must not run sessionEnd twice.
       on: { DISCONNECTED: {}, END: {}, SHUTDOWN: {}, KICK: {}, IDLE_TIMEOUT: {} },
       invoke: {
+        id: 'sessionEnd',
         src: 'sessionEnd',
         input: ({ context }: { context: SessionContext }) => ({ host: context.host }),
         onDone: { target: 'closed' },

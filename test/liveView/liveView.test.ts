@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // The live view in a real browser: Debian's Chromium driven by playwright-core (installed by .ci/run).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,9 +77,12 @@ const server = createServer(MyHandler);
 export const listening: Promise<{ host: string; port: number }> = server.listenTelnet({ port: 0 });
 `,
     );
+    // The edited-login example too, importing the package: the chart edit type-checks for users.
+    const example = readFileSync(path.join(root, 'examples/oneTimeCode.ts'), 'utf8').replace("'../src/index.js'", "'telnetsrv'");
+    writeFileSync(path.join(dir, 'oneTimeCode.ts'), example);
     writeFileSync(
       path.join(dir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['handler.ts'] }),
+      JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['handler.ts', 'oneTimeCode.ts'] }),
     );
     const check = await runProgram(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { timeoutMs: 120_000 });
     assert.is(check.code, 0, check.stdout + check.stderr);

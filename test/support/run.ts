@@ -20,6 +20,11 @@ export function runProgram(file: string, args: string[], options: { env?: NodeJS
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20000);
+    // A missing program (not installed) fails its test with a clear line instead of killing the run.
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ code: null, stdout, stderr: `${stderr}could not run ${file}: ${err.message}`, ms: Date.now() - started });
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, ms: Date.now() - started });
