@@ -140,6 +140,9 @@ export class TelnetHandler {
 
   @command(['help', '?'], {
     help: '[<command>]\nDisplay help\nDisplay either brief help on all commands, or detailed help on a single command passed as a parameter.',
+    complete(this: TelnetHandler, params: string[]) {
+      return params.length === 0 ? CommandRegistry.forClass(this.constructor).names().map((name) => name.toLowerCase()) : [];
+    },
   })
   help(params: string[]): void {
     const registry = CommandRegistry.forClass(this.constructor);

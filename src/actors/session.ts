@@ -3,6 +3,7 @@ import type { ServerFacade, TelnetHandler } from '../handler.js';
 import type { Logger, LogLevel } from '../logger.js';
 import { InputAborted, type AnySessionMachine, type SessionHost } from '../machines/session.js';
 import { CommandRegistry } from '../shell/registry.js';
+import { completionContext, continuing, matchingNames, tabOutcome, type TabOutcome } from '../shell/completion.js';
 import { parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
 import { LineEditor } from '../terminal/lineEditor.js';
 import type { TerminalTransport } from '../transports/terminalTransport.js';
@@ -131,9 +132,31 @@ export class LiveSession implements SessionHost, SessionLink {
     this.#transport.write(text);
   }
 
-  promptLine(prompt: string, echo: boolean, useHistory: boolean): void {
-    this.#editor.begin({ prompt, echo, useHistory, history: this.handler.history });
+  promptLine(prompt: string, echo: boolean, useHistory: boolean, completion = false): void {
+    this.#editor.begin({ prompt, echo, useHistory, history: this.handler.history, complete: completion ? this.#complete : undefined });
   }
+
+  /** Tab at the command prompt: command names first, then the command's own completer. */
+  readonly #complete = (before: string, secondTab: boolean): TabOutcome | Promise<TabOutcome> => {
+    const context = completionContext(before);
+    if (context.words.length === 0) {
+      const names = this.#registry.entries().filter((entry) => !entry.hidden).map((entry) => entry.name);
+      return tabOutcome(context, matchingNames(names, context.partial), secondTab);
+    }
+    const completer = this.#registry.lookup(context.words[0]!)?.complete;
+    if (!completer) return { kind: 'none' };
+    const outcome = (found: string[]) => tabOutcome(context, continuing(found, context.partial), secondTab);
+    const failed = (err: unknown): TabOutcome => {
+      this.log('warn', 'completer failed', err);
+      return { kind: 'none' };
+    };
+    try {
+      const found = completer.call(this.handler, context.words.slice(1), context.partial);
+      return Array.isArray(found) ? outcome(found) : Promise.resolve(found).then(outcome, failed);
+    } catch (err) {
+      return failed(err);
+    }
+  };
 
   parse(lines: readonly string[]): ParseResult {
     return parseCommandLine(lines.join('\n'));

@@ -118,7 +118,7 @@ export const sessionSetup = setup({
       context.host.log('warn', 'too many failed login attempts: disconnecting');
     },
     showWelcome: ({ context }) => context.host.write(`${context.host.settings.welcome}\n`),
-    readCommandLine: ({ context }) => context.host.promptLine(context.host.settings.prompt, true, true),
+    readCommandLine: ({ context }) => context.host.promptLine(context.host.settings.prompt, true, true, true),
     readContinuationLine: ({ context }) => context.host.promptLine(context.host.settings.continuePrompt, true, true),
     collectLine: assign(({ context, event }) => {
       if (event.type !== 'LINE') return {};

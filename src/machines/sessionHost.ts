@@ -37,7 +37,8 @@ export interface SessionHost {
   };
   write(text: string): void;
   /** Shows a prompt and reads one line; the editor answers with LINE, INTERRUPT, END_OF_INPUT, ... */
-  promptLine(prompt: string, echo: boolean, useHistory: boolean): void;
+  /** Shows `prompt` and reads a line; `completion` turns Tab completion of commands on. */
+  promptLine(prompt: string, echo: boolean, useHistory: boolean, completion?: boolean): void;
   parse(lines: readonly string[]): ParseResult;
   authenticate(username: string | null, password: string | null): Promise<void>;
   acceptLogin(username: string | null): void;

@@ -3,12 +3,21 @@ export interface CommandOptions {
   help?: string;
   /** Left out of `help`'s list (`help NAME` still works). */
   hidden?: boolean;
+  /**
+   * Tab completion of the parameters: the words typed before the cursor and the partial one; return
+   * the possible words (those not starting with `partial` are left out; quoting is done for you).
+   * Called with the handler as `this`.
+   */
+  complete?: Completer;
 }
+
+export type Completer = (params: string[], partial: string) => string[] | Promise<string[]>;
 
 export interface CommandInfo {
   names: string[];
   hidden: boolean;
   help: string | undefined;
+  complete: Completer | undefined;
 }
 
 // biome-ignore lint: a command method may take any `this` (the user's handler subclass).
@@ -35,6 +44,7 @@ export function command(names: string | string[], options: CommandOptions = {}) 
       names: [...list, ...(known?.names ?? [])],
       hidden: (known?.hidden ?? false) || options.hidden === true,
       help: options.help ?? known?.help,
+      complete: options.complete ?? known?.complete,
     });
     return method;
   };

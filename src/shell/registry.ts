@@ -1,4 +1,4 @@
-import { commandInfo } from './command.js';
+import { commandInfo, type Completer } from './command.js';
 import { parseHelp, type HelpText } from './helpText.js';
 
 export interface CommandEntry {
@@ -10,6 +10,7 @@ export interface CommandEntry {
   method: string | symbol;
   hidden: boolean;
   help: HelpText;
+  complete: Completer | undefined;
 }
 
 /** Extra properties old-style `cmdNAME` methods may carry, as in the seed. */
@@ -50,10 +51,10 @@ export class CommandRegistry {
         const info = commandInfo(fn);
         const oldStyle = typeof key === 'string' ? OLD_STYLE.exec(key) : null;
         if (info) {
-          this.#add(info.names, key, info.hidden, info.help);
+          this.#add(info.names, key, info.hidden, info.help, info.complete);
         } else if (oldStyle) {
           const old = fn as OldStyleMethod;
-          this.#add([oldStyle[1]!, ...(old.aliases ?? [])], key, old.hidden === true, old.help);
+          this.#add([oldStyle[1]!, ...(old.aliases ?? [])], key, old.hidden === true, old.help, undefined);
         }
       }
     }
@@ -74,12 +75,12 @@ export class CommandRegistry {
     return [...this.#byName.values()];
   }
 
-  #add(names: string[], method: string | symbol, hidden: boolean, helpText: string | undefined): void {
+  #add(names: string[], method: string | symbol, hidden: boolean, helpText: string | undefined, complete: Completer | undefined): void {
     const primary = names[0]!.toUpperCase();
     const help = parseHelp(helpText);
     for (const name of names) {
       const upper = name.toUpperCase();
-      this.#byName.set(upper, { name: upper, primary, method, hidden, help });
+      this.#byName.set(upper, { name: upper, primary, method, hidden, help, complete });
     }
   }
 }

@@ -1,5 +1,7 @@
 import stringWidth from 'string-width';
 import { KeyDecoder, type Key } from './keys.js';
+import { columns } from './columns.js';
+import type { TabOutcome } from '../shell/completion.js';
 
 export interface LineEditorSink {
   /** Text to show: "\n" for a new line, "\r" for column 0, ANSI CSI for moves and erasing. */
@@ -20,6 +22,8 @@ export interface ReadOptions {
   useHistory: boolean;
   /** The handler's own history array (not a copy: users may edit it). */
   history: string[];
+  /** Tab completion for this line: given the text before the cursor and whether Tab came twice. */
+  complete?: (before: string, secondTab: boolean) => TabOutcome | Promise<TabOutcome>;
 }
 
 export const DEFAULT_MAX_LINE_LENGTH = 128 * 1024;
@@ -53,6 +57,11 @@ export class LineEditor {
   #historyIndex = 0;
   #savedLine = '';
   #width = 80;
+  #lastKeyWasTab = false;
+  /** A completion is being computed: keys wait in the queue until it is applied. */
+  #completing = false;
+  /** Counts begin() calls, so a completion that finishes after its line ended is dropped. */
+  #generation = 0;
 
   constructor(sink: LineEditorSink, options: { maxLineLength?: number } = {}) {
     this.#sink = sink;
@@ -87,6 +96,8 @@ export class LineEditor {
     this.#cursor = 0;
     this.#historyIndex = options.history.length;
     this.#savedLine = '';
+    this.#lastKeyWasTab = false;
+    this.#generation++;
     this.#active = true;
     this.#sink.output(options.prompt);
     this.#drain();
@@ -145,7 +156,7 @@ export class LineEditor {
     if (this.#draining) return;
     this.#draining = true;
     try {
-      while (this.#active && this.#queueHead < this.#queue.length) {
+      while (this.#active && !this.#completing && this.#queueHead < this.#queue.length) {
         const key = this.#queue[this.#queueHead++]!;
         this.#queuedChars -= key.kind === 'text' ? key.text.length : 1;
         this.#handle(key);
@@ -170,6 +181,8 @@ export class LineEditor {
       if (key.kind === 'enter') this.#discarding = false;
       return;
     }
+    const secondTab = key.kind === 'tab' && this.#lastKeyWasTab;
+    this.#lastKeyWasTab = key.kind === 'tab';
     switch (key.kind) {
       case 'text':
         this.#insert(key.text);
@@ -205,6 +218,8 @@ export class LineEditor {
         this.#control(key.letter);
         return;
       case 'tab':
+        this.#tab(secondTab);
+        return;
       case 'unknown':
         return;
     }
@@ -286,6 +301,39 @@ export class LineEditor {
     }
     const tail = this.#buffer.slice(this.#cursor);
     this.#sink.output(text + tail + left(stringWidth(tail)));
+  }
+
+  #tab(secondTab: boolean): void {
+    const complete = this.#options.complete;
+    if (!complete || !this.#options.echo) return;
+    const outcome = complete(this.#buffer.slice(0, this.#cursor), secondTab);
+    if (!(outcome instanceof Promise)) {
+      this.#applyTab(outcome);
+      return;
+    }
+    const generation = this.#generation;
+    this.#completing = true;
+    void outcome
+      .catch((): TabOutcome => ({ kind: 'none' }))
+      .then((result) => {
+        this.#completing = false;
+        if (generation === this.#generation && this.#active) this.#applyTab(result);
+        this.#drain();
+      });
+  }
+
+  #applyTab(outcome: TabOutcome): void {
+    if (outcome.kind === 'none') {
+      this.#sink.output('\x07');
+    } else if (outcome.kind === 'replace') {
+      const start = Math.min(outcome.start, this.#cursor);
+      this.#deleteRange(start, this.#cursor);
+      this.#insert(outcome.text);
+    } else {
+      const { prompt } = this.#options;
+      const tail = this.#shownWidth(this.#cursor, this.#buffer.length);
+      this.#sink.output(`\n${columns(outcome.candidates, this.#width)}\n${prompt}${this.#buffer}${left(tail)}`);
+    }
   }
 
   #enter(): void {

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LineEditor } from '../../src/terminal/lineEditor.js';
+import { LineEditor, type ReadOptions } from '../../src/terminal/lineEditor.js';
+import { completionContext, matchingNames, tabOutcome } from '../../src/shell/completion.js';
 
 /** A one-row screen model: applies the editor's output so tests check what the user sees. */
 class Screen {
@@ -18,7 +19,8 @@ class Screen {
         else if (m[2] === 'C') this.col += n;
         else if (m[2] === 'K' || m[2] === 'J') row.length = this.col;
         i += m[0].length - 1;
-      } else if (ch === '\r') this.col = 0;
+      } else if (ch === '\x07') continue; // the bell: heard, not seen
+      else if (ch === '\r') this.col = 0;
       else if (ch === '\n') {
         this.rows.push([]);
         this.col = 0;
@@ -39,7 +41,7 @@ class Screen {
   }
 }
 
-function editor(options: { echo?: boolean; useHistory?: boolean; history?: string[]; max?: number } = {}) {
+function editor(options: { echo?: boolean; useHistory?: boolean; history?: string[]; max?: number; complete?: ReadOptions['complete'] } = {}) {
   const screen = new Screen();
   const events: string[] = [];
   const history = options.history ?? [];
@@ -53,7 +55,8 @@ function editor(options: { echo?: boolean; useHistory?: boolean; history?: strin
     },
     { maxLineLength: options.max },
   );
-  const begin = () => ed.begin({ prompt: '> ', echo: options.echo ?? true, useHistory: options.useHistory ?? true, history });
+  const begin = () =>
+    ed.begin({ prompt: '> ', echo: options.echo ?? true, useHistory: options.useHistory ?? true, history, complete: options.complete });
   begin();
   return { ed, screen, events, history, begin };
 }
@@ -191,6 +194,80 @@ test('a 64 KiB paste echoes exactly and is fast', () => {
   assert.equal(events, [`line ${paste}`]);
   assert.is(screen.rows[0]!.join(''), `> ${paste}`);
   assert.ok(elapsed < 1000, `${elapsed} ms`);
+});
+
+const NAMES = ['ECHO', 'EXIT', 'HELP', 'HISTORY', 'HIDE'];
+/** Completes command names, as the session does at the prompt. */
+const completeNames: ReadOptions['complete'] = (before, secondTab) => {
+  const context = completionContext(before);
+  return tabOutcome(context, context.words.length ? [] : matchingNames(NAMES, context.partial), secondTab);
+};
+
+test('Tab: a single match completes with a space; typing goes on after it', () => {
+  const { ed, screen, events } = editor({ complete: completeNames });
+  ed.feed('ec\t');
+  assert.is(ed.buffer, 'echo ');
+  ed.feed('hi\r');
+  assert.equal(events, ['line echo hi']);
+  assert.match(screen.all, /> echo hi/);
+});
+
+test('Tab: several matches complete their common part; a second Tab lists them and redraws the line', () => {
+  const { ed, screen } = editor({ complete: completeNames });
+  ed.feed('h\t');
+  assert.is(ed.buffer, 'h', 'help, hide, history: nothing in common to add');
+  ed.feed('i\t');
+  assert.is(screen.line, '> hi', 'first Tab without progress only rings');
+  ed.feed('\t');
+  assert.is(ed.buffer, 'hi');
+  assert.is(screen.all, '> hi\nhide     history\n> hi');
+  assert.is(ed.cursor, 2);
+  ed.feed('s\t');
+  assert.is(ed.buffer, 'history ');
+});
+
+test('Tab: nothing matches rings the bell; mid-line completion keeps the tail', () => {
+  const bells: string[] = [];
+  const { ed, screen } = editor({ complete: completeNames });
+  const ed2 = new LineEditor({ output: (t) => bells.push(t), line: () => {}, interrupt: () => {}, endOfInput: () => {}, lineTooLong: () => {} });
+  ed2.begin({ prompt: '', echo: true, useHistory: false, history: [], complete: completeNames });
+  ed2.feed('zz\t');
+  assert.ok(bells.includes('\x07'));
+  ed.feed('ex x\x1b[D\x1b[D\t');
+  assert.is(ed.buffer, 'exit  x');
+  assert.is(screen.line, '> exit  x');
+});
+
+test('Tab: an async completer; keys typed meanwhile wait and follow; a stale answer is dropped', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const slow: ReadOptions['complete'] = async (before, secondTab) => {
+    await gate;
+    const context = completionContext(before);
+    return tabOutcome(context, ['two words', 'two ways'].filter((c) => c.startsWith(context.partial)), secondTab);
+  };
+  const { ed, screen } = editor({ complete: slow });
+  ed.feed('get "two\tays');
+  assert.is(ed.buffer, 'get "two', 'typing waits for the completion');
+  release();
+  await gate;
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.is(ed.buffer, 'get "two ways', 'the common part "two w" was added, then the typed "ays"');
+  assert.is(screen.line, '> get "two ways');
+
+  const stale = editor({ complete: async () => ({ kind: 'replace', start: 0, text: 'late ' }) });
+  stale.ed.feed('x\t\x03');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.is(stale.ed.buffer, '', 'the ^C after Tab waited, then the line was abandoned');
+});
+
+test('Tab does nothing without a completer or while echo is off', () => {
+  const { ed } = editor();
+  ed.feed('ec\t');
+  assert.is(ed.buffer, 'ec');
+  const secret = editor({ echo: false, complete: completeNames });
+  secret.ed.feed('ec\t');
+  assert.is(secret.ed.buffer, 'ec');
 });
 
 test.run();
