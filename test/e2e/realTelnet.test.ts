@@ -1,4 +1,5 @@
-// The real Debian `telnet` client, driven by `expect`, against the demo server.
+// Real clients driven by `expect` against the demo server: Debian's `telnet` (on Debian 12 the
+// `telnet` package is inetutils' client; netkit's is no longer packaged) and PuTTY's `plink -telnet`.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runExpect } from '../support/run.js';
@@ -65,5 +66,44 @@ test('netkit telnet: the password is not echoed and a wrong one is refused', asy
     await demo.stop();
   }
 });
+
+/** Log in, complete a command with Tab, run it, resize the terminal, see the new size, exit. */
+function tabAndResizeScript(spawn: string): string {
+  return `
+      set timeout 8
+      spawn ${spawn}
+      expect "Username: " {} timeout { exit 11 }
+      send "alice\\r"
+      expect "TestServer> " {} timeout { exit 12 }
+      send "ec\\tcompleted by tab\\r"
+      expect "\\ncompleted by tab" {} timeout { exit 13 }
+      expect "TestServer> " {} timeout { exit 14 }
+      stty rows 33 columns 101 < $spawn_out(slave,name)
+      sleep 0.3
+      send "info\\r"
+      expect "Width: 101, height: 33" {} timeout { exit 15 }
+      expect "TestServer> " {} timeout { exit 16 }
+      send "exit\\r"
+      expect "Goodbye" {} timeout { exit 17 }
+      expect eof {} timeout { exit 18 }
+      exit 0
+    `;
+}
+
+for (const [name, spawn] of [
+  ['telnet (inetutils)', 'telnet 127.0.0.1 PORT'],
+  ['plink -telnet (PuTTY)', 'plink -telnet -P PORT 127.0.0.1'],
+] as const) {
+  test(`${name}: Tab completes a command, a resize reaches the session, exit`, async () => {
+    const demo = await startDemo();
+    try {
+      const { code, output } = await runExpect(tabAndResizeScript(spawn.replace('PORT', String(demo.port))), { TERM: 'xterm' });
+      assert.is(code, 0, `expect exited ${code}; transcript:\n${output}\nserver log:\n${demo.log.join('\n')}`);
+      assert.match(output, /Username: alice/);
+    } finally {
+      await demo.stop();
+    }
+  });
+}
 
 test.run();
