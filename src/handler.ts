@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { command } from './shell/command.js';
+import type { TelnetOption } from './protocol/telnetOption.js';
 import { CommandRegistry } from './shell/registry.js';
 import { renderHelpDetail, renderHelpList } from './shell/helpText.js';
 import type { ParsedInput } from './shell/parser.js';
@@ -46,6 +47,8 @@ export class TelnetHandler {
   width = 80;
   height = 24;
   username: string | null = null;
+  /** Variables the telnet client sent with NEW-ENVIRON (LANG, TERM, COLUMNS, LINES); never identity. */
+  environment: Record<string, string> = {};
   history: string[] = [];
   input: ParsedInput = { raw: '', cmd: '', params: [] };
 
@@ -55,6 +58,14 @@ export class TelnetHandler {
   sessionStart(): void | Promise<void> {}
   /** Called once after the console is disconnected, however it ended. */
   sessionEnd(): void | Promise<void> {}
+
+  /**
+   * Telnet options of your own for this session (GMCP, say): negotiated by the library, handled by
+   * the returned objects, which may keep a reference to this handler. None by default.
+   */
+  telnetOptions(): TelnetOption[] {
+    return [];
+  }
 
   /** Id of this session in its server (as listed by `server.sessions`). */
   get sessionId(): string {

@@ -16,6 +16,9 @@ export type {
 export { supervisorMachine } from './machines/supervisor.js';
 export type { HandlerClass, SessionLimits } from './actors/session.js';
 export type { TerminalTransport, TerminalEvents } from './transports/terminalTransport.js';
+export type { TelnetOption, TelnetOptionContext } from './protocol/telnetOption.js';
+export type { Completer } from './shell/command.js';
+export { columns } from './terminal/columns.js';
 export { createStderrLogger, silentLogger, type Logger } from './logger.js';
 export { SSHHandler } from './sshHandler.js';
 export { getRsaKeyFile, loadOrCreateHostKey, type HostKeyType } from './transports/hostKey.js';

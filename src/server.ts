@@ -3,6 +3,7 @@ import { createActor, waitFor, type Actor, type InspectionEvent, type Observer }
 import { LiveSession, type HandlerClass, type SessionLimits, type SessionServices } from './actors/session.js';
 import { redactInspection } from './actors/redactInspection.js';
 import { IdleSweeper, type IdleOptions } from './actors/idleSweeper.js';
+import { KeepAliveSweeper } from './actors/keepAliveSweeper.js';
 import { SessionCounter, type ConnectionLimits } from './actors/sessionLimits.js';
 import type { ServerFacade } from './handler.js';
 import { createStderrLogger, type Logger } from './logger.js';
@@ -21,6 +22,8 @@ export interface ServerOptions extends Partial<SessionLimits>, Partial<Connectio
   maxOutputBuffer?: number;
   /** The chart every session runs: `sessionMachine` by default, or one built with `sessionChart`. */
   sessionMachine?: AnySessionMachine;
+  /** Send every telnet session IAC NOP this often to find dead peers (ms; 0 = off, the default). */
+  keepAliveMs?: number;
   /** Serve the live view page (sessions and their chart states) on this address; see `listenLiveView`. */
   liveView?: LiveViewOptions;
 }
@@ -79,6 +82,7 @@ export class Server implements ServerFacade {
   readonly #sockets = new Set<Socket>();
   readonly #counter: SessionCounter;
   readonly #idle: IdleSweeper;
+  readonly #keepAlive: KeepAliveSweeper;
   #closing: Promise<void> | null = null;
   #liveView: LiveView | null = null;
   /** Where the live view listens, when the `liveView` option started it. */
@@ -97,6 +101,8 @@ export class Server implements ServerFacade {
       () => this.#live.values(),
     );
     this.#idle.start();
+    this.#keepAlive = new KeepAliveSweeper(options.keepAliveMs ?? 0, () => this.#live.values());
+    this.#keepAlive.start();
     const observer = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
     const inspect = observer ? redactInspection(observer) : undefined;
     this.#services = {
@@ -218,6 +224,7 @@ export class Server implements ServerFacade {
       (listener) => new Promise<void>((resolve) => listener.close(() => resolve())),
     );
     this.#idle.stop();
+    this.#keepAlive.stop();
     this.#supervisor.send({ type: 'SHUTDOWN', message });
     try {
       await waitFor(this.#supervisor, (snapshot) => snapshot.status === 'done', { timeout: timeoutMs });

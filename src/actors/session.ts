@@ -3,6 +3,7 @@ import type { ServerFacade, TelnetHandler } from '../handler.js';
 import type { Logger, LogLevel } from '../logger.js';
 import { InputAborted, type AnySessionMachine, type SessionHost } from '../machines/session.js';
 import { CommandRegistry } from '../shell/registry.js';
+import type { TelnetOption } from '../protocol/telnetOption.js';
 import { completionContext, continuing, matchingNames, tabOutcome, type TabOutcome } from '../shell/completion.js';
 import { parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
 import { LineEditor } from '../terminal/lineEditor.js';
@@ -48,6 +49,8 @@ export class LiveSession implements SessionHost, SessionLink {
   readonly #transport: TerminalTransport;
   readonly #services: SessionServices;
   readonly #registry: CommandRegistry;
+  /** The line being read is secret (told to transports whose client echoes itself). */
+  #secretInput = false;
   readonly #editor: LineEditor;
   #timers: Set<NodeJS.Timeout> | null = null;
 
@@ -121,9 +124,14 @@ export class LiveSession implements SessionHost, SessionLink {
       interrupt: () => editor.interrupt(),
       eraseCharacter: () => editor.eraseCharacter(),
       eraseLine: () => editor.eraseLine(),
+      environment: (variables) => {
+        this.handler.environment = Object.fromEntries(variables);
+      },
+      logout: () => actor.send({ type: 'END' }),
+      clientEchoes: () => editor.setClientEchoes(),
       closed: () => actor.send({ type: 'DISCONNECTED' }),
       log: (level, message) => this.#services.logger[level](message),
-    });
+    }, { telnetOptions: this.#telnetOptions() });
   }
 
   // ---- SessionHost: what the chart does ----
@@ -133,7 +141,27 @@ export class LiveSession implements SessionHost, SessionLink {
   }
 
   promptLine(prompt: string, echo: boolean, useHistory: boolean, completion = false): void {
+    if (echo === this.#secretInput) {
+      this.#secretInput = !echo;
+      this.#transport.secretInput?.(!echo);
+    }
     this.#editor.begin({ prompt, echo, useHistory, history: this.handler.history, complete: completion ? this.#complete : undefined });
+    this.#transport.promptShown?.();
+  }
+
+  /** The handler's own telnet options; a handler that fails here still gets a session, without them. */
+  #telnetOptions(): readonly TelnetOption[] {
+    try {
+      return this.handler.telnetOptions();
+    } catch (err) {
+      this.log('error', 'telnetOptions() failed', err);
+      return [];
+    }
+  }
+
+  /** A keepalive probe, for the server's keepalive sweep. */
+  keepAlive(): void {
+    this.#transport.keepAlive?.();
   }
 
   /** Tab at the command prompt: command names first, then the command's own completer. */

@@ -39,6 +39,7 @@ export const NUL = 0;
 const OPTION_NAMES: Record<number, string> = {
   [BINARY]: 'BINARY', [ECHO]: 'ECHO', [SGA]: 'SGA', [STATUS]: 'STATUS', [TM]: 'TM', [TTYPE]: 'TTYPE',
   [EOR_OPTION]: 'EOR', [NAWS]: 'NAWS', [LINEMODE]: 'LINEMODE', [NEW_ENVIRON]: 'NEW-ENVIRON', [CHARSET]: 'CHARSET',
+  [18]: 'LOGOUT',
 };
 
 const COMMAND_NAMES: Record<number, string> = {
@@ -53,3 +54,19 @@ export function optionName(code: number): string {
 export function commandName(code: number): string {
   return COMMAND_NAMES[code] ?? `command ${code}`;
 }
+
+export const LOGOUT = 18;
+
+// NEW-ENVIRON (RFC 1572) subnegotiation codes.
+export const ENV_IS = 0;
+export const ENV_SEND = 1;
+export const ENV_INFO = 2;
+export const ENV_VAR = 0;
+export const ENV_VALUE = 1;
+export const ENV_ESC = 2;
+export const ENV_USERVAR = 3;
+
+// CHARSET (RFC 2066) subnegotiation codes.
+export const CHARSET_REQUEST = 1;
+export const CHARSET_ACCEPTED = 2;
+export const CHARSET_REJECTED = 3;

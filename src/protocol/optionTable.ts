@@ -27,6 +27,11 @@ export class OptionTable {
     for (const option of supported.remote) this.#supportRemote[option] = 1;
   }
 
+  /** Declares an option we agree to on `side` when the peer asks for it. */
+  support(side: Side, option: number): void {
+    (side === 'local' ? this.#supportLocal : this.#supportRemote)[option] = 1;
+  }
+
   isEnabled(side: Side, option: number): boolean {
     return ((side === 'local' ? this.#local : this.#remote)[option]! & STATE_MASK) === YES;
   }

@@ -1,15 +1,28 @@
-import { AYT, BRK, DO, EC, ECHO, EL, IP, NAWS, SGA, TM, TTYPE, WILL, commandName, optionName } from './constants.js';
+import {
+  AYT, BINARY, BRK, CHARSET, DO, EC, ECHO, EL, GA, IP, LOGOUT, NAWS, NEW_ENVIRON, NOP, SGA, TM, TTYPE, WILL,
+  commandName, optionName,
+} from './constants.js';
 import { TelnetDecoder, type TelnetEvent } from './decoder.js';
-import { encodeNegotiation } from './encoder.js';
-import { OptionTable } from './optionTable.js';
+import { encodeCommand, encodeNegotiation, encodeSubnegotiation } from './encoder.js';
+import { OptionTable, type Side } from './optionTable.js';
 import { parseNaws, parseTerminalType, ttypeSendRequest } from './subnegotiation.js';
+import { environmentSendRequest, parseEnvironment } from './environment.js';
+import { answerCharsetRequest, charsetFor, charsetRequest, parseCharset, type SessionCharset } from './charset.js';
+import type { TelnetOption, TelnetOptionContext } from './telnetOption.js';
 
 export interface TelnetProtocolSink {
   send(bytes: Uint8Array): void;
   data(bytes: Uint8Array): void;
+  /** The best terminal name so far (TTYPE, or TERM from NEW-ENVIRON when TTYPE is refused). */
   terminalType(name: string): void;
   windowSize(width: number, height: number): void;
-  /** Once: every option we asked about is answered (and TTYPE IS came if the peer agreed to TTYPE). */
+  /** NEW-ENVIRON variables the client sent (USER never among them). */
+  environment(variables: ReadonlyMap<string, string>): void;
+  /** CHARSET agreed on an encoding for both directions. */
+  charset(charset: SessionCharset): void;
+  /** The client asked us to log it out (RFC 727). */
+  logout(): void;
+  /** Once: every option we wait for is answered (and TTYPE IS came if the peer agreed to TTYPE). */
   negotiated(): void;
   interrupt(): void;
   eraseCharacter(): void;
@@ -17,15 +30,25 @@ export interface TelnetProtocolSink {
   log(level: 'debug' | 'warn', message: string): void;
 }
 
-const OPENING: ReadonlyArray<readonly ['local' | 'remote', number]> = [
+/** Asked when the connection opens; the prompt waits for the answers to these. */
+const OPENING: ReadonlyArray<readonly [Side, number]> = [
   ['local', ECHO],
   ['local', SGA],
   ['remote', SGA],
   ['remote', TTYPE],
   ['remote', NAWS],
 ];
+/** Also asked at once, but nothing waits for them: they refine the session when answered. */
+const EXTRAS: ReadonlyArray<readonly [Side, number]> = [
+  ['remote', NEW_ENVIRON],
+  ['local', BINARY],
+  ['remote', BINARY],
+  ['local', CHARSET],
+];
 
 const AYT_ANSWER = new TextEncoder().encode('\r\n[yes]\r\n');
+const GO_AHEAD = encodeCommand(GA);
+const NO_OPERATION = encodeCommand(NOP);
 
 /**
  * A real client changes a handful of options once; RFC 1143 stops loops but not a peer that flips an
@@ -34,6 +57,10 @@ const AYT_ANSWER = new TextEncoder().encode('\r\n[yes]\r\n');
 export const MAX_OPTION_CHANGES = 64;
 /** Debug lines one connection may cause, so a stream of NOPs or unknown options cannot flood the log. */
 const MAX_DEBUG_LINES = 100;
+/** TTYPE is asked again until a name repeats (RFC 1091 cycling), at most this many names. */
+const MAX_TERMINAL_TYPES = 8;
+/** Names of real terminals, preferred as `term` over client names and MTTS flags in a cycle. */
+const TERMINAL_NAME = /^(xterm|vt\d|ansi|linux|screen|tmux|rxvt|putty|konsole|gnome|alacritty|kitty|cygwin|vtnt|dumb)/i;
 
 /**
  * The telnet side of one connection, still without I/O: decodes, negotiates (RFC 1143), and hands
@@ -42,25 +69,53 @@ const MAX_DEBUG_LINES = 100;
 export class TelnetProtocol {
   readonly #sink: TelnetProtocolSink;
   readonly #decoder: TelnetDecoder;
-  readonly #options = new OptionTable({ local: [ECHO, SGA], remote: [SGA, TTYPE, NAWS] });
+  readonly #options = new OptionTable({
+    local: [ECHO, SGA, BINARY, CHARSET, LOGOUT],
+    remote: [SGA, TTYPE, NAWS, NEW_ENVIRON, BINARY, CHARSET],
+  });
+  readonly #extensions = new Map<number, { option: TelnetOption; context: TelnetOptionContext }>();
   #awaitingTerminalType = false;
+  /** A TTYPE SEND is out and its IS not yet in. */
+  #terminalTypeAsked = false;
+  readonly #terminalTypes: string[] = [];
+  #sizeFromNaws = false;
   #done = false;
   #changes = 0;
   #debugLines = 0;
   readonly #onEvent = (event: TelnetEvent) => this.#handle(event);
 
-  constructor(sink: TelnetProtocolSink, options: { maxSubnegotiation?: number } = {}) {
+  constructor(sink: TelnetProtocolSink, options: { maxSubnegotiation?: number; extensions?: readonly TelnetOption[] } = {}) {
     this.#sink = sink;
     this.#decoder = new TelnetDecoder(options);
+    for (const option of options.extensions ?? []) {
+      for (const side of option.accept ?? option.ask ?? []) this.#options.support(side, option.option);
+      const context: TelnetOptionContext = {
+        subnegotiate: (data) => sink.send(encodeSubnegotiation(option.option, data)),
+        log: (message) => sink.log('debug', `${optionName(option.option)}: ${message}`),
+      };
+      this.#extensions.set(option.option, { option, context });
+    }
   }
 
   get negotiationDone(): boolean {
     return this.#done;
   }
 
+  /** Every terminal name the client gave while TTYPE cycled, in order. */
+  get terminalTypes(): readonly string[] {
+    return this.#terminalTypes;
+  }
+
+  /** The client refused to suppress go-ahead: prompts must end with IAC GA (RFC 858). */
+  get needsGoAhead(): boolean {
+    return !this.#options.isEnabled('local', SGA) && !this.#options.isPending('local', SGA);
+  }
+
   start(): void {
     const parts: Uint8Array[] = [];
-    for (const [side, option] of OPENING) {
+    const asks = [...OPENING, ...EXTRAS];
+    for (const { option } of this.#extensions.values()) for (const side of option.ask ?? []) asks.push([side, option.option]);
+    for (const [side, option] of asks) {
       const bytes = this.#options.request(side, option, true);
       if (bytes) parts.push(bytes);
     }
@@ -69,6 +124,22 @@ export class TelnetProtocol {
 
   receive(chunk: Uint8Array): void {
     this.#decoder.decode(chunk, this.#onEvent);
+  }
+
+  /** After a prompt: IAC GA for clients that did not agree to suppress it. */
+  promptShown(): void {
+    if (this.needsGoAhead) this.#sink.send(GO_AHEAD);
+  }
+
+  /** IAC NOP: harmless to a live peer; on a dead one the write fails and the socket closes. */
+  keepAlive(): void {
+    this.#sink.send(NO_OPERATION);
+  }
+
+  /** Whether we echo (WILL ECHO) or the client does (WONT ECHO), for line-mode clients. */
+  setServerEcho(on: boolean): void {
+    const bytes = this.#options.request('local', ECHO, on);
+    if (bytes) this.#sink.send(bytes);
   }
 
   #handle(event: TelnetEvent): void {
@@ -108,26 +179,106 @@ export class TelnetProtocol {
     if (change && ++this.#changes === MAX_OPTION_CHANGES) {
       this.#sink.log('warn', `${MAX_OPTION_CHANGES} option changes: further negotiation from this peer is ignored`);
     }
-    if (change?.side === 'remote' && change.option === TTYPE && change.enabled) {
-      this.#awaitingTerminalType = true;
-      this.#sink.send(ttypeSendRequest());
+    if (change) {
+      this.#debug(`${change.side} ${optionName(option)} ${change.enabled ? 'on' : 'off'}`);
+      this.#changed(change.side, option, change.enabled);
     }
-    if (change) this.#debug(`${change.side} ${optionName(option)} ${change.enabled ? 'on' : 'off'}`);
     this.#checkDone();
   }
 
+  #changed(side: Side, option: number, enabled: boolean): void {
+    const extension = this.#extensions.get(option);
+    if (extension) {
+      if (enabled) extension.option.enabled?.(side, extension.context);
+      else extension.option.disabled?.(side, extension.context);
+      return;
+    }
+    if (!enabled) return;
+    if (side === 'remote' && option === TTYPE) {
+      this.#awaitingTerminalType = true;
+      this.#askTerminalType();
+    } else if (side === 'remote' && option === NEW_ENVIRON) {
+      this.#sink.send(environmentSendRequest());
+    } else if (side === 'local' && option === CHARSET) {
+      this.#sink.send(charsetRequest());
+    } else if (side === 'local' && option === LOGOUT) {
+      this.#sink.logout();
+    }
+  }
+
   #subnegotiation(option: number, data: Uint8Array): void {
-    if (option === NAWS) {
-      // Accepted even before we asked: some clients volunteer their size.
-      const size = parseNaws(data);
-      if (size) this.#sink.windowSize(size.width, size.height);
-    } else if (option === TTYPE) {
-      const name = parseTerminalType(data);
-      if (name) this.#sink.terminalType(name);
-      this.#awaitingTerminalType = false;
-      this.#checkDone();
-    } else {
-      this.#debug(`ignored subnegotiation of ${optionName(option)}`);
+    const extension = this.#extensions.get(option);
+    if (extension) {
+      extension.option.subnegotiation?.(data, extension.context);
+      return;
+    }
+    switch (option) {
+      case NAWS: {
+        // Accepted even before we asked: some clients volunteer their size.
+        const size = parseNaws(data);
+        if (size) {
+          this.#sizeFromNaws = true;
+          this.#sink.windowSize(size.width, size.height);
+        }
+        return;
+      }
+      case TTYPE:
+        this.#terminalType(data);
+        return;
+      case NEW_ENVIRON:
+        this.#environment(data);
+        return;
+      case CHARSET:
+        this.#charset(data);
+        return;
+      default:
+        this.#debug(`ignored subnegotiation of ${optionName(option)}`);
+    }
+  }
+
+  #terminalType(data: Uint8Array): void {
+    const name = parseTerminalType(data);
+    const asked = this.#terminalTypeAsked;
+    this.#terminalTypeAsked = false;
+    this.#awaitingTerminalType = false;
+    const known = this.#terminalTypes;
+    if (name && !known.includes(name) && known.length < MAX_TERMINAL_TYPES) {
+      known.push(name);
+      this.#sink.terminalType(known.find((type) => TERMINAL_NAME.test(type)) ?? known[0]!);
+      // RFC 1091: each SEND gives the next name; a repeat means the list is done.
+      if (asked && this.#options.isEnabled('remote', TTYPE)) this.#askTerminalType();
+    }
+    this.#checkDone();
+  }
+
+  #askTerminalType(): void {
+    this.#terminalTypeAsked = true;
+    this.#sink.send(ttypeSendRequest());
+  }
+
+  #environment(data: Uint8Array): void {
+    const variables = parseEnvironment(data);
+    if (!variables || variables.size === 0) return;
+    const term = variables.get('TERM');
+    if (term && this.#terminalTypes.length === 0) this.#sink.terminalType(term.slice(0, 64));
+    const columns = Number(variables.get('COLUMNS'));
+    const lines = Number(variables.get('LINES'));
+    if (!this.#sizeFromNaws && Number.isInteger(columns) && Number.isInteger(lines) && columns > 0 && lines > 0 && columns < 10_000 && lines < 10_000) {
+      this.#sink.windowSize(columns, lines);
+    }
+    this.#sink.environment(variables);
+  }
+
+  #charset(data: Uint8Array): void {
+    const message = parseCharset(data);
+    if (!message) return;
+    if (message.kind === 'accepted') {
+      const charset = charsetFor(message.name);
+      if (charset) this.#sink.charset(charset);
+    } else if (message.kind === 'request') {
+      const { reply, charset } = answerCharsetRequest(message.names);
+      this.#sink.send(reply);
+      if (charset) this.#sink.charset(charset);
     }
   }
 

@@ -58,6 +58,7 @@ export class LineEditor {
   #savedLine = '';
   #width = 80;
   #lastKeyWasTab = false;
+  #clientEchoes = false;
   /** A completion is being computed: keys wait in the queue until it is applied. */
   #completing = false;
   /** Counts begin() calls, so a completion that finishes after its line ended is dropped. */
@@ -75,6 +76,16 @@ export class LineEditor {
   /** Whether the line being (or last) read is shown as typed; false for secrets. */
   get echoing(): boolean {
     return this.#options.echo;
+  }
+
+  /** The client edits and echoes the line itself (MUD clients): typed text is never echoed back. */
+  setClientEchoes(): void {
+    this.#clientEchoes = true;
+  }
+
+  /** Whether typed text is drawn by us: echo on, and the client does not draw it itself. */
+  get #shows(): boolean {
+    return this.#options.echo && !this.#clientEchoes;
   }
 
   get buffer(): string {
@@ -294,7 +305,7 @@ export class LineEditor {
     const atEnd = this.#cursor === this.#buffer.length;
     this.#buffer = atEnd ? this.#buffer + text : this.#buffer.slice(0, this.#cursor) + text + this.#buffer.slice(this.#cursor);
     this.#cursor += text.length;
-    if (!this.#options.echo) return;
+    if (!this.#shows) return;
     if (atEnd) {
       this.#sink.output(text);
       return;
@@ -305,7 +316,7 @@ export class LineEditor {
 
   #tab(secondTab: boolean): void {
     const complete = this.#options.complete;
-    if (!complete || !this.#options.echo) return;
+    if (!complete || !this.#shows) return;
     const outcome = complete(this.#buffer.slice(0, this.#cursor), secondTab);
     if (!(outcome instanceof Promise)) {
       this.#applyTab(outcome);
@@ -343,7 +354,8 @@ export class LineEditor {
     this.#buffer = '';
     this.#cursor = 0;
     if (useHistory && line.trim() !== '' && history[history.length - 1] !== line) history.push(line);
-    this.#sink.output('\n');
+    // A client that echoes itself has already moved to the next line.
+    if (!this.#clientEchoes) this.#sink.output('\n');
     this.#sink.line(line);
   }
 
@@ -353,7 +365,7 @@ export class LineEditor {
     const moveBack = this.#shownWidth(start, this.#cursor);
     this.#buffer = this.#buffer.slice(0, start) + this.#buffer.slice(end);
     this.#cursor = start;
-    if (!this.#options.echo) return;
+    if (!this.#shows) return;
     const tail = this.#buffer.slice(start);
     this.#sink.output(left(moveBack) + ERASE_TO_END + tail + left(stringWidth(tail)));
   }
@@ -363,7 +375,7 @@ export class LineEditor {
     const output =
       position < this.#cursor ? left(this.#shownWidth(position, this.#cursor)) : right(this.#shownWidth(this.#cursor, position));
     this.#cursor = position;
-    if (this.#options.echo) this.#sink.output(output);
+    if (this.#shows) this.#sink.output(output);
   }
 
   #walkHistory(step: -1 | 1): void {
@@ -381,15 +393,15 @@ export class LineEditor {
     const moveBack = this.#shownWidth(0, this.#cursor);
     this.#buffer = line;
     this.#cursor = line.length;
-    if (this.#options.echo) this.#sink.output(left(moveBack) + ERASE_TO_END + line);
+    if (this.#shows) this.#sink.output(left(moveBack) + ERASE_TO_END + line);
   }
 
   #shown(start: number, end: number): string {
-    return this.#options.echo ? this.#buffer.slice(start, end) : '';
+    return this.#shows ? this.#buffer.slice(start, end) : '';
   }
 
   #shownWidth(start: number, end: number): number {
-    return this.#options.echo && end > start ? stringWidth(this.#buffer.slice(start, end)) : 0;
+    return this.#shows && end > start ? stringWidth(this.#buffer.slice(start, end)) : 0;
   }
 
   /** The start of the character (grapheme) before `index`; only the neighbourhood is segmented. */

@@ -2,6 +2,8 @@ import type { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { encodeData } from '../protocol/encoder.js';
 import { TelnetProtocol } from '../protocol/telnetProtocol.js';
+import { encodeText, type SessionCharset } from '../protocol/charset.js';
+import type { TelnetOption } from '../protocol/telnetOption.js';
 import type { TerminalEvents, TerminalTransport } from './terminalTransport.js';
 
 export interface TelnetTransportOptions {
@@ -11,6 +13,8 @@ export interface TelnetTransportOptions {
 }
 
 const DEFAULT_MAX_OUTPUT_BUFFER = 1024 * 1024;
+/** Terminal types MUD clients announce; they want line mode rather than server-side echo. */
+const MUD_CLIENT = /^(mudlet|tintin\+*|mushclient|zmud|cmud|tinyfugue|blowtorch|mudrammer|kbtin|axmud|atlantis|beip|mudmaster)/i;
 /** A client that ignores our FIN gets this long before the socket is destroyed. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -26,6 +30,9 @@ export class TelnetTransport implements TerminalTransport {
   readonly #maxOutputBuffer: number;
   readonly #maxSubnegotiation: number | undefined;
   #events: TerminalEvents | null = null;
+  #protocol: TelnetProtocol | null = null;
+  #charset: SessionCharset = 'utf-8';
+  #lineMode = false;
 
   constructor(socket: Socket, options: TelnetTransportOptions = {}) {
     this.#socket = socket;
@@ -34,10 +41,10 @@ export class TelnetTransport implements TerminalTransport {
     this.#maxSubnegotiation = options.maxSubnegotiation;
   }
 
-  attach(events: TerminalEvents): void {
+  attach(events: TerminalEvents, session: { telnetOptions?: readonly TelnetOption[] } = {}): void {
     this.#events = events;
     const socket = this.#socket;
-    const text = new StringDecoder('utf8');
+    let text = new StringDecoder('utf8');
     const protocol = new TelnetProtocol(
       {
         send: (bytes) => this.#send(bytes),
@@ -45,7 +52,22 @@ export class TelnetTransport implements TerminalTransport {
           const decoded = text.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
           if (decoded.length > 0) events.data(decoded);
         },
-        terminalType: (name) => events.terminalType(name),
+        terminalType: (name) => {
+          events.terminalType(name);
+          // MUD clients edit lines themselves and take WILL ECHO as "hide the input".
+          if (!this.#lineMode && MUD_CLIENT.test(name)) {
+            this.#lineMode = true;
+            protocol.setServerEcho(false);
+            events.clientEchoes?.();
+          }
+        },
+        environment: (variables) => events.environment?.(variables),
+        charset: (charset) => {
+          this.#charset = charset;
+          text = new StringDecoder(charset === 'utf-8' ? 'utf8' : 'latin1');
+          events.log('debug', `${this.remoteAddress}: charset ${charset}`);
+        },
+        logout: () => events.logout?.(),
         windowSize: (width, height) => events.resize(width, height),
         negotiated: () => events.negotiated(),
         interrupt: () => events.interrupt(),
@@ -53,8 +75,9 @@ export class TelnetTransport implements TerminalTransport {
         eraseLine: () => events.eraseLine(),
         log: (level, message) => events.log(level, `${this.remoteAddress}: ${message}`),
       },
-      { maxSubnegotiation: this.#maxSubnegotiation },
+      { maxSubnegotiation: this.#maxSubnegotiation, extensions: session.telnetOptions },
     );
+    this.#protocol = protocol;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => protocol.receive(chunk));
     socket.on('error', (err) => events.log('debug', `${this.remoteAddress}: socket error: ${err.message}`));
@@ -63,7 +86,20 @@ export class TelnetTransport implements TerminalTransport {
   }
 
   write(text: string): void {
-    this.#send(encodeData(text));
+    this.#send(encodeData(encodeText(text, this.#charset)));
+  }
+
+  promptShown(): void {
+    this.#protocol?.promptShown();
+  }
+
+  secretInput(secret: boolean): void {
+    // A client that echoes itself hides input while we say WILL ECHO (the MUD convention).
+    if (this.#lineMode) this.#protocol?.setServerEcho(secret);
+  }
+
+  keepAlive(): void {
+    this.#protocol?.keepAlive();
   }
 
   close(): void {

@@ -1,3 +1,5 @@
+import type { TelnetOption } from '../protocol/telnetOption.js';
+
 /** What a session hears from the far end, whatever carries it (telnet or SSH). */
 export interface TerminalEvents {
   /** Decoded user text (UTF-8 already applied, telnet newlines normalised). */
@@ -10,6 +12,12 @@ export interface TerminalEvents {
   interrupt(): void;
   eraseCharacter(): void;
   eraseLine(): void;
+  /** NEW-ENVIRON variables (telnet): LANG, TERM, COLUMNS, LINES when the client sends them. */
+  environment?(variables: ReadonlyMap<string, string>): void;
+  /** The client asked to be logged out (telnet LOGOUT). */
+  logout?(): void;
+  /** The client edits and echoes lines itself (MUD clients): the server must not echo. */
+  clientEchoes?(): void;
   /** The stream is gone (peer closed, error, or close() finished). */
   closed(): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
@@ -31,8 +39,14 @@ export interface TerminalTransport {
   readonly execCommand: string | null;
   /** Reports the exit status of an exec command (SSH); ignored where it means nothing. */
   exitStatus?(status: number): void;
-  /** Starts delivering events; called once. */
-  attach(events: TerminalEvents): void;
+  /** Starts delivering events; called once. `telnetOptions` are the session's own options. */
+  attach(events: TerminalEvents, session?: { telnetOptions?: readonly TelnetOption[] }): void;
+  /** A prompt was shown (telnet sends IAC GA to clients that refused SGA). */
+  promptShown?(): void;
+  /** Input that must not be shown starts (true) or ends (false), for clients that echo themselves. */
+  secretInput?(secret: boolean): void;
+  /** A keepalive probe that finds dead peers (telnet IAC NOP). */
+  keepAlive?(): void;
   /** Output text with "\n" line ends; the transport cooks it for the wire. */
   write(text: string): void;
   /** Ends the stream after pending output is flushed. */
