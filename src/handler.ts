@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { command } from './shell/command.js';
+import { columns } from './terminal/columns.js';
 import type { TelnetOption } from './protocol/telnetOption.js';
 import { CommandRegistry } from './shell/registry.js';
 import { renderHelpDetail, renderHelpList } from './shell/helpText.js';
@@ -24,6 +25,9 @@ export interface ServerFacade {
   disconnect(sessionId: string, message?: string | null): boolean;
 }
 
+
+const COLOUR_TERMINAL = /^(xterm|ansi|linux|screen|tmux|rxvt|putty|konsole|gnome|alacritty|kitty|cygwin|vtnt|vt525|eterm|st-|st$|foot|wezterm|iterm|mudlet|tintin|mushclient|zmud|cmud|.*color)/i;
+const MONOCHROME_TERMINAL = /(^dumb$|^vt52$|-m$|-mono$)/i;
 
 /**
  * Subclass this and mark methods with `@command` (or name them `cmdNAME`) to build a console.
@@ -103,9 +107,19 @@ export class TelnetHandler {
     this.writeLine(text);
   }
 
-  /** Error output; override to decorate (colour), calling super. */
+  /** Error output: red on terminals that show colour, plain elsewhere. Override to decorate differently. */
   writeError(text: string): void {
-    this.writeLine(text);
+    this.writeLine(this.colour ? `\x1b[31m${text}\x1b[0m` : text);
+  }
+
+  /** Whether the terminal type shows ANSI colour (`xterm`, `ansi`, `linux`, `screen`, ...; not `dumb`, `vt100`). */
+  get colour(): boolean {
+    return COLOUR_TERMINAL.test(this.term) && !MONOCHROME_TERMINAL.test(this.term);
+  }
+
+  /** `items` in columns fitted to this terminal's width, as `ls` lays out names. */
+  columns(items: readonly string[]): string {
+    return columns(items, this.width);
   }
 
   /**

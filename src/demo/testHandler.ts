@@ -41,9 +41,10 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
       this.writeLine(`You are connection #${total}, you have logged in ${mine} time(s).`);
     }
 
-    /** Errors in red, as test.py shows how to decorate output. */
+    /** Errors in bright red where the terminal shows colour, as test.py shows how to decorate output. */
     override writeError(text: string): void {
-      super.writeError(`\x1b[91m${text}\x1b[0m`);
+      if (this.colour) this.writeLine(`\x1b[91m${text}\x1b[0m`);
+      else super.writeError(text);
     }
 
     @command(['echo', 'copy', 'repeat'], { help: '<text to echo>\nEcho text back to the console.' })

@@ -1,0 +1,290 @@
+// Clients as they really behave, byte by byte over a socket: MUD clients, Windows telnet, PuTTY's bare
+// CR, NAWS volunteered early, an 8-bit charset, GA for clients that refuse SGA, LOGOUT, keepalive,
+// colour by terminal type, and an option of the handler's own.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import net from 'node:net';
+import { startDemo, startServer } from '../support/demoServer.js';
+import { TelnetHandler } from '../../src/handler.js';
+import { command } from '../../src/shell/command.js';
+import type { TelnetOption } from '../../src/protocol/telnetOption.js';
+
+const IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 254, GA = 249, NOP = 241;
+const ECHO = 1, SGA = 3, TTYPE = 24, NAWS = 31, CHARSET = 42, LOGOUT = 18;
+
+/** A client with no built-in behaviour: it sends what the test says and keeps every byte it gets. */
+class RawClient {
+  bytes: number[] = [];
+  closed = false;
+  readonly #socket: net.Socket;
+  #waiters = new Set<() => void>();
+  /** Replies sent automatically when a byte sequence arrives (a scripted client's reflexes). */
+  readonly #reflexes: Array<[number[], number[]]> = [];
+
+  private constructor(socket: net.Socket) {
+    this.#socket = socket;
+    socket.on('data', (chunk) => {
+      const start = this.bytes.length;
+      this.bytes.push(...chunk);
+      for (const [trigger, reply] of this.#reflexes) {
+        if (indexOf(this.bytes, trigger, Math.max(0, start - trigger.length + 1)) >= 0) this.send(reply);
+      }
+      for (const wake of [...this.#waiters]) wake();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      for (const wake of [...this.#waiters]) wake();
+    });
+    socket.on('error', () => {});
+  }
+
+  static connect(port: number): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => resolve(new RawClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  on(trigger: number[], reply: Array<number | string>): this {
+    this.#reflexes.push([trigger, bytes(reply)]);
+    return this;
+  }
+
+  send(data: Array<number | string>): void {
+    this.#socket.write(Buffer.from(bytes(data)));
+  }
+
+  /** The bytes as latin1 text, telnet commands left in (for byte-level checks). */
+  get text(): string {
+    return Buffer.from(this.bytes).toString('latin1');
+  }
+
+  async waitFor(pattern: number[] | string | RegExp, from = 0, timeoutMs = 3000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const at =
+        typeof pattern === 'string' ? this.text.indexOf(pattern, from) : pattern instanceof RegExp ? this.text.slice(from).search(pattern) : indexOf(this.bytes, pattern, from);
+      if (at >= 0) return pattern instanceof RegExp ? from + at : at;
+      if (this.closed || Date.now() > deadline) throw new Error(`no ${String(pattern)} in ${JSON.stringify(this.text.slice(from))}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, deadline - Date.now());
+        const waiters = this.#waiters;
+        function done() {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        }
+        waiters.add(done);
+      });
+    }
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+}
+
+function bytes(parts: Array<number | string>): number[] {
+  return parts.flatMap((part) => (typeof part === 'string' ? [...Buffer.from(part, 'latin1')] : [part]));
+}
+
+function indexOf(haystack: number[], needle: number[], from: number): number {
+  outer: for (let i = from; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+const ttypeIs = (name: string) => [IAC, SB, TTYPE, 0, name, IAC, SE];
+const SEND_TTYPE = [IAC, SB, TTYPE, 1, IAC, SE];
+
+test('a MUD client (TTYPE Mudlet): line mode, no echo from us; WILL ECHO only while the password is typed', async () => {
+  const demo = await startDemo({ password: 'sesame' });
+  const client = await RawClient.connect(demo.port);
+  try {
+    client.on([IAC, DO, TTYPE], [IAC, WILL, TTYPE]).on(SEND_TTYPE, ttypeIs('Mudlet'));
+    // As MUD clients do: agree to whatever echo the server says (WILL ECHO means "hide the input").
+    client.on([IAC, WILL, ECHO], [IAC, DO, ECHO]).on([IAC, WONT, ECHO], [IAC, DONT, ECHO]);
+    client.send([IAC, DO, SGA]);
+    const wont = await client.waitFor([IAC, WONT, ECHO]);
+    let at = await client.waitFor('Username: ', wont);
+    client.send(['bob\r\n']);
+    at = await client.waitFor('Password: ', at);
+    const willEcho = await client.waitFor([IAC, WILL, ECHO], wont);
+    assert.ok(willEcho < at, 'WILL ECHO comes before the password prompt: the client hides what is typed');
+    client.send(['sesame\r\n']);
+    at = await client.waitFor('TestServer> ', at);
+    await client.waitFor([IAC, WONT, ECHO], willEcho);
+    client.send(['echo hello mud\r\n']);
+    const reply = await client.waitFor('hello mud', at);
+    assert.is(client.text.slice(at + 'TestServer> '.length, reply), '', 'the typed line is not echoed back');
+    assert.not.match(client.text.slice(0, client.text.indexOf('Password: ')), /bob/, 'the username is not echoed');
+    assert.not.match(client.text, /sesame/, 'nor the password');
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('Windows telnet: TTYPE cycle ANSI, VT100, VT52, VTNT; CR LF and ^H; term stays ANSI', async () => {
+  const demo = await startDemo();
+  const client = await RawClient.connect(demo.port);
+  const names = ['ANSI', 'VT100', 'VT52', 'VTNT', 'VTNT'];
+  let asked = 0;
+  try {
+    client.on([IAC, DO, TTYPE], [IAC, WILL, TTYPE]).on([IAC, DO, NAWS], [IAC, WILL, NAWS, IAC, SB, NAWS, 0, 120, 0, 30, IAC, SE]);
+    // Each SEND gets the next name of the cycle.
+    const socketSend = () => client.send(ttypeIs(names[Math.min(asked++, names.length - 1)]!));
+    let seen = 0;
+    const poll = setInterval(() => {
+      let count = 0;
+      for (let at = 0; (at = indexOf(client.bytes, SEND_TTYPE, at)) >= 0; at++) count++;
+      while (seen < count) {
+        seen++;
+        socketSend();
+      }
+    }, 5);
+    await client.waitFor('Username: ');
+    client.send(['win\r\n']);
+    const at = await client.waitFor('TestServer> ');
+    client.send(['infox\x08\r\n']);
+    await client.waitFor(/terminal type: ANSI/, at);
+    await client.waitFor(/Width: 120, height: 30/, at);
+    clearInterval(poll);
+    assert.is(seen, 5, 'asked until the name repeated');
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test("PuTTY's bare CR and a client that volunteers NAWS before being asked", async () => {
+  const demo = await startDemo();
+  const client = await RawClient.connect(demo.port);
+  try {
+    client.send([IAC, WILL, NAWS, IAC, SB, NAWS, 0, 99, 0, 33, IAC, SE]);
+    await client.waitFor('Username: ');
+    client.send(['putty\r']);
+    const at = await client.waitFor('TestServer> ');
+    client.send(['echo one\r']);
+    const one = await client.waitFor('one\r\n', at + 10);
+    client.send(['info\r']);
+    await client.waitFor(/Width: 99, height: 33/, one);
+    assert.not.match(client.text, /Unknown command/);
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('CHARSET: a client that accepts ISO-8859-1 gets latin1 out and is read as latin1', async () => {
+  const demo = await startDemo();
+  const client = await RawClient.connect(demo.port);
+  try {
+    client.on([IAC, WILL, CHARSET], [IAC, DO, CHARSET]).on([IAC, SB, CHARSET, 1], [IAC, SB, CHARSET, 2, 'ISO-8859-1', IAC, SE]);
+    await client.waitFor('Username: ');
+    client.send(['jos\xe9\r\n']);
+    const at = await client.waitFor('TestServer> ');
+    assert.ok(client.text.includes('Hello jos\xe9!'), 'é went out as the single byte 0xE9');
+    client.send(['echo caf\xe9 \u00ff\xff\r\n']);
+    await client.waitFor('caf\xe9 \xff\xff', at);
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('GA after each prompt for a client that refuses SGA; LOGOUT ends the session', async () => {
+  let ended = 0;
+  class Plain extends TelnetHandler {
+    override sessionEnd() {
+      ended++;
+    }
+  }
+  const srv = await startServer(Plain, { negotiationTimeoutMs: 50 });
+  const client = await RawClient.connect(srv.port);
+  try {
+    client.send([IAC, DONT, SGA]);
+    const prompt = await client.waitFor('Telnet Server> ');
+    await client.waitFor([IAC, GA], prompt);
+    client.send([IAC, DO, LOGOUT]);
+    await client.waitFor([IAC, WILL, LOGOUT]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(client.closed, 'the server closed the connection');
+    assert.is(ended, 1);
+  } finally {
+    client.close();
+    await srv.stop();
+  }
+});
+
+test('keepalive: IAC NOP every keepAliveMs, off by default', async () => {
+  const srv = await startServer(TelnetHandler, { keepAliveMs: 50, negotiationTimeoutMs: 50 });
+  const quiet = await startServer(TelnetHandler, { negotiationTimeoutMs: 50 });
+  const client = await RawClient.connect(srv.port);
+  const other = await RawClient.connect(quiet.port);
+  try {
+    const prompt = await client.waitFor('Telnet Server> ');
+    await client.waitFor([IAC, NOP], prompt);
+    await other.waitFor('Telnet Server> ');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.is(indexOf(other.bytes, [IAC, NOP], 0), -1);
+  } finally {
+    client.close();
+    other.close();
+    await srv.stop();
+    await quiet.stop();
+  }
+});
+
+test('colour only where the terminal shows it: red errors for xterm, plain for dumb', async () => {
+  const srv = await startServer(TelnetHandler, { negotiationTimeoutMs: 50 });
+  try {
+    for (const [term, coloured] of [['xterm-256color', true], ['dumb', false], ['vt100', false]] as const) {
+      const client = await RawClient.connect(srv.port);
+      client.on([IAC, DO, TTYPE], [IAC, WILL, TTYPE]).on(SEND_TTYPE, ttypeIs(term));
+      const at = await client.waitFor('Telnet Server> ');
+      client.send(['nosuch\r\n']);
+      const error = await client.waitFor("Unknown command 'nosuch'", at);
+      assert.is(client.text.slice(error - 5, error) === '\x1b[31m', coloured, term);
+      client.close();
+    }
+  } finally {
+    await srv.stop();
+  }
+});
+
+test("an option of the handler's own (GMCP) negotiated and used over the wire", async () => {
+  class Mud extends TelnetHandler {
+    override telnetOptions(): TelnetOption[] {
+      return [
+        {
+          option: 201,
+          ask: ['local'],
+          enabled: (_side, context) => context.subnegotiate(Buffer.from('Core.Hello {"server":"demo"}')),
+          subnegotiation: (data) => this.writeMessage(`gmcp: ${Buffer.from(data).toString()}`),
+        },
+      ];
+    }
+    @command('hp')
+    hp() {
+      this.writeResponse('7');
+    }
+  }
+  const srv = await startServer(Mud, { negotiationTimeoutMs: 50 });
+  const client = await RawClient.connect(srv.port);
+  try {
+    await client.waitFor([IAC, WILL, 201]);
+    client.send([IAC, DO, 201]);
+    await client.waitFor([IAC, SB, 201, ...bytes(['Core.Hello {"server":"demo"}']), IAC, SE]);
+    const prompt = await client.waitFor('Telnet Server> ');
+    client.send([IAC, SB, 201, 'Char.Vitals {"hp":7}', IAC, SE]);
+    await client.waitFor('gmcp: Char.Vitals {"hp":7}', prompt);
+  } finally {
+    client.close();
+    await srv.stop();
+  }
+});
+
+test.run();
