@@ -48,6 +48,8 @@ export class TelnetHandler {
 
   // Console information.
   term = 'ansi';
+  /** Every name the telnet client gave while TTYPE cycled (`term` is the best of them). */
+  terminalTypes: string[] = [];
   width = 80;
   height = 24;
   username: string | null = null;

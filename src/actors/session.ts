@@ -119,7 +119,10 @@ export class LiveSession implements SessionHost, SessionLink {
         editor.feed(text);
       },
       resize: (width, height) => actor.send({ type: 'RESIZE', width, height }),
-      terminalType: (term) => actor.send({ type: 'TERMINAL_TYPE', term }),
+      terminalType: (term, all) => {
+        if (all) this.handler.terminalTypes = [...all];
+        actor.send({ type: 'TERMINAL_TYPE', term });
+      },
       negotiated: () => actor.send({ type: 'NEGOTIATED' }),
       interrupt: () => editor.interrupt(),
       eraseCharacter: () => editor.eraseCharacter(),

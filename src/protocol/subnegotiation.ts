@@ -10,14 +10,15 @@ export function parseNaws(data: Uint8Array): { width: number; height: number } |
   return { width, height };
 }
 
-/** TTYPE IS payload (RFC 1091): the terminal name as the client spells it, trimmed; printable ASCII only. */
+/** TTYPE IS payload (RFC 1091): the terminal name as the client spells it, trimmed; printable ASCII only (MTTS names have a space). */
 export function parseTerminalType(data: Uint8Array): string | null {
   if (data.length < 2 || data[0] !== TTYPE_IS) return null;
   let name = '';
   for (let i = 1; i < data.length && name.length < 64; i++) {
     const b = data[i]!;
-    if (b >= 0x21 && b <= 0x7e) name += String.fromCharCode(b);
+    if (b >= 0x20 && b <= 0x7e) name += String.fromCharCode(b);
   }
+  name = name.trim();
   return name.length > 0 ? name : null;
 }
 

@@ -53,7 +53,7 @@ export class TelnetTransport implements TerminalTransport {
           if (decoded.length > 0) events.data(decoded);
         },
         terminalType: (name) => {
-          events.terminalType(name);
+          events.terminalType(name, protocol.terminalTypes);
           // MUD clients edit lines themselves and take WILL ECHO as "hide the input".
           if (!this.#lineMode && MUD_CLIENT.test(name)) {
             this.#lineMode = true;

@@ -5,7 +5,8 @@ export interface TerminalEvents {
   /** Decoded user text (UTF-8 already applied, telnet newlines normalised). */
   data(text: string): void;
   resize(width: number, height: number): void;
-  terminalType(term: string): void;
+  /** The terminal type; `all` lists every name a telnet client gave while TTYPE cycled. */
+  terminalType(term: string, all?: readonly string[]): void;
   /** Every option the transport asked about has an answer (telnet only). */
   negotiated(): void;
   /** Telnet IP or BRK: the same as Ctrl-C. */

@@ -238,6 +238,35 @@ test('keepalive: IAC NOP every keepAliveMs, off by default', async () => {
   }
 });
 
+test('the TTYPE list reaches the handler: terminalTypes, and term the best of them', async () => {
+  class Types extends TelnetHandler {
+    @command('types')
+    types() {
+      this.writeResponse(`${this.terminalTypes.join(',')} -> ${this.term}`);
+    }
+  }
+  const srv = await startServer(Types, { negotiationTimeoutMs: 50 });
+  const client = await RawClient.connect(srv.port);
+  const cycle = ['Mudlet', 'XTERM-256COLOR', 'MTTS 137', 'MTTS 137'];
+  let asked = 0;
+  try {
+    client.on([IAC, DO, TTYPE], [IAC, WILL, TTYPE]);
+    const poll = setInterval(() => {
+      let count = 0;
+      for (let at = 0; (at = indexOf(client.bytes, SEND_TTYPE, at)) >= 0; at++) count++;
+      while (asked < count) client.send(ttypeIs(cycle[Math.min(asked++, cycle.length - 1)]!));
+    }, 5);
+    const at = await client.waitFor('Telnet Server> ');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    client.send(['types\r\n']);
+    await client.waitFor('Mudlet,XTERM-256COLOR,MTTS 137 -> XTERM-256COLOR', at);
+    clearInterval(poll);
+  } finally {
+    client.close();
+    await srv.stop();
+  }
+});
+
 test('colour only where the terminal shows it: red errors for xterm, plain for dumb', async () => {
   const srv = await startServer(TelnetHandler, { negotiationTimeoutMs: 50 });
   try {

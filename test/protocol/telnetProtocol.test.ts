@@ -99,7 +99,7 @@ test('TTYPE cycling: every name kept, a real terminal preferred over client name
   assert.is(asks, 4, 'one SEND after WILL, one after each new name');
   protocol.receive(Uint8Array.from(sb(24, 0, 'MTTS 137')));
   assert.is(sent.filter((bytes) => bytes.join() === [IAC, SB, 24, 1, IAC, SE].join()).length, 4, 'a repeat ends it');
-  assert.equal(protocol.terminalTypes, ['MUDLET', 'XTERM-256COLOR', 'MTTS137']);
+  assert.equal(protocol.terminalTypes, ['MUDLET', 'XTERM-256COLOR', 'MTTS 137']);
   assert.equal(log.filter((line) => line.startsWith('term')), ['term MUDLET', 'term XTERM-256COLOR', 'term XTERM-256COLOR']);
 });
 
