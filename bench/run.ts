@@ -67,7 +67,9 @@ const percentile = (values: number[], p: number) => {
 };
 
 async function measure(kind: Kind, n: number): Promise<Result> {
-  const server = start(`bench/${kind}Server.ts`, 1, ['--expose-gc']);
+  // BENCH_PROFILE=dir writes a V8 CPU profile of the library server there (for perf work).
+  const profile = process.env.BENCH_PROFILE && kind === 'library' ? [`--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const server = start(`bench/${kind}Server.ts`, 1, ['--expose-gc', ...profile]);
   const load = start('bench/loadGenerator.ts', 0);
   try {
     const { port } = await next<{ port: number }>(server, (m) => typeof m?.port === 'number');
@@ -101,6 +103,9 @@ async function measure(kind: Kind, n: number): Promise<Result> {
     };
   } finally {
     load.send?.({ op: 'close' });
+    // SIGTERM first: the servers exit cleanly on it (and a profile gets written); then no mercy.
+    server.kill('SIGTERM');
+    await sleep(profile.length ? 3000 : 100);
     server.kill('SIGKILL');
     load.kill('SIGKILL');
     await sleep(300);

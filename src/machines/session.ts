@@ -28,6 +28,9 @@ export type SessionEvent =
   /** The server is shutting down; `message` is shown first. */
   | { type: 'SHUTDOWN'; message: string | null }
   | { type: 'DISCONNECTED' }
+  /** The command started on entering `shell.executing` has finished (or failed). */
+  | { type: 'COMMAND_DONE' }
+  | { type: 'COMMAND_FAILED'; error: unknown }
   /** Ended from the server side (`server.disconnect`), at once, even while a command runs. */
   | { type: 'KICK'; message: string | null }
   /** Connected for `loginTimeoutMs` without reaching the welcome. */
@@ -52,7 +55,6 @@ export interface SessionInput {
   host: SessionHost;
 }
 
-type CommandInput = { host: SessionHost; lines: readonly string[]; words: readonly string[] };
 type AuthInput = { host: SessionHost; username: string | null; password: Secret | null };
 
 /** What a login step of your own gets: the user so far and the line just typed (see `loginStep`). */
@@ -76,7 +78,6 @@ export const sessionSetup = setup({
       authenticate: 'authenticate';
       loginStep: 'loginStep';
       sessionStart: 'sessionStart';
-      runCommand: 'runCommand';
       runExec: 'runExec';
       sessionEnd: 'sessionEnd';
     },
@@ -126,6 +127,18 @@ export const sessionSetup = setup({
       return { lines, parsed: context.host.parse(lines) };
     }),
     forgetCommand: assign({ lines: () => [], parsed: null }),
+    startCommand: ({ context, self }) => {
+      const { host, lines } = context;
+      const words = context.parsed?.complete ? context.parsed.words : [];
+      // Started once this transition is complete, so the command sees the chart in `executing`
+      // (where readLine is allowed), as an invoked actor would.
+      Promise.resolve()
+        .then(() => host.runCommand(lines, words))
+        .then(
+          () => self.send({ type: 'COMMAND_DONE' }),
+          (error: unknown) => self.send({ type: 'COMMAND_FAILED', error }),
+        );
+    },
     quitCommand: assign({ lines: () => [], parsed: () => ({ complete: true as const, words: [...QUIT_WORDS] }) }),
     sayLineTooLong: ({ context, event }) => {
       if (event.type !== 'LINE_TOO_LONG') return;
@@ -182,7 +195,6 @@ export const sessionSetup = setup({
   actors: {
     authenticate: fromPromise<void, AuthInput>(({ input }) => input.host.authenticate(input.username, input.password?.reveal() ?? null)),
     sessionStart: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.sessionStart()),
-    runCommand: fromPromise<void, CommandInput>(({ input }) => input.host.runCommand(input.lines, input.words)),
     // One timer from connect to the welcome; stopped at the welcome, so idle sessions hold none.
     loginTimer: fromCallback<SessionEvent, { ms: number }>(({ input, sendBack }) => {
       if (input.ms <= 0) return undefined;
@@ -394,22 +406,19 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
           ],
         },
         executing: {
-          invoke: {
-            id: 'runCommand',
-            src: 'runCommand',
-            input: ({ context }: { context: SessionContext }) => ({
-              host: context.host,
-              lines: context.lines,
-              words: context.parsed?.complete ? context.parsed.words : [],
-            }),
-            onDone: [{ guard: 'shutdownRequested', target: '#session.closing' }, { target: 'prompting' }],
-            onError: [
+          // The command runs as a promise whose end comes back as an event, not as an invoked child
+          // actor: a child per command (an actor, an AbortController, a registration) was the largest
+          // cost of a command. Nothing else leaves this state but those events and the session's end.
+          entry: 'startCommand',
+          on: {
+            COMMAND_DONE: [{ guard: 'shutdownRequested', target: '#session.closing' }, { target: 'prompting' }],
+            COMMAND_FAILED: [
               { guard: 'shutdownRequested', target: '#session.closing', actions: reportActorError },
               { target: 'prompting', actions: reportActorError },
             ],
+            // A graceful shutdown lets the running command finish (the server's close timeout bounds it).
+            SHUTDOWN: { actions: ['showShutdownMessage', 'rememberShutdown'] },
           },
-          // A graceful shutdown lets the running command finish (the server's close timeout bounds it).
-          on: { SHUTDOWN: { actions: ['showShutdownMessage', 'rememberShutdown'] } },
           ...userCodeStates,
         },
       },

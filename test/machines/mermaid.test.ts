@@ -17,7 +17,7 @@ test('the session diagram holds every state of the session machine and its main 
   assert.match(diagram, /^stateDiagram-v2/);
   assert.match(diagram, /session_negotiating_waiting --> session_banner : NEGOTIATED/);
   assert.match(diagram, /session_login_askingUsername --> session_login_askingPassword : LINE \[needsPassword\]/);
-  assert.match(diagram, /session_shell_executing --> session_shell_prompting : done/);
+  assert.match(diagram, /session_shell_executing --> session_shell_prompting : COMMAND_DONE/);
 });
 
 test('the supervisor diagram, and docs/statecharts.md is up to date with the machines', () => {
