@@ -242,7 +242,7 @@ export class Server implements ServerFacade {
     if (this.#closing) return Promise.reject(new Error('server is closed'));
     return new Promise((resolve, reject) => {
       listener.once('error', reject);
-      listener.listen(port, host, () => {
+      listener.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
         listener.off('error', reject);
         listener.on('error', (err) => this.logger.error(`${kind} listener error`, err));
         this.#listeners.add(listener);
@@ -264,6 +264,8 @@ export class Server implements ServerFacade {
 }
 
 const SOCKET_CLOSE_GRACE_MS = 1000;
+/** Connections the kernel may hold for us while the loop is busy: a burst of thousands is not dropped. */
+const LISTEN_BACKLOG = 4096;
 
 function closedSoon(socket: Socket, graceMs: number): Promise<void> {
   if (socket.closed) return Promise.resolve();
