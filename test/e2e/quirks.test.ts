@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
+import { Wakeups } from '../support/wakeups.js';
 import { startDemo, startServer } from '../support/demoServer.js';
 import { TelnetHandler } from '../../src/handler.js';
 import { command } from '../../src/shell/command.js';
@@ -17,7 +18,7 @@ class RawClient {
   bytes: number[] = [];
   closed = false;
   readonly #socket: net.Socket;
-  #waiters = new Set<() => void>();
+  readonly #wakeups = new Wakeups();
   /** Replies sent automatically when a byte sequence arrives (a scripted client's reflexes). */
   readonly #reflexes: Array<[number[], number[]]> = [];
 
@@ -29,11 +30,11 @@ class RawClient {
       for (const [trigger, reply] of this.#reflexes) {
         if (indexOf(this.bytes, trigger, Math.max(0, start - trigger.length + 1)) >= 0) this.send(reply);
       }
-      for (const wake of [...this.#waiters]) wake();
+      this.#wakeups.wake();
     });
     socket.on('close', () => {
       this.closed = true;
-      for (const wake of [...this.#waiters]) wake();
+      this.#wakeups.wake();
     });
     socket.on('error', () => {});
   }
@@ -66,16 +67,7 @@ class RawClient {
         typeof pattern === 'string' ? this.text.indexOf(pattern, from) : pattern instanceof RegExp ? this.text.slice(from).search(pattern) : indexOf(this.bytes, pattern, from);
       if (at >= 0) return pattern instanceof RegExp ? from + at : at;
       if (this.closed || Date.now() > deadline) throw new Error(`no ${String(pattern)} in ${JSON.stringify(this.text.slice(from))}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, deadline - Date.now());
-        const waiters = this.#waiters;
-        function done() {
-          clearTimeout(timer);
-          waiters.delete(done);
-          resolve();
-        }
-        waiters.add(done);
-      });
+      await this.#wakeups.next(deadline - Date.now());
     }
   }
 

@@ -1,34 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TelnetDecoder, type TelnetEvent } from '../../src/protocol/decoder.js';
+import { decoderLog } from '../support/decoderLog.js';
 import { AYT, BRK, DO, DONT, EC, EL, GA, IAC, IP, NAWS, NOP, SB, SE, TTYPE, WILL, WONT } from '../../src/protocol/constants.js';
 
 type Logged = string;
 
-/** Decodes `chunks`, merging adjacent data events so the log does not depend on chunk boundaries. */
-function decode(chunks: number[][], max?: number): Logged[] {
-  const decoder = new TelnetDecoder({ maxSubnegotiation: max });
-  const log: Logged[] = [];
-  let data: number[] = [];
-  const flush = () => {
-    if (data.length) log.push(`data ${JSON.stringify(Buffer.from(data).toString('latin1'))}`);
-    data = [];
-  };
-  const emit = (event: TelnetEvent) => {
-    if (event.type === 'data') {
-      data.push(...event.data);
-      return;
-    }
-    flush();
-    if (event.type === 'command') log.push(`command ${event.command}`);
-    else if (event.type === 'negotiate') log.push(`negotiate ${event.verb} ${event.option}`);
-    else if (event.type === 'subnegotiation') log.push(`sb ${event.option} [${[...event.data].join(',')}]`);
-    else log.push('warning');
-  };
-  for (const chunk of chunks) decoder.decode(Uint8Array.from(chunk), emit);
-  flush();
-  return log;
-}
+const decode = (chunks: number[][], max?: number): Logged[] => decoderLog(chunks, max);
 
 const bytes = (text: string) => [...Buffer.from(text, 'latin1')];
 

@@ -1,6 +1,7 @@
 // A small scripted telnet client for end-to-end tests. It is written independently of src/protocol on
 // purpose, so the server's codec is checked against a second implementation, not against itself.
 import net from 'node:net';
+import { Wakeups } from './wakeups.js';
 
 const IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 254;
 const ECHO = 1, SGA = 3, TTYPE = 24, NAWS = 31;
@@ -22,7 +23,7 @@ export class TelnetTestClient {
   readonly #socket: net.Socket;
   readonly #options: Required<ClientOptions>;
   #pending: number[] = [];
-  #waiters = new Set<() => void>();
+  readonly #wakeups = new Wakeups();
 
   private constructor(socket: net.Socket, options: ClientOptions) {
     this.#socket = socket;
@@ -30,7 +31,7 @@ export class TelnetTestClient {
     socket.on('data', (chunk) => this.#receive(chunk));
     socket.on('close', () => {
       this.closed = true;
-      this.#wake();
+      this.#wakeups.wake();
     });
     socket.on('error', () => {});
   }
@@ -69,16 +70,7 @@ export class TelnetTestClient {
       if (this.closed) throw new Error(`connection closed before ${String(pattern)}; saw:\n${this.screen}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${String(pattern)}; saw:\n${this.screen}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, left);
-        const waiters = this.#waiters;
-        function done() {
-          clearTimeout(timer);
-          waiters.delete(done);
-          resolve();
-        }
-        waiters.add(done);
-      });
+      await this.#wakeups.next(left);
     }
   }
 
@@ -102,9 +94,6 @@ export class TelnetTestClient {
     this.#socket.pause();
   }
 
-  #wake(): void {
-    for (const waiter of [...this.#waiters]) waiter();
-  }
 
   #receive(chunk: Buffer): void {
     const bytes = [...this.#pending, ...chunk];
@@ -145,7 +134,7 @@ export class TelnetTestClient {
     }
     this.#pending = bytes.slice(i);
     this.text += Buffer.from(text).toString('utf8');
-    this.#wake();
+    this.#wakeups.wake();
   }
 
   #negotiate(verb: number, option: number): void {
