@@ -70,11 +70,11 @@ const percentile = (values: number[], p: number) => {
 };
 
 async function measure(kind: Kind, n: number): Promise<Result> {
-  // BENCH_PROFILE=dir writes a V8 CPU profile of the library server there (for perf work).
-  const profile = process.env.BENCH_PROFILE && kind === 'library' ? [`--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  // BENCH_PROFILE=dir writes a V8 CPU profile of the library server's command phase there.
+  const profile = Boolean(process.env.BENCH_PROFILE) && kind === 'library';
   // BENCH_SERVER_FLAGS adds node flags to the library server (say --trace-gc).
   const extra = process.env.BENCH_SERVER_FLAGS && kind === 'library' ? [process.env.BENCH_SERVER_FLAGS] : [];
-  const server = start(`bench/${kind}Server.ts`, 1, ['--expose-gc', ...profile, ...extra]);
+  const server = start(`bench/${kind}Server.ts`, 1, ['--expose-gc', ...extra]);
   const load = start('bench/loadGenerator.ts', 0);
   try {
     const { port } = await next<{ port: number }>(server, (m) => typeof m?.port === 'number');
@@ -87,9 +87,19 @@ async function measure(kind: Kind, n: number): Promise<Result> {
     const idleStart = await stats(server);
     await sleep(3000);
     const idleEnd = await stats(server);
+    if (profile) {
+      const started = next(server, (m) => m?.profiling === true);
+      server.send('profile-start');
+      await started;
+    }
     load.send({ op: 'run', commands: COMMANDS });
     const { rtts, ms } = await next<{ rtts: number[]; ms: number }>(load, (m) => m?.op === 'ran');
     const busyEnd = await stats(server);
+    if (profile) {
+      const written = next<{ profiled: string }>(server, (m) => typeof m?.profiled === 'string');
+      server.send('profile-stop');
+      console.log(`CPU profile of the command phase: ${(await written).profiled}`);
+    }
     load.send({ op: 'pace', rate: PACED_RATE, seconds: PACED_SECONDS });
     const paced = await next<{ rtts: number[] }>(load, (m) => m?.op === 'paced');
     return {
@@ -108,9 +118,9 @@ async function measure(kind: Kind, n: number): Promise<Result> {
     };
   } finally {
     load.send?.({ op: 'close' });
-    // SIGTERM first: the servers exit cleanly on it (and a profile gets written); then no mercy.
+    // SIGTERM first: the servers exit cleanly on it; then no mercy.
     server.kill('SIGTERM');
-    await sleep(profile.length ? 3000 : 100);
+    await sleep(100);
     server.kill('SIGKILL');
     load.kill('SIGKILL');
     await sleep(300);

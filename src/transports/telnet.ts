@@ -86,7 +86,11 @@ export class TelnetTransport implements TerminalTransport {
   }
 
   write(text: string): void {
-    this.#send(encodeData(encodeText(text, this.#charset)));
+    if (this.#socket.destroyed) return;
+    this.#text += text;
+    this.#scheduleFlush();
+    // A command printing in a loop must meet the output cap before the loop turns.
+    if (this.#text.length > this.#maxOutputBuffer) this.#flush();
   }
 
   promptShown(): void {
@@ -105,13 +109,48 @@ export class TelnetTransport implements TerminalTransport {
   close(): void {
     const socket = this.#socket;
     if (socket.destroyed) return;
+    this.#flush(); // the goodbye written just before must not be lost
     socket.end();
     const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
     timer.unref();
     socket.once('close', () => clearTimeout(timer));
   }
 
+  /** Protocol bytes: after the text written before them, in the same flush. */
   #send(bytes: Uint8Array): void {
+    if (this.#socket.destroyed) return;
+    this.#takeText();
+    this.#parts.push(bytes);
+    this.#scheduleFlush();
+  }
+
+  // Echo, response and prompt of one command leave as one encoded chunk in one write: everything
+  // written in one turn of the event loop is gathered and sent when the loop turns.
+  #text = '';
+  #parts: Uint8Array[] = [];
+  #flushScheduled = false;
+  readonly #flushSoon = () => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(this.#flushSoon);
+  }
+
+  #takeText(): void {
+    if (this.#text.length === 0) return;
+    this.#parts.push(encodeData(encodeText(this.#text, this.#charset)));
+    this.#text = '';
+  }
+
+  #flush(): void {
+    this.#takeText();
+    const parts = this.#parts;
+    if (parts.length === 0) return;
+    this.#parts = [];
     const socket = this.#socket;
     if (socket.destroyed || !socket.writable) return;
     // A peer that stops reading must not make us buffer without bound.
@@ -120,20 +159,8 @@ export class TelnetTransport implements TerminalTransport {
       socket.destroy();
       return;
     }
-    // Echo, response and prompt of one command leave in one segment: cork until the loop turns.
-    if (!this.#corked) {
-      this.#corked = true;
-      socket.cork();
-      setImmediate(this.#uncork);
-    }
-    socket.write(bytes);
+    socket.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
   }
-
-  #corked = false;
-  readonly #uncork = () => {
-    this.#corked = false;
-    this.#socket.uncork();
-  };
 }
 
 export function formatAddress(address: string | undefined, port: number | undefined): string {
