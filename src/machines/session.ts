@@ -121,12 +121,17 @@ export const sessionSetup = setup({
     showWelcome: ({ context }) => context.host.write(`${context.host.settings.welcome}\n`),
     readCommandLine: ({ context }) => context.host.promptLine(context.host.settings.prompt, true, true, true),
     readContinuationLine: ({ context }) => context.host.promptLine(context.host.settings.continuePrompt, true, true),
+    // The first line of a command replaces the last command's lines; a continuation line adds to them.
+    startLine: assign(({ context, event }) => {
+      if (event.type !== 'LINE') return {};
+      const lines = [event.line];
+      return { lines, parsed: context.host.parse(lines) };
+    }),
     collectLine: assign(({ context, event }) => {
       if (event.type !== 'LINE') return {};
       const lines = [...context.lines, event.line];
       return { lines, parsed: context.host.parse(lines) };
     }),
-    forgetCommand: assign({ lines: () => [], parsed: null }),
     startCommand: ({ context, self }) => {
       const { host, lines } = context;
       const words = context.parsed?.complete ? context.parsed.words : [];
@@ -167,10 +172,8 @@ export const sessionSetup = setup({
       context.read?.reject(new InputAborted(reason));
       return { read: null };
     }),
-    dropPendingRead: assign(({ context }) => {
-      context.read?.reject(new InputAborted('session ended'));
-      return { read: null };
-    }),
+    // Not an assign: it runs on every exit from user code, and a settled read ignores the rejection.
+    dropPendingRead: ({ context }) => context.read?.reject(new InputAborted('session ended')),
     setTerminalType: ({ context, event }) => {
       if (event.type === 'TERMINAL_TYPE') context.host.setTerminalType(event.term);
     },
@@ -381,9 +384,9 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
       initial: 'prompting',
       states: {
         prompting: {
-          entry: ['forgetCommand', 'readCommandLine'],
+          entry: 'readCommandLine',
           on: {
-            LINE: { target: 'parsing', actions: 'collectLine' },
+            LINE: { target: 'parsing', actions: 'startLine' },
             INTERRUPT: { target: 'prompting', reenter: true },
             END_OF_INPUT: { target: 'executing', actions: 'quitCommand' },
             LINE_TOO_LONG: { target: 'prompting', reenter: true, actions: 'sayLineTooLong' },
