@@ -4,7 +4,7 @@ import type { Logger, LogLevel } from '../logger.js';
 import { InputAborted, type AnySessionMachine, type SessionHost } from '../machines/session.js';
 import { CommandRegistry } from '../shell/registry.js';
 import type { TelnetOption } from '../protocol/telnetOption.js';
-import { completionContext, continuing, matchingNames, tabOutcome, type TabOutcome } from '../shell/completion.js';
+import { commandCompleter } from '../shell/commandCompletion.js';
 import { parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
 import { LineEditor } from '../terminal/lineEditor.js';
 import type { TerminalTransport } from '../transports/terminalTransport.js';
@@ -49,6 +49,8 @@ export class LiveSession implements SessionHost, SessionLink {
   readonly #transport: TerminalTransport;
   readonly #services: SessionServices;
   readonly #registry: CommandRegistry;
+  /** Tab at the command prompt (made once per session, used by every prompt). */
+  readonly #complete: ReturnType<typeof commandCompleter>;
   /** The line being read is secret (told to transports whose client echoes itself). */
   #secretInput = false;
   readonly #editor: LineEditor;
@@ -59,6 +61,7 @@ export class LiveSession implements SessionHost, SessionLink {
     this.#services = services;
     this.#registry = CommandRegistry.forClass(handlerClass);
     this.handler = new handlerClass();
+    this.#complete = commandCompleter(this.#registry, this.handler, (err) => this.log('warn', 'completer failed', err));
     this.settings = settingsOf(this.handler, transport, services.limits);
     const editor: LineEditor = new LineEditor(
       {
@@ -166,28 +169,6 @@ export class LiveSession implements SessionHost, SessionLink {
   keepAlive(): void {
     this.#transport.keepAlive?.();
   }
-
-  /** Tab at the command prompt: command names first, then the command's own completer. */
-  readonly #complete = (before: string, secondTab: boolean): TabOutcome | Promise<TabOutcome> => {
-    const context = completionContext(before);
-    if (context.words.length === 0) {
-      const names = this.#registry.entries().filter((entry) => !entry.hidden).map((entry) => entry.name);
-      return tabOutcome(context, matchingNames(names, context.partial), secondTab);
-    }
-    const completer = this.#registry.lookup(context.words[0]!)?.complete;
-    if (!completer) return { kind: 'none' };
-    const outcome = (found: string[]) => tabOutcome(context, continuing(found, context.partial), secondTab);
-    const failed = (err: unknown): TabOutcome => {
-      this.log('warn', 'completer failed', err);
-      return { kind: 'none' };
-    };
-    try {
-      const found = completer.call(this.handler, context.words.slice(1), context.partial);
-      return Array.isArray(found) ? outcome(found) : Promise.resolve(found).then(outcome, failed);
-    } catch (err) {
-      return failed(err);
-    }
-  };
 
   parse(lines: readonly string[]): ParseResult {
     return parseCommandLine(lines.join('\n'));
