@@ -20,7 +20,7 @@ class RawClient {
   readonly #socket: net.Socket;
   readonly #wakeups = new Wakeups();
   /** Replies sent automatically when a byte sequence arrives (a scripted client's reflexes). */
-  readonly #reflexes: Array<[number[], number[]]> = [];
+  readonly #reflexes: Array<[number[], () => Array<number | string>]> = [];
 
   private constructor(socket: net.Socket) {
     this.#socket = socket;
@@ -28,7 +28,8 @@ class RawClient {
       const start = this.bytes.length;
       this.bytes.push(...chunk);
       for (const [trigger, reply] of this.#reflexes) {
-        if (indexOf(this.bytes, trigger, Math.max(0, start - trigger.length + 1)) >= 0) this.send(reply);
+        // Once per occurrence that ends in this chunk.
+        for (let at = Math.max(0, start - trigger.length + 1); (at = indexOf(this.bytes, trigger, at)) >= 0; at++) this.send(reply());
       }
       this.#wakeups.wake();
     });
@@ -46,9 +47,18 @@ class RawClient {
     });
   }
 
-  on(trigger: number[], reply: Array<number | string>): this {
-    this.#reflexes.push([trigger, bytes(reply)]);
+  /** Answers every `trigger` with `reply` (a function: a different answer each time). */
+  on(trigger: number[], reply: Array<number | string> | (() => Array<number | string>)): this {
+    this.#reflexes.push([trigger, typeof reply === 'function' ? reply : () => reply]);
     return this;
+  }
+
+  /** Answers DO TTYPE and each SEND with the next name of `cycle` (the last one repeats). */
+  answerTerminalTypes(cycle: readonly string[]): { asked: number } {
+    const count = { asked: 0 };
+    this.on([IAC, DO, TTYPE], [IAC, WILL, TTYPE]);
+    this.on(SEND_TTYPE, () => ttypeIs(cycle[Math.min(count.asked++, cycle.length - 1)]!));
+    return count;
   }
 
   send(data: Array<number | string>): void {
@@ -95,7 +105,7 @@ test('a MUD client (TTYPE Mudlet): line mode, no echo from us; WILL ECHO only wh
   const demo = await startDemo({ password: 'sesame' });
   const client = await RawClient.connect(demo.port);
   try {
-    client.on([IAC, DO, TTYPE], [IAC, WILL, TTYPE]).on(SEND_TTYPE, ttypeIs('Mudlet'));
+    client.answerTerminalTypes(['Mudlet']);
     // As MUD clients do: agree to whatever echo the server says (WILL ECHO means "hide the input").
     client.on([IAC, WILL, ECHO], [IAC, DO, ECHO]).on([IAC, WONT, ECHO], [IAC, DONT, ECHO]);
     client.send([IAC, DO, SGA]);
@@ -122,29 +132,16 @@ test('a MUD client (TTYPE Mudlet): line mode, no echo from us; WILL ECHO only wh
 test('Windows telnet: TTYPE cycle ANSI, VT100, VT52, VTNT; CR LF and ^H; term stays ANSI', async () => {
   const demo = await startDemo();
   const client = await RawClient.connect(demo.port);
-  const names = ['ANSI', 'VT100', 'VT52', 'VTNT', 'VTNT'];
-  let asked = 0;
   try {
-    client.on([IAC, DO, TTYPE], [IAC, WILL, TTYPE]).on([IAC, DO, NAWS], [IAC, WILL, NAWS, IAC, SB, NAWS, 0, 120, 0, 30, IAC, SE]);
-    // Each SEND gets the next name of the cycle.
-    const socketSend = () => client.send(ttypeIs(names[Math.min(asked++, names.length - 1)]!));
-    let seen = 0;
-    const poll = setInterval(() => {
-      let count = 0;
-      for (let at = 0; (at = indexOf(client.bytes, SEND_TTYPE, at)) >= 0; at++) count++;
-      while (seen < count) {
-        seen++;
-        socketSend();
-      }
-    }, 5);
+    const cycle = client.answerTerminalTypes(['ANSI', 'VT100', 'VT52', 'VTNT']);
+    client.on([IAC, DO, NAWS], [IAC, WILL, NAWS, IAC, SB, NAWS, 0, 120, 0, 30, IAC, SE]);
     await client.waitFor('Username: ');
     client.send(['win\r\n']);
     const at = await client.waitFor('TestServer> ');
     client.send(['infox\x08\r\n']);
     await client.waitFor(/terminal type: ANSI/, at);
     await client.waitFor(/Width: 120, height: 30/, at);
-    clearInterval(poll);
-    assert.is(seen, 5, 'asked until the name repeated');
+    assert.is(cycle.asked, 5, 'asked until the name repeated');
   } finally {
     client.close();
     await demo.stop();
@@ -239,20 +236,12 @@ test('the TTYPE list reaches the handler: terminalTypes, and term the best of th
   }
   const srv = await startServer(Types, { negotiationTimeoutMs: 50 });
   const client = await RawClient.connect(srv.port);
-  const cycle = ['Mudlet', 'XTERM-256COLOR', 'MTTS 137', 'MTTS 137'];
-  let asked = 0;
   try {
-    client.on([IAC, DO, TTYPE], [IAC, WILL, TTYPE]);
-    const poll = setInterval(() => {
-      let count = 0;
-      for (let at = 0; (at = indexOf(client.bytes, SEND_TTYPE, at)) >= 0; at++) count++;
-      while (asked < count) client.send(ttypeIs(cycle[Math.min(asked++, cycle.length - 1)]!));
-    }, 5);
+    client.answerTerminalTypes(['Mudlet', 'XTERM-256COLOR', 'MTTS 137']);
     const at = await client.waitFor('Telnet Server> ');
     await new Promise((resolve) => setTimeout(resolve, 100));
     client.send(['types\r\n']);
     await client.waitFor('Mudlet,XTERM-256COLOR,MTTS 137 -> XTERM-256COLOR', at);
-    clearInterval(poll);
   } finally {
     client.close();
     await srv.stop();
@@ -264,7 +253,7 @@ test('colour only where the terminal shows it: red errors for xterm, plain for d
   try {
     for (const [term, coloured] of [['xterm-256color', true], ['dumb', false], ['vt100', false]] as const) {
       const client = await RawClient.connect(srv.port);
-      client.on([IAC, DO, TTYPE], [IAC, WILL, TTYPE]).on(SEND_TTYPE, ttypeIs(term));
+      client.answerTerminalTypes([term]);
       const at = await client.waitFor('Telnet Server> ');
       client.send(['nosuch\r\n']);
       const error = await client.waitFor("Unknown command 'nosuch'", at);
