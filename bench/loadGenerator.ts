@@ -8,6 +8,8 @@ const PROMPT = 'TestServer> ';
 
 class BenchClient {
   text = '';
+  /** What came before the prompt the last wait ended on. */
+  lastText = '';
   #waiting: { needle: string; resolve: () => void } | null = null;
   #rest: number[] = [];
   readonly socket: net.Socket;
@@ -30,6 +32,7 @@ class BenchClient {
     const waiting = this.#waiting;
     if (waiting && this.text.endsWith(waiting.needle)) {
       this.#waiting = null;
+      this.lastText = this.text;
       this.text = '';
       waiting.resolve();
     }
@@ -139,7 +142,19 @@ async function runPaced(rate: number, seconds: number): Promise<number[]> {
   return rtts;
 }
 
-process.on('message', async (message: { op: string; port?: number; n?: number; commands?: number; concurrency?: number; rate?: number; seconds?: number }) => {
+/** One session pastes an `echo` line of `bytes` characters at once: time to the prompt, and whether the
+ *  whole line came back as the command's output. */
+async function paste(bytes: number): Promise<{ ms: number; ok: boolean }> {
+  const client = clients[0]!;
+  const payload = 'pasted-text '.repeat(Math.ceil(bytes / 12)).slice(0, bytes);
+  const started = performance.now();
+  client.socket.write(`echo ${payload}\r\n`);
+  await client.waitFor(PROMPT);
+  const ms = performance.now() - started;
+  return { ms, ok: client.lastText.includes(`\r\n${payload.trim().replace(/ +/g, ' ')}\r\n`) };
+}
+
+process.on('message', async (message: { op: string; port?: number; n?: number; commands?: number; concurrency?: number; rate?: number; seconds?: number; bytes?: number }) => {
   if (message.op === 'connect') {
     const times = await connectAll(message.port!, message.n!, message.concurrency ?? 100);
     process.send?.({ op: 'connected', times });
@@ -147,6 +162,8 @@ process.on('message', async (message: { op: string; port?: number; n?: number; c
     const started = performance.now();
     const rtts = await runCommands(message.commands!);
     process.send?.({ op: 'ran', rtts, ms: performance.now() - started });
+  } else if (message.op === 'paste') {
+    process.send?.({ op: 'pasted', ...(await paste(message.bytes!)) });
   } else if (message.op === 'pace') {
     const rtts = await runPaced(message.rate!, message.seconds!);
     process.send?.({ op: 'paced', rtts });

@@ -25,11 +25,14 @@ interface Result {
   idleCpuPercent: number;
   pacedRttP50: number;
   pacedRttP99: number;
+  pasteMs: number;
 }
 
 /** The moderate offered load of the latency target: 2,000 commands/s in total, for 5 s. */
 const PACED_RATE = 2000;
 const PACED_SECONDS = 10;
+/** The bulk paste target: one line of 64 KiB pasted at the prompt. */
+const PASTE_BYTES = 64 * 1024;
 
 function start(script: string, core: number, nodeFlags: string[] = []): ChildProcess {
   const pin = hasTaskset ? `taskset -c ${core} ` : '';
@@ -102,7 +105,11 @@ async function measure(kind: Kind, n: number): Promise<Result> {
     }
     load.send({ op: 'pace', rate: PACED_RATE, seconds: PACED_SECONDS });
     const paced = await next<{ rtts: number[] }>(load, (m) => m?.op === 'paced');
+    load.send({ op: 'paste', bytes: PASTE_BYTES });
+    const pasted = await next<{ ms: number; ok: boolean }>(load, (m) => m?.op === 'pasted');
+    if (!pasted.ok) throw new Error(`${kind}: the ${PASTE_BYTES}-byte paste did not come back whole`);
     return {
+      pasteMs: pasted.ms,
       pacedRttP50: percentile(paced.rtts, 50),
       pacedRttP99: percentile(paced.rtts, 99),
       n,
@@ -135,6 +142,7 @@ const ROWS: Array<[string, keyof Result, number, boolean]> = [
   ['round trip p99, saturated (ms)', 'rttP99', 2, true],
   [`round trip p50 at ${PACED_RATE}/s (ms)`, 'pacedRttP50', 2, true],
   [`round trip p99 at ${PACED_RATE}/s (ms)`, 'pacedRttP99', 2, true],
+  ['64 KiB line pasted, to prompt (ms)', 'pasteMs', 1, true],
   ['server CPU per command (us)', 'cpuPerCommandMicros', 1, true],
   ['server RSS per idle session (KiB)', 'rssPerSessionKiB', 1, true],
   ['idle CPU, % of one core', 'idleCpuPercent', 2, true],
