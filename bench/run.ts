@@ -103,6 +103,9 @@ async function measure(kind: Kind, n: number): Promise<Result> {
       server.send('profile-stop');
       console.log(`CPU profile of the command phase: ${(await written).profiled}`);
     }
+    // The stats call above ends in a full GC (hundreds of ms at 10,000 sessions): let the server
+    // settle first, so the paced phase measures a steady load, not the tail of that pause.
+    await sleep(1000);
     load.send({ op: 'pace', rate: PACED_RATE, seconds: PACED_SECONDS });
     const paced = await next<{ rtts: number[] }>(load, (m) => m?.op === 'paced');
     load.send({ op: 'paste', bytes: PASTE_BYTES });
