@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { command } from './shell/command.js';
 import { columns } from './terminal/columns.js';
+import { showsColour } from './terminal/colour.js';
 import type { TelnetOption } from './protocol/telnetOption.js';
 import { CommandRegistry } from './shell/registry.js';
 import { renderHelpDetail, renderHelpList } from './shell/helpText.js';
@@ -24,10 +25,6 @@ export interface ServerFacade {
   /** Ends another session now (`message` shown first); false when it has already gone. */
   disconnect(sessionId: string, message?: string | null): boolean;
 }
-
-
-const COLOUR_TERMINAL = /^(xterm|ansi|linux|screen|tmux|rxvt|putty|konsole|gnome|alacritty|kitty|cygwin|vtnt|vt525|eterm|st-|st$|foot|wezterm|iterm|mudlet|tintin|mushclient|zmud|cmud|.*color)/i;
-const MONOCHROME_TERMINAL = /(^dumb$|^vt52$|-m$|-mono$)/i;
 
 /**
  * Subclass this and mark methods with `@command` (or name them `cmdNAME`) to build a console.
@@ -116,7 +113,7 @@ export class TelnetHandler {
 
   /** Whether the terminal type shows ANSI colour (`xterm`, `ansi`, `linux`, `screen`, ...; not `dumb`, `vt100`). */
   get colour(): boolean {
-    return COLOUR_TERMINAL.test(this.term) && !MONOCHROME_TERMINAL.test(this.term);
+    return showsColour(this.term);
   }
 
   /** `items` in columns fitted to this terminal's width, as `ls` lays out names. */
