@@ -1,4 +1,4 @@
-import stringWidth from 'string-width';
+import { displayWidth } from './displayWidth.js';
 
 /**
  * Lays out names in columns down then across, as `ls` does, to fit `width` terminal columns.
@@ -6,7 +6,7 @@ import stringWidth from 'string-width';
  */
 export function columns(items: readonly string[], width = 80, gap = 2): string {
   if (items.length === 0) return '';
-  const widths = items.map((item) => stringWidth(item));
+  const widths = items.map((item) => displayWidth(item));
   const cell = Math.max(...widths) + gap;
   const perRow = Math.max(1, Math.floor((width + gap) / cell));
   const rows = Math.ceil(items.length / perRow);

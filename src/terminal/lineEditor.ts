@@ -1,4 +1,4 @@
-import stringWidth from 'string-width';
+import { displayWidth } from './displayWidth.js';
 import { KeyDecoder, type Key } from './keys.js';
 import { columns } from './columns.js';
 import type { TabOutcome } from '../shell/completion.js';
@@ -35,7 +35,10 @@ const segmenter = new Intl.Segmenter();
 
 const left = (columns: number) => (columns > 0 ? `\x1b[${columns}D` : '');
 const right = (columns: number) => (columns > 0 ? `\x1b[${columns}C` : '');
-const ERASE_TO_END = '\x1b[K';
+const up = (rows: number) => (rows > 0 ? `\x1b[${rows}A` : '');
+const down = (rows: number) => (rows > 0 ? `\x1b[${rows}B` : '');
+/** Erases from the cursor to the end of the screen: an input wrapped over several rows goes too. */
+const ERASE_BELOW = '\x1b[J';
 
 /**
  * Server-side line editing, pure: keys in, screen output and line events out. One begin() reads one
@@ -57,6 +60,11 @@ export class LineEditor {
   #historyIndex = 0;
   #savedLine = '';
   #width = 80;
+  /**
+   * Where the terminal's cursor is, in columns from the start of the prompt (rows are this divided by
+   * the width): long input wraps, and moving back over a wrap needs rows, not just CSI D.
+   */
+  #at = 0;
   #lastKeyWasTab = false;
   #clientEchoes = false;
   /** A completion is being computed: keys wait in the queue until it is applied. */
@@ -110,7 +118,8 @@ export class LineEditor {
     this.#lastKeyWasTab = false;
     this.#generation++;
     this.#active = true;
-    this.#sink.output(options.prompt);
+    this.#at = 0;
+    this.#sink.output(this.#print(options.prompt));
     this.#drain();
   }
 
@@ -140,19 +149,51 @@ export class LineEditor {
       this.#sink.output(`${text}\n`);
       return;
     }
-    const { prompt } = this.#options;
-    const before = stringWidth(prompt) + this.#shownWidth(0, this.#cursor);
-    // Back to the first row of a wrapped prompt+input before erasing it.
-    const rowsUp = Math.floor(Math.max(0, before - 1) / this.#width);
-    const up = rowsUp > 0 ? `\x1b[${rowsUp}A` : '';
-    this.#sink.output(`\r${up}\x1b[J${text}\n${prompt}${this.#shown(0, this.#buffer.length)}${left(this.#shownWidth(this.#cursor, this.#buffer.length))}`);
+    // Back to the first row of a wrapped prompt+input, erase it, and draw it again below the text.
+    const erase = `\r${up(Math.floor(this.#at / this.#width))}${ERASE_BELOW}${text}\n`;
+    this.#at = 0;
+    this.#sink.output(erase + this.#drawLine());
   }
 
   /** Prints the prompt and the input again where the cursor is (after ^L's clear). */
   redraw(): void {
     if (!this.#active) return;
-    const tail = this.#shownWidth(this.#cursor, this.#buffer.length);
-    this.#sink.output(`${this.#options.prompt}${this.#shown(0, this.#buffer.length)}${left(tail)}`);
+    this.#at = 0;
+    this.#sink.output(this.#drawLine());
+  }
+
+  /** The prompt and the input from the start of a row, the cursor put back where it belongs. */
+  #drawLine(): string {
+    return this.#print(this.#options.prompt + this.#shown(0, this.#buffer.length)) + this.#goto(this.#column(this.#cursor));
+  }
+
+  /** Output that advances the cursor; at the right margin a new row is begun at once, so every
+   * position has a row to move to (terminals otherwise wait at the margin for the next character). */
+  #print(text: string): string {
+    const width = displayWidth(text);
+    if (width === 0) return text;
+    this.#at += width;
+    return this.#at % this.#width === 0 ? `${text}\n` : text;
+  }
+
+  /** Moves the cursor to column `to` (counted from the start of the prompt) across rows. */
+  #goto(to: number): string {
+    const width = this.#width;
+    const [fromRow, fromColumn] = [Math.floor(this.#at / width), this.#at % width];
+    const [toRow, toColumn] = [Math.floor(to / width), to % width];
+    this.#at = to;
+    const rows = toRow < fromRow ? up(fromRow - toRow) : down(toRow - fromRow);
+    return rows + (toColumn < fromColumn ? left(fromColumn - toColumn) : right(toColumn - fromColumn));
+  }
+
+  /** The column of buffer index `index`, counted from the start of the prompt. */
+  #column(index: number): number {
+    return displayWidth(this.#options.prompt) + this.#shownWidth(0, index);
+  }
+
+  /** Before output below the input (Enter, ^C, a candidate list): to the end of the input. */
+  #toEnd(): string {
+    return this.#shows ? this.#goto(this.#column(this.#buffer.length)) : '';
   }
 
   #enqueue(key: Key): void {
@@ -267,13 +308,15 @@ export class LineEditor {
         this.#sink.output('\x1b[H\x1b[2J');
         this.redraw();
         return;
-      case 'c':
+      case 'c': {
+        const toEnd = this.#toEnd();
         this.#active = false;
         this.#buffer = '';
         this.#cursor = 0;
-        this.#sink.output('^C ABORT\n');
+        this.#sink.output(`${toEnd}^C ABORT\n`);
         this.#sink.interrupt();
         return;
+      }
       case 'd':
         if (this.#buffer.length === 0) {
           this.#active = false;
@@ -294,11 +337,12 @@ export class LineEditor {
 
   #insert(text: string): void {
     if (this.#buffer.length + text.length > this.#maxLineLength) {
+      const toEnd = this.#toEnd();
       this.#active = false;
       this.#discarding = true;
       this.#buffer = '';
       this.#cursor = 0;
-      this.#sink.output('\n');
+      this.#sink.output(`${toEnd}\n`);
       this.#sink.lineTooLong(this.#maxLineLength);
       return;
     }
@@ -307,11 +351,11 @@ export class LineEditor {
     this.#cursor += text.length;
     if (!this.#shows) return;
     if (atEnd) {
-      this.#sink.output(text);
+      this.#sink.output(this.#print(text));
       return;
     }
     const tail = this.#buffer.slice(this.#cursor);
-    this.#sink.output(text + tail + left(stringWidth(tail)));
+    this.#sink.output(this.#print(text + tail) + this.#goto(this.#column(this.#cursor)));
   }
 
   #tab(secondTab: boolean): void {
@@ -341,41 +385,39 @@ export class LineEditor {
       this.#deleteRange(start, this.#cursor);
       this.#insert(outcome.text);
     } else {
-      const { prompt } = this.#options;
-      const tail = this.#shownWidth(this.#cursor, this.#buffer.length);
-      this.#sink.output(`\n${columns(outcome.candidates, this.#width)}\n${prompt}${this.#buffer}${left(tail)}`);
+      const list = `${this.#toEnd()}\n${columns(outcome.candidates, this.#width)}\n`;
+      this.#at = 0;
+      this.#sink.output(list + this.#drawLine());
     }
   }
 
   #enter(): void {
     const line = this.#buffer;
     const { useHistory, history } = this.#options;
+    const toEnd = this.#toEnd();
     this.#active = false;
     this.#buffer = '';
     this.#cursor = 0;
     if (useHistory && line.trim() !== '' && history[history.length - 1] !== line) history.push(line);
     // A client that echoes itself has already moved to the next line.
-    if (!this.#clientEchoes) this.#sink.output('\n');
+    if (!this.#clientEchoes) this.#sink.output(`${toEnd}\n`);
     this.#sink.line(line);
   }
 
   /** Removes buffer[start, end) and redraws what follows it. */
   #deleteRange(start: number, end: number): void {
     if (end <= start) return;
-    const moveBack = this.#shownWidth(start, this.#cursor);
     this.#buffer = this.#buffer.slice(0, start) + this.#buffer.slice(end);
     this.#cursor = start;
     if (!this.#shows) return;
-    const tail = this.#buffer.slice(start);
-    this.#sink.output(left(moveBack) + ERASE_TO_END + tail + left(stringWidth(tail)));
+    const at = this.#column(start);
+    this.#sink.output(this.#goto(at) + ERASE_BELOW + this.#print(this.#buffer.slice(start)) + this.#goto(at));
   }
 
   #moveTo(position: number): void {
     if (position === this.#cursor) return;
-    const output =
-      position < this.#cursor ? left(this.#shownWidth(position, this.#cursor)) : right(this.#shownWidth(this.#cursor, position));
     this.#cursor = position;
-    if (this.#shows) this.#sink.output(output);
+    if (this.#shows) this.#sink.output(this.#goto(this.#column(position)));
   }
 
   #walkHistory(step: -1 | 1): void {
@@ -390,10 +432,9 @@ export class LineEditor {
   }
 
   #replaceLine(line: string): void {
-    const moveBack = this.#shownWidth(0, this.#cursor);
     this.#buffer = line;
     this.#cursor = line.length;
-    if (this.#shows) this.#sink.output(left(moveBack) + ERASE_TO_END + line);
+    if (this.#shows) this.#sink.output(this.#goto(this.#column(0)) + ERASE_BELOW + this.#print(line));
   }
 
   #shown(start: number, end: number): string {
@@ -401,7 +442,7 @@ export class LineEditor {
   }
 
   #shownWidth(start: number, end: number): number {
-    return this.#shows && end > start ? stringWidth(this.#buffer.slice(start, end)) : 0;
+    return this.#shows && end > start ? displayWidth(this.#buffer.slice(start, end)) : 0;
   }
 
   /** The start of the character (grapheme) before `index`; only the neighbourhood is segmented. */

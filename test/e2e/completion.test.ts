@@ -39,7 +39,7 @@ test('command names complete (aliases included, hidden left out); a second Tab l
     await client.waitFor('TestServer> ');
     // The screen here is text without cursor moves: check what the completed line does.
     assert.match(await screenAfter(client, 'ec\tcompleted\r\n', /TestServer> $/), /\ncompleted\nTestServer> $/);
-    assert.match(client.text, /ec\x1b\[2D\x1b\[Kecho /, 'the word is replaced on screen');
+    assert.match(client.text, /ec\x1b\[2D\x1b\[Jecho /, 'the word is replaced on screen');
     const listed = await screenAfter(client, 'h\t\t', /TestServer> h$/);
     assert.match(listed, /\nhelp +history\s*\nTestServer> h$/);
     assert.not.match(listed, /hide-me/, 'hidden commands are not offered');
@@ -57,7 +57,7 @@ test("a command's async completer: filtered by what is typed, quoted when it has
   try {
     await client.waitFor('Telnet Server> ');
     assert.match(await screenAfter(client, 'get my\tn\t\r\n', /Telnet Server> $/), /reading "my notes\.txt"/);
-    assert.match(client.text, /get my\x1b\[2D\x1b\[K"my n/, 'the common part "my is typed with its quote open');
+    assert.match(client.text, /get my\x1b\[2D\x1b\[J"my n/, 'the common part "my is typed with its quote open');
     assert.match(await screenAfter(client, 'GE\tno\t\r\n', /Telnet Server> $/), /reading "notes\.txt"/);
     assert.match(await screenAfter(client, 'se\t\r\n', /Telnet Server> $/), /Unknown command/);
   } finally {
