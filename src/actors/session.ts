@@ -218,7 +218,8 @@ export class LiveSession implements SessionHost, SessionLink {
     const entry = this.#registry.lookup(name);
     const method: unknown = entry ? Reflect.get(handler, entry.method) : undefined;
     if (typeof method !== 'function') {
-      handler.writeError(`Unknown command '${name}'`);
+      // As the seed: the name as `input.cmd` holds it, in capitals.
+      handler.writeError(`Unknown command '${input.cmd}'`);
       return false;
     }
     try {

@@ -256,7 +256,7 @@ test('colour only where the terminal shows it: red errors for xterm, plain for d
       client.answerTerminalTypes([term]);
       const at = await client.waitFor('Telnet Server> ');
       client.send(['nosuch\r\n']);
-      const error = await client.waitFor("Unknown command 'nosuch'", at);
+      const error = await client.waitFor("Unknown command 'NOSUCH'", at);
       assert.is(client.text.slice(error - 5, error) === '\x1b[31m', coloured, term);
       client.close();
     }

@@ -126,7 +126,7 @@ test('help lists visible names sorted; help NAME details; hidden commands work b
     assert.match(await run(client, 'help timer'), /^help timer\nTIMER <time> <message>\n\nSend a message after a delay\.\n<time> is in seconds\./);
     assert.match(await run(client, 'help hide-me'), /HIDE-ME/);
     assert.is(await run(client, 'also-me'), 'also-me\nYou found a hidden command.\n');
-    assert.is(await run(client, 'nosuch 1 2'), "nosuch 1 2\nUnknown command 'nosuch'\n");
+    assert.is(await run(client, 'nosuch 1 2'), "nosuch 1 2\nUnknown command 'NOSUCH'\n");
   } finally {
     client.close();
     await demo.stop();
