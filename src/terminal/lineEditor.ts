@@ -1,4 +1,4 @@
-import { displayWidth } from './displayWidth.js';
+import { advance } from './displayWidth.js';
 import { KeyDecoder, type Key } from './keys.js';
 import { columns } from './columns.js';
 import type { TabOutcome } from '../shell/completion.js';
@@ -170,10 +170,10 @@ export class LineEditor {
   /** Output that advances the cursor; at the right margin a new row is begun at once, so every
    * position has a row to move to (terminals otherwise wait at the margin for the next character). */
   #print(text: string): string {
-    const width = displayWidth(text);
-    if (width === 0) return text;
-    this.#at += width;
-    return this.#at % this.#width === 0 ? `${text}\n` : text;
+    const end = advance(this.#at, text, this.#width);
+    if (end === this.#at) return text;
+    this.#at = end;
+    return end % this.#width === 0 ? `${text}\n` : text;
   }
 
   /** Moves the cursor to column `to` (counted from the start of the prompt) across rows. */
@@ -188,7 +188,7 @@ export class LineEditor {
 
   /** The column of buffer index `index`, counted from the start of the prompt. */
   #column(index: number): number {
-    return displayWidth(this.#options.prompt) + this.#shownWidth(0, index);
+    return advance(0, this.#options.prompt + this.#shown(0, index), this.#width);
   }
 
   /** Before output below the input (Enter, ^C, a candidate list): to the end of the input. */
@@ -354,8 +354,9 @@ export class LineEditor {
       this.#sink.output(this.#print(text));
       return;
     }
+    // Erased first: with wide characters the tail may land in other cells than before.
     const tail = this.#buffer.slice(this.#cursor);
-    this.#sink.output(this.#print(text + tail) + this.#goto(this.#column(this.#cursor)));
+    this.#sink.output(ERASE_BELOW + this.#print(text + tail) + this.#goto(this.#column(this.#cursor)));
   }
 
   #tab(secondTab: boolean): void {
@@ -439,10 +440,6 @@ export class LineEditor {
 
   #shown(start: number, end: number): string {
     return this.#shows ? this.#buffer.slice(start, end) : '';
-  }
-
-  #shownWidth(start: number, end: number): number {
-    return this.#shows && end > start ? displayWidth(this.#buffer.slice(start, end)) : 0;
   }
 
   /** The start of the character (grapheme) before `index`; only the neighbourhood is segmented. */
