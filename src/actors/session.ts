@@ -51,8 +51,6 @@ export class LiveSession implements SessionHost, SessionLink {
   readonly #registry: CommandRegistry;
   /** Tab at the command prompt (made once per session, used by every prompt). */
   readonly #complete: ReturnType<typeof commandCompleter>;
-  /** The line being read is secret (told to transports whose client echoes itself). */
-  #secretInput = false;
   readonly #editor: LineEditor;
   #timers: Set<NodeJS.Timeout> | null = null;
 
@@ -147,10 +145,8 @@ export class LiveSession implements SessionHost, SessionLink {
   }
 
   promptLine(prompt: string, echo: boolean, useHistory: boolean, completion = false): void {
-    if (echo === this.#secretInput) {
-      this.#secretInput = !echo;
-      this.#transport.secretInput?.(!echo);
-    }
+    // Said at every prompt: the transport's option table answers a repeat with nothing on the wire.
+    this.#transport.secretInput?.(!echo);
     this.#editor.begin({ prompt, echo, useHistory, history: this.handler.history, complete: completion ? this.#complete : undefined });
     this.#transport.promptShown?.();
   }

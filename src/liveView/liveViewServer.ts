@@ -112,7 +112,7 @@ export class LiveView {
     }
     response.writeHead(200, { ...HEADERS, 'Content-Type': 'text/event-stream' });
     const current = this.#snapshot();
-    response.write(`event: reset\ndata: ${JSON.stringify([...current.values()].map((json) => JSON.parse(json) as SessionView))}\n\n`);
+    response.write(`event: reset\ndata: [${[...current.values()].join(',')}]\n\n`);
     this.#viewers.add(response);
     response.once('close', () => {
       this.#viewers.delete(response);
@@ -124,6 +124,7 @@ export class LiveView {
     }
   }
 
+  /** Each session as its JSON text: compared as text between ticks and sent as it is. */
   #snapshot(): Map<string, string> {
     const views = new Map<string, string>();
     for (const info of this.#sessions()) {
@@ -136,15 +137,15 @@ export class LiveView {
   /** Sends what changed since the last tick: sessions new or changed, and ids gone. */
   #push(): void {
     const current = this.#snapshot();
-    const upsert: SessionView[] = [];
+    const upsert: string[] = [];
     const remove: string[] = [];
-    for (const [id, json] of current) if (this.#last.get(id) !== json) upsert.push(JSON.parse(json) as SessionView);
+    for (const [id, json] of current) if (this.#last.get(id) !== json) upsert.push(json);
     for (const id of this.#last.keys()) if (!current.has(id)) remove.push(id);
     this.#last = current;
     // A comment line now and then keeps idle connections through proxies.
     const keepAlive = ++this.#ticks % 60 === 0;
     if (upsert.length === 0 && remove.length === 0 && !keepAlive) return;
-    const message = upsert.length || remove.length ? `event: update\ndata: ${JSON.stringify({ upsert, remove })}\n\n` : ':\n\n';
+    const message = upsert.length || remove.length ? `event: update\ndata: {"upsert":[${upsert.join(',')}],"remove":${JSON.stringify(remove)}}\n\n` : ':\n\n';
     for (const viewer of this.#viewers) viewer.write(message);
   }
 

@@ -18,8 +18,7 @@ export function commandCompleter(
   return (before, secondTab) => {
     const context = completionContext(before);
     if (context.words.length === 0) {
-      const names = registry.entries().filter((entry) => !entry.hidden).map((entry) => entry.name);
-      return tabOutcome(context, matchingNames(names, context.partial), secondTab);
+      return tabOutcome(context, matchingNames(registry.names(), context.partial), secondTab);
     }
     const completer = registry.lookup(context.words[0]!)?.complete;
     if (!completer) return { kind: 'none' };
