@@ -57,34 +57,42 @@ export function sshConnectionHandler(server: Server, options: SshListenOptions):
   if (open) server.logger.warn('SSH: no authentication callback is defined: any username gets in');
   const ssh = new ssh2.Server({ hostKeys: [hostKey] });
   const authTimeoutMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
-  // ssh2 reports a connection only once the client's version line arrived: until then a silent peer
-  // is timed here, by its socket, with the same login deadline.
-  const awaitingVersion = new Map<string, { timer: NodeJS.Timeout; since: number }>();
+  // One login deadline per connection, from the TCP accept to a successful login. It is kept by the
+  // socket because ssh2 reports a connection only once the client's version line has arrived.
+  const deadlines = new Map<string, LoginDeadline>();
   ssh.on('connection', (client, info) => {
     const remoteAddress = formatAddress(info.ip, info.port);
-    const pending = awaitingVersion.get(remoteAddress);
-    awaitingVersion.delete(remoteAddress);
-    if (pending) clearTimeout(pending.timer);
-    const timeLeft = authTimeoutMs - (pending ? Date.now() - pending.since : 0);
-    serveConnection(server, client, remoteAddress, callbacks, open, { ...options, authTimeoutMs: Math.max(0, timeLeft) });
+    const deadline = deadlines.get(remoteAddress);
+    deadlines.delete(remoteAddress);
+    if (deadline) deadline.versionSeen = true;
+    serveConnection(server, client, remoteAddress, callbacks, open, options, deadline);
   });
   ssh.on('error', (err: Error) => server.logger.warn(`SSH server error: ${err.message}`));
   return (socket: Socket) => {
     server.trackSocket(socket);
     socket.on('error', () => {});
     const remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
-    const timer = setTimeout(() => {
-      server.logger.info(`[ssh ${remoteAddress}] no SSH version line in time: disconnecting`);
-      socket.destroy();
-    }, authTimeoutMs);
-    awaitingVersion.set(remoteAddress, { timer, since: Date.now() });
+    const deadline: LoginDeadline = {
+      versionSeen: false,
+      timer: setTimeout(() => {
+        const why = deadline.versionSeen ? 'no login in time' : 'no SSH version line in time';
+        server.logger.info(`[ssh ${remoteAddress}] ${why}: disconnecting`);
+        socket.destroy();
+      }, authTimeoutMs),
+    };
+    deadlines.set(remoteAddress, deadline);
     socket.once('close', () => {
-      if (awaitingVersion.get(remoteAddress)?.timer !== timer) return;
-      clearTimeout(timer);
-      awaitingVersion.delete(remoteAddress);
+      clearTimeout(deadline.timer);
+      if (deadlines.get(remoteAddress) === deadline) deadlines.delete(remoteAddress);
     });
     ssh.injectSocket(socket);
   };
+}
+
+interface LoginDeadline {
+  timer: NodeJS.Timeout;
+  /** The client's version line came (ssh2 reported the connection): only the login is missing. */
+  versionSeen: boolean;
 }
 
 function serveConnection(
@@ -94,6 +102,7 @@ function serveConnection(
   callbacks: SshAuthCallbacks,
   open: boolean,
   options: SshListenOptions,
+  deadline: LoginDeadline | undefined,
 ): void {
   const log = server.logger;
   let username = '';
@@ -104,7 +113,8 @@ function serveConnection(
     log.info(`[ssh ${remoteAddress}] ${why}: disconnecting`);
     client.end();
   };
-  let timer: NodeJS.Timeout | null = setTimeout(() => end('no login in time'), options.authTimeoutMs);
+  // After login, the time to ask for a shell or exec.
+  let timer: NodeJS.Timeout | null = null;
   const clearTimer = () => {
     if (timer) clearTimeout(timer);
     timer = null;
@@ -182,7 +192,7 @@ function serveConnection(
   });
 
   client.on('ready', () => {
-    clearTimer();
+    if (deadline) clearTimeout(deadline.timer);
     timer = setTimeout(() => end('no shell or exec requested in time'), options.channelTimeoutMs ?? DEFAULT_CHANNEL_TIMEOUT_MS);
     client.on('session', (acceptSession) => {
       const session = acceptSession();

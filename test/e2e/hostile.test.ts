@@ -328,6 +328,8 @@ test('SSH: garbage after the banner, silent connections, a client that never ask
     const hostile = Array.from({ length: 200 }, (_, i) =>
       closedByServer(target.sshPort, i % 2 ? Buffer.concat([Buffer.from('SSH-2.0-fuzz\r\n'), noise]) : null),
     );
+    // A version line and then nothing: the login deadline still runs out.
+    hostile.push(closedByServer(target.sshPort, Buffer.from('SSH-2.0-slowloris\r\n')));
     // `ssh -N` logs in and asks for nothing: the channel timeout (1 s here) must end it.
     const started = Date.now();
     const noShell = new Promise<void>((resolve) => {
@@ -340,7 +342,7 @@ test('SSH: garbage after the banner, silent connections, a client that never ask
     });
     await Promise.all([...hostile, noShell]);
     assert.ok(Date.now() - started < 6000, 'ssh -N was disconnected by the channel timeout');
-  }, /no shell or exec requested in time/, /no SSH version line in time/);
+  }, /no shell or exec requested in time/, /no SSH version line in time/, /no login in time/);
 });
 
 test('disconnect during authCallback, during a command and during readLine', async () => {
