@@ -89,20 +89,24 @@ test('password login: echo off, the password is never shown, wrong ones are refu
   }
 });
 
-test('too many failed logins disconnect the client', async () => {
+test('too many failed logins disconnect the client; the log quotes each name cut short', async () => {
   const demo = await startDemo({ password: 'sesame' }, { loginRetryDelayMs: 10 });
   const client = await TelnetTestClient.connect(demo.port);
+  const name = `bob${'b'.repeat(200)}`;
   try {
     for (let i = 0; i < 3; i++) {
       const from = client.screen.length;
       await client.waitFor('Username: ', { from: Math.max(0, from - 10) });
-      client.send('bob\r\n');
+      client.send(`${name}\r\n`);
       await client.waitFor('Password: ', { from });
       client.send('nope\r\n');
       await client.waitFor('Login failed.', { from });
     }
     await client.waitFor('Too many failed login attempts.');
     await client.waitForClose();
+    const failures = demo.log.filter((line) => line.includes('login failed'));
+    assert.is(failures.length, 3);
+    for (const line of failures) assert.ok(line.endsWith(`login failed for user ${JSON.stringify(name.slice(0, 64))}`), line);
   } finally {
     client.close();
     await demo.stop();
