@@ -145,8 +145,9 @@ export class LiveSession implements SessionHost, SessionLink {
   }
 
   promptLine(prompt: string, echo: boolean, useHistory: boolean, completion = false): void {
-    // Said at every prompt: the transport's option table answers a repeat with nothing on the wire.
-    this.#transport.secretInput?.(!echo);
+    // Only a client that echoes itself is told; said at every prompt, as the option table answers a
+    // repeat with nothing on the wire.
+    if (this.#editor.clientEchoes) this.#transport.secretInput?.(!echo);
     this.#editor.begin({ prompt, echo, useHistory, history: this.handler.history, complete: completion ? this.#complete : undefined });
     this.#transport.promptShown?.();
   }

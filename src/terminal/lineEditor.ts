@@ -91,6 +91,10 @@ export class LineEditor {
     this.#clientEchoes = true;
   }
 
+  get clientEchoes(): boolean {
+    return this.#clientEchoes;
+  }
+
   /** Whether typed text is drawn by us: echo on, and the client does not draw it itself. */
   get #shows(): boolean {
     return this.#options.echo && !this.#clientEchoes;

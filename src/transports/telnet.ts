@@ -32,7 +32,6 @@ export class TelnetTransport implements TerminalTransport {
   #events: TerminalEvents | null = null;
   #protocol: TelnetProtocol | null = null;
   #charset: SessionCharset = 'utf-8';
-  #lineMode = false;
 
   constructor(socket: Socket, options: TelnetTransportOptions = {}) {
     this.#socket = socket;
@@ -55,8 +54,8 @@ export class TelnetTransport implements TerminalTransport {
         terminalType: (name) => {
           events.terminalType(name, protocol.terminalTypes);
           // MUD clients edit lines themselves and take WILL ECHO as "hide the input".
-          if (!this.#lineMode && MUD_CLIENT.test(name)) {
-            this.#lineMode = true;
+          // Said again while TTYPE cycles: the option table and the editor ignore repeats.
+          if (MUD_CLIENT.test(name)) {
             protocol.setServerEcho(false);
             events.clientEchoes?.();
           }
@@ -99,7 +98,7 @@ export class TelnetTransport implements TerminalTransport {
 
   secretInput(secret: boolean): void {
     // A client that echoes itself hides input while we say WILL ECHO (the MUD convention).
-    if (this.#lineMode) this.#protocol?.setServerEcho(secret);
+    this.#protocol?.setServerEcho(secret);
   }
 
   keepAlive(): void {
