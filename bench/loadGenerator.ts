@@ -156,8 +156,10 @@ async function paste(bytes: number): Promise<{ ms: number; ok: boolean }> {
 
 process.on('message', async (message: { op: string; port?: number; n?: number; commands?: number; concurrency?: number; rate?: number; seconds?: number; bytes?: number }) => {
   if (message.op === 'connect') {
+    const before = process.cpuUsage();
     const times = await connectAll(message.port!, message.n!, message.concurrency ?? 100);
-    process.send?.({ op: 'connected', times });
+    const used = process.cpuUsage(before);
+    process.send?.({ op: 'connected', times, cpuMicros: used.user + used.system });
   } else if (message.op === 'run') {
     const started = performance.now();
     const rtts = await runCommands(message.commands!);

@@ -5,10 +5,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { build } from 'esbuild';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const full = process.argv.includes('--full');
-const sizes = full ? [100, 1000, 5000, 10000] : [Number(process.env.BENCH_N ?? 1000)];
+const sizes = full ? [100, 1000, 5000, 10000] : (process.env.BENCH_N ?? '1000').split(',').map(Number);
 const COMMANDS = 20;
 const hasTaskset = spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).stdout.trim() !== '';
 
@@ -21,7 +22,12 @@ interface Result {
   rttP50: number;
   rttP99: number;
   cpuPerCommandMicros: number;
+  cpuPerConnectMicros: number;
+  loadCpuPerConnectMicros: number;
   rssPerSessionKiB: number;
+  heapPerSessionKiB: number;
+  /** RSS with N idle sessions, less the RSS before the first connect (bytes). */
+  rssGrowth: number;
   idleCpuPercent: number;
   pacedRttP50: number;
   pacedRttP99: number;
@@ -34,10 +40,27 @@ const PACED_SECONDS = 10;
 /** The bulk paste target: one line of 64 KiB pasted at the prompt. */
 const PASTE_BYTES = 64 * 1024;
 
-function start(script: string, core: number, nodeFlags: string[] = []): ChildProcess {
+// The processes run compiled JavaScript, as users of the package do: under tsx every function gets
+// its name set at run time (esbuild's keepNames), which costs CPU and turns each closure's
+// properties into a dictionary (about 9 KiB more per session here).
+const built = path.join(root, 'bench', '.build');
+await build({
+  entryPoints: ['libraryServer', 'floorServer', 'loadGenerator'].map((name) => path.join(root, 'bench', `${name}.ts`)),
+  outdir: built,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  packages: 'external',
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
+function start(name: string, core: number, nodeFlags: string[] = []): ChildProcess {
   const pin = hasTaskset ? `taskset -c ${core} ` : '';
   // Thousands of sockets need more descriptors than the usual soft limit of 1,024.
-  const command = `ulimit -n 65536 2>/dev/null || ulimit -n 16384 2>/dev/null; exec ${pin}"${process.execPath}" ${nodeFlags.join(' ')} --import tsx ${script}`;
+  const command = `ulimit -n 65536 2>/dev/null || ulimit -n 16384 2>/dev/null; exec ${pin}"${process.execPath}" ${nodeFlags.join(' ')} ${path.join(built, `${name}.mjs`)}`;
   return spawn('sh', ['-c', command], { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
@@ -56,6 +79,7 @@ function next<T>(child: ChildProcess, predicate: (message: any) => boolean, time
 
 interface Stats {
   rss: number;
+  heapUsed: number;
   /** CPU used before the stats call's own full GC, so a phase it ends is not billed for it. */
   cpuMicros: number;
 }
@@ -77,21 +101,31 @@ const percentile = (values: number[], p: number) => {
 };
 
 async function measure(kind: Kind, n: number): Promise<Result> {
-  // BENCH_PROFILE=dir writes a V8 CPU profile of the library server's command phase there.
-  const profile = Boolean(process.env.BENCH_PROFILE) && kind === 'library';
+  // BENCH_PROFILE=dir writes a V8 CPU profile of the library server's command phase there
+  // (BENCH_PROFILE_PHASE=connect: of the connect-and-login phase instead).
+  const profile = process.env.BENCH_PROFILE && kind === 'library' ? (process.env.BENCH_PROFILE_PHASE === 'connect' ? 'connect' : 'commands') : null;
   // BENCH_SERVER_FLAGS adds node flags to the library server (say --trace-gc).
   const extra = process.env.BENCH_SERVER_FLAGS && kind === 'library' ? [process.env.BENCH_SERVER_FLAGS] : [];
-  const server = start(`bench/${kind}Server.ts`, 1, ['--expose-gc', ...extra]);
-  const load = start('bench/loadGenerator.ts', 0);
+  const server = start(`${kind}Server`, 1, ['--expose-gc', ...extra]);
+  const load = start('loadGenerator', 0);
   try {
     const { port } = await next<{ port: number }>(server, (m) => typeof m?.port === 'number');
     await next(load, (m) => m?.op === 'ready');
     await sleep(300);
     const empty = await stats(server);
+    if (profile === 'connect') await startProfile(server);
     load.send({ op: 'connect', port, n, concurrency: 100 });
-    const { times } = await next<{ times: number[] }>(load, (m) => m?.op === 'connected');
+    const { times, cpuMicros: loadConnectCpu } = await next<{ times: number[]; cpuMicros: number }>(load, (m) => m?.op === 'connected');
+    if (profile === 'connect') await stopProfile(server, profile);
+    const connectedCpu = await cpu(server);
     await sleep(1000);
     const idleStart = await stats(server);
+    if (process.env.BENCH_HEAP && kind === 'library') {
+      // BENCH_HEAP=dir writes a heap snapshot of the server holding N idle sessions there.
+      const written = next<{ heapSnapshot: string }>(server, (m) => typeof m?.heapSnapshot === 'string');
+      server.send('heap-snapshot');
+      console.log(`heap snapshot with ${n} idle sessions: ${(await written).heapSnapshot}`);
+    }
     // Each stats call ends in a full GC (hundreds of ms at 10,000 sessions, with work left for GC
     // threads): phases are timed from a second after it, with plain CPU readings.
     await sleep(1000);
@@ -101,19 +135,11 @@ async function measure(kind: Kind, n: number): Promise<Result> {
     await stats(server);
     await sleep(1000);
     const busyCpuStart = await cpu(server);
-    if (profile) {
-      const started = next(server, (m) => m?.profiling === true);
-      server.send('profile-start');
-      await started;
-    }
+    if (profile === 'commands') await startProfile(server);
     load.send({ op: 'run', commands: COMMANDS });
     const { rtts, ms } = await next<{ rtts: number[]; ms: number }>(load, (m) => m?.op === 'ran');
     const busyEnd = await stats(server);
-    if (profile) {
-      const written = next<{ profiled: string }>(server, (m) => typeof m?.profiled === 'string');
-      server.send('profile-stop');
-      console.log(`CPU profile of the command phase: ${(await written).profiled}`);
-    }
+    if (profile === 'commands') await stopProfile(server, profile);
     // The stats call above ends in a full GC (hundreds of ms at 10,000 sessions): let the server
     // settle first, so the paced phase measures a steady load, not the tail of that pause.
     await sleep(1000);
@@ -133,7 +159,11 @@ async function measure(kind: Kind, n: number): Promise<Result> {
       rttP50: percentile(rtts, 50),
       rttP99: percentile(rtts, 99),
       cpuPerCommandMicros: (busyEnd.cpuMicros - busyCpuStart) / rtts.length,
+      cpuPerConnectMicros: (connectedCpu - empty.cpuMicros) / n,
+      loadCpuPerConnectMicros: loadConnectCpu / n,
       rssPerSessionKiB: (idleStart.rss - empty.rss) / n / 1024,
+      heapPerSessionKiB: (idleStart.heapUsed - empty.heapUsed) / n / 1024,
+      rssGrowth: idleStart.rss - empty.rss,
       // The stats calls themselves cost a little CPU; it is counted against the server, not hidden.
       idleCpuPercent: ((idleCpuEnd - idleCpuStart) / 3_000_000) * 100,
     };
@@ -158,7 +188,10 @@ const ROWS: Array<[string, keyof Result, number, boolean]> = [
   [`round trip p99 at ${PACED_RATE}/s (ms)`, 'pacedRttP99', 2, true],
   ['64 KiB line pasted, to prompt (ms)', 'pasteMs', 1, true],
   ['server CPU per command (us)', 'cpuPerCommandMicros', 1, true],
+  ['server CPU per connect+login (us)', 'cpuPerConnectMicros', 0, true],
+  ['load generator CPU per connect (us)', 'loadCpuPerConnectMicros', 0, true],
   ['server RSS per idle session (KiB)', 'rssPerSessionKiB', 1, true],
+  ['server JS heap per idle session (KiB)', 'heapPerSessionKiB', 1, true],
   ['idle CPU, % of one core', 'idleCpuPercent', 2, true],
 ];
 
@@ -172,6 +205,18 @@ function table(library: Result, floor: Result): string {
     lines.push(`${label.padEnd(36)}${a.toFixed(digits).padStart(12)}${b.toFixed(digits).padStart(12)}${ratio.padStart(10)}`);
   }
   return lines.join('\n');
+}
+
+async function startProfile(server: ChildProcess): Promise<void> {
+  const started = next(server, (m) => m?.profiling === true);
+  server.send('profile-start');
+  await started;
+}
+
+async function stopProfile(server: ChildProcess, phase: string): Promise<void> {
+  const written = next<{ profiled: string }>(server, (m) => typeof m?.profiled === 'string');
+  server.send({ profileStop: phase });
+  console.log(`CPU profile of the ${phase} phase: ${(await written).profiled}`);
 }
 
 function svg(results: Array<{ library: Result; floor: Result }>): string {
@@ -201,6 +246,13 @@ for (const n of sizes) {
   const floor = await measure('floor', n);
   results.push({ library, floor });
   console.log(`${table(library, floor)}\n`);
+}
+// The memory target is marginal: what each session adds between N = 1,000 and the largest N.
+const first = results.find((r) => r.library.n === 1000);
+const last = results.at(-1);
+if (first && last && last.library.n > first.library.n) {
+  const marginal = (kind: Kind) => (last[kind].rssGrowth - first[kind].rssGrowth) / (last[kind].n - first[kind].n) / 1024;
+  console.log(`marginal RSS per idle session, N = 1000 -> ${last.library.n} (KiB): library ${marginal('library').toFixed(1)}, floor ${marginal('floor').toFixed(1)}`);
 }
 if (full) {
   writeFileSync(path.join(root, 'bench', 'results.svg'), svg(results));

@@ -1,6 +1,7 @@
 // Shared by both bench servers: answers the runner's IPC questions about this process.
 import { Session } from 'node:inspector';
 import { writeFileSync } from 'node:fs';
+import { writeHeapSnapshot } from 'node:v8';
 import path from 'node:path';
 
 export function answerStats(): void {
@@ -12,18 +13,23 @@ export function answerStats(): void {
       // hundreds of milliseconds, which must not be billed to the phase it ends.
       const cpu = process.cpuUsage();
       (globalThis as { gc?: () => void }).gc?.();
-      process.send?.({ rss: process.memoryUsage().rss, cpuMicros: cpu.user + cpu.system });
+      const memory = process.memoryUsage();
+      process.send?.({ rss: memory.rss, heapUsed: memory.heapUsed, cpuMicros: cpu.user + cpu.system });
     } else if (message === 'cpu') {
       const cpu = process.cpuUsage();
       process.send?.({ cpuOnly: cpu.user + cpu.system });
+    } else if (message === 'heap-snapshot') {
+      const file = path.join(process.env.BENCH_HEAP ?? '.', `idle-${process.pid}.heapsnapshot`);
+      process.send?.({ heapSnapshot: writeHeapSnapshot(file) });
     } else if (message === 'profile-start') {
-      // A CPU profile of the command phase only (BENCH_PROFILE), not of start-up and logins.
+      // A CPU profile of one phase only (BENCH_PROFILE), not of start-up.
       profiler = new Session();
       profiler.connect();
       profiler.post('Profiler.enable', () => profiler?.post('Profiler.start', () => process.send?.({ profiling: true })));
-    } else if (message === 'profile-stop' && profiler) {
+    } else if (typeof message === 'object' && message !== null && 'profileStop' in message && profiler) {
+      const phase = String(message.profileStop);
       profiler.post('Profiler.stop', (err, result) => {
-        const file = path.join(process.env.BENCH_PROFILE ?? '.', `commands-${process.pid}.cpuprofile`);
+        const file = path.join(process.env.BENCH_PROFILE ?? '.', `${phase}-${process.pid}.cpuprofile`);
         if (!err) writeFileSync(file, JSON.stringify(result.profile));
         profiler?.disconnect();
         profiler = null;

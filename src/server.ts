@@ -105,22 +105,21 @@ export class Server implements ServerFacade {
     this.#keepAlive.start();
     const observer = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
     const inspect = observer ? redactInspection(observer) : undefined;
+    this.#supervisor = createActor(supervisorMachine, { inspect, id: 'supervisor' });
+    this.#supervisor.subscribe({ error: (err) => this.logger.error('supervisor failed', err) });
+    this.#supervisor.start();
     this.#services = {
       server: this,
       logger: this.logger,
       limits: { ...DEFAULT_LIMITS, ...pickLimits(options) },
-      inspect,
+      parent: this.#supervisor,
       machine: options.sessionMachine ?? sessionMachine,
       sessionEnded: (session) => {
         this.#live.delete(session.id);
         this.#counter.release(session.remoteAddress);
         this.#supervisor.send({ type: 'SESSION_CLOSED', id: session.id });
-        session.actor.stop();
       },
     };
-    this.#supervisor = createActor(supervisorMachine, { inspect, id: 'supervisor' });
-    this.#supervisor.subscribe({ error: (err) => this.logger.error('supervisor failed', err) });
-    this.#supervisor.start();
     if (options.liveView) {
       this.liveViewAddress = this.listenLiveView(options.liveView);
       this.liveViewAddress.catch((err: unknown) => this.logger.error('live view could not listen', err));

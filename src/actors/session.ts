@@ -1,4 +1,4 @@
-import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import { createActor, type Actor, type AnyActorRef } from 'xstate';
 import type { ServerFacade, TelnetHandler } from '../handler.js';
 import type { Logger, LogLevel } from '../logger.js';
 import { InputAborted, type AnySessionMachine, type SessionHost } from '../machines/session.js';
@@ -24,7 +24,11 @@ export interface SessionServices {
   readonly server: ServerFacade;
   readonly logger: Logger;
   readonly limits: SessionLimits;
-  readonly inspect: Observer<InspectionEvent> | undefined;
+  /**
+   * The supervisor: each session actor is its child, so all share one actor system (and its
+   * inspection) instead of each building a system of its own (a dozen closures and maps apiece).
+   */
+  readonly parent: AnyActorRef;
   /** The chart each connection runs: `sessionMachine` unless the server was given its own. */
   readonly machine: AnySessionMachine;
   sessionEnded(session: LiveSession): void;
@@ -36,7 +40,8 @@ let nextSessionNumber = 1;
 
 /**
  * One connection, alive: the handler instance, its transport, its line editor and the session actor
- * (a root actor of its own, so stopping one never scans the others).
+ * (created by hand as the supervisor's child rather than spawned into its context, so connecting and
+ * leaving never copy the supervisor's record of 10,000 children).
  */
 export class LiveSession implements SessionHost, SessionLink {
   readonly id = `s${nextSessionNumber++}`;
@@ -76,7 +81,7 @@ export class LiveSession implements SessionHost, SessionLink {
     if (term) this.handler.term = term;
     if (width) this.setWindowSize(width, height ?? this.handler.height);
     else if (height) this.handler.height = height;
-    this.actor = createActor(services.machine, { input: { host: this }, inspect: services.inspect, id: this.id });
+    this.actor = createActor(services.machine, { input: { host: this }, parent: services.parent, id: this.id });
   }
 
   get username(): string | null {

@@ -74,6 +74,9 @@ export const supervisorMachine = supervisorSetup.createMachine({
   context: () => ({ sessions: new Map(), shutdownMessage: null }),
   initial: 'running',
   on: {
+    // Sessions are this actor's children: a session that fails reports it itself (and ends alone);
+    // unhandled, its error event would put the supervisor, and with it every session, in error.
+    'xstate.error.actor.*': {},
     SEND_TO: { actions: 'deliver' },
     BROADCAST: { actions: 'deliverToAll' },
     DISCONNECT: { actions: 'kick' },

@@ -5,6 +5,7 @@ import { TelnetTestClient } from '../support/telnetClient.js';
 import { startDemo, startServer } from '../support/demoServer.js';
 import { TelnetHandler } from '../../src/handler.js';
 import { command } from '../../src/shell/command.js';
+import { sessionMachine } from '../../src/machines/session.js';
 
 async function login(port: number, name = 'alice', options = {}): Promise<TelnetTestClient> {
   const client = await TelnetTestClient.connect(port, options);
@@ -285,6 +286,38 @@ test('a command that throws: short message to the client, stack to the log, sess
     assert.match(await run(client, 'help', 'Telnet Server> '), /HELP/);
   } finally {
     client.close();
+    await srv.stop();
+  }
+});
+
+test('a session whose chart fails ends alone: logged, the supervisor and other sessions go on', async () => {
+  // A fault inside the chart itself (not in a command): this one throws on a window 13 columns wide.
+  const failing = sessionMachine.provide({
+    actions: {
+      setWindowSize: ({ event }) => {
+        if (event.type === 'RESIZE' && event.width === 13) throw new Error('chart fault');
+      },
+    },
+  });
+  const srv = await startDemo({}, { sessionMachine: failing });
+  const bystander = await login(srv.port, 'bob');
+  const victim = await login(srv.port, 'eve');
+  try {
+    victim.resize(13, 24);
+    await victim.waitForClose();
+    assert.match(srv.log.join('\n'), /session actor failed\n.*chart fault/);
+    assert.is(await run(bystander, 'echo still here'), 'echo still here\nstill here\n');
+    const newcomer = await login(srv.port, 'carol');
+    assert.is(await run(newcomer, 'echo hi'), 'echo hi\nhi\n');
+    assert.equal(srv.server.sessions.map((s) => s.username).sort(), ['bob', 'carol']);
+    // The supervisor still routes: a broadcast reaches both.
+    srv.server.broadcast('notice to all');
+    await bystander.waitFor('notice to all');
+    await newcomer.waitFor('notice to all');
+    newcomer.close();
+  } finally {
+    bystander.close();
+    victim.close();
     await srv.stop();
   }
 });
