@@ -7,7 +7,8 @@ import type { TelnetOption } from '../protocol/telnetOption.js';
 import { commandCompleter } from '../shell/commandCompletion.js';
 import { parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
 import { LineEditor } from '../terminal/lineEditor.js';
-import type { TerminalTransport } from '../transports/terminalTransport.js';
+import type { TerminalEvents, TerminalTransport } from '../transports/terminalTransport.js';
+import { EditorToChart } from './editorToChart.js';
 import { attachSession, type SessionLink } from './sessionLink.js';
 
 /** Limits and timings every session of a server shares. */
@@ -43,7 +44,7 @@ let nextSessionNumber = 1;
  * (created by hand as the supervisor's child rather than spawned into its context, so connecting and
  * leaving never copy the supervisor's record of 10,000 children).
  */
-export class LiveSession implements SessionHost, SessionLink {
+export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   readonly id = `s${nextSessionNumber++}`;
   readonly connectedAt = new Date();
   /** Time of the last input (ms since the epoch), for the idle timeout. */
@@ -65,18 +66,8 @@ export class LiveSession implements SessionHost, SessionLink {
     this.#registry = CommandRegistry.forClass(handlerClass);
     this.handler = new handlerClass();
     this.#complete = commandCompleter(this.#registry, this.handler, (err) => this.log('warn', 'completer failed', err));
-    this.settings = settingsOf(this.handler, transport, services.limits);
-    const editor: LineEditor = new LineEditor(
-      {
-        output: (text) => transport.write(text),
-        line: (line) => this.actor.send(editor.echoing ? { type: 'LINE', line } : { type: 'LINE', line, secret: true }),
-        interrupt: () => this.actor.send({ type: 'INTERRUPT' }),
-        endOfInput: () => this.actor.send({ type: 'END_OF_INPUT' }),
-        lineTooLong: (limit) => this.actor.send({ type: 'LINE_TOO_LONG', limit }),
-      },
-      { maxLineLength: services.limits.maxLineLength },
-    );
-    this.#editor = editor;
+    this.settings = new SessionSettings(this.handler, transport, services.limits);
+    this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength });
     const { term, width, height } = transport.initialTerminal;
     if (term) this.handler.term = term;
     if (width) this.setWindowSize(width, height ?? this.handler.height);
@@ -118,29 +109,55 @@ export class LiveSession implements SessionHost, SessionLink {
       },
     });
     actor.start();
-    const editor = this.#editor;
-    this.#transport.attach({
-      data: (text) => {
-        this.lastActivity = Date.now();
-        editor.feed(text);
-      },
-      resize: (width, height) => actor.send({ type: 'RESIZE', width, height }),
-      terminalType: (term, all) => {
-        if (all) this.handler.terminalTypes = [...all];
-        actor.send({ type: 'TERMINAL_TYPE', term });
-      },
-      negotiated: () => actor.send({ type: 'NEGOTIATED' }),
-      interrupt: () => editor.interrupt(),
-      eraseCharacter: () => editor.eraseCharacter(),
-      eraseLine: () => editor.eraseLine(),
-      environment: (variables) => {
-        this.handler.environment = Object.fromEntries(variables);
-      },
-      logout: () => actor.send({ type: 'END' }),
-      clientEchoes: () => editor.setClientEchoes(),
-      closed: () => actor.send({ type: 'DISCONNECTED' }),
-      log: (level, message) => this.#services.logger[level](message),
-    }, { telnetOptions: this.#telnetOptions() });
+    this.#transport.attach(this, { telnetOptions: this.#telnetOptions() });
+  }
+
+  // ---- TerminalEvents: what the terminal says (the session is its own listener: no closures) ----
+
+  data(text: string): void {
+    this.lastActivity = Date.now();
+    this.#editor.feed(text);
+  }
+
+  resize(width: number, height: number): void {
+    this.actor.send({ type: 'RESIZE', width, height });
+  }
+
+  terminalType(term: string, all?: readonly string[]): void {
+    if (all) this.handler.terminalTypes = [...all];
+    this.actor.send({ type: 'TERMINAL_TYPE', term });
+  }
+
+  negotiated(): void {
+    this.actor.send({ type: 'NEGOTIATED' });
+  }
+
+  interrupt(): void {
+    this.#editor.interrupt();
+  }
+
+  eraseCharacter(): void {
+    this.#editor.eraseCharacter();
+  }
+
+  eraseLine(): void {
+    this.#editor.eraseLine();
+  }
+
+  environment(variables: ReadonlyMap<string, string>): void {
+    this.handler.environment = Object.fromEntries(variables);
+  }
+
+  logout(): void {
+    this.actor.send({ type: 'END' });
+  }
+
+  clientEchoes(): void {
+    this.#editor.setClientEchoes();
+  }
+
+  closed(): void {
+    this.actor.send({ type: 'DISCONNECTED' });
   }
 
   // ---- SessionHost: what the chart does ----
@@ -342,26 +359,40 @@ export class LiveSession implements SessionHost, SessionLink {
   }
 }
 
-/** Reads the handler's fields when asked, so a command may change the prompt at run time. */
-function settingsOf(handler: TelnetHandler, transport: TerminalTransport, limits: SessionLimits): SessionHost['settings'] {
-  return {
-    get prompt() { return handler.prompt; },
-    get continuePrompt() { return handler.continuePrompt; },
-    get issue() { return handler.issue; },
-    get welcome() { return handler.welcome; },
-    get promptUser() { return handler.promptUser; },
-    get promptPass() { return handler.promptPass; },
-    get authNeedUser() { return handler.authNeedUser; },
-    get authNeedPass() { return handler.authNeedPass; },
-    get hasAuthCallback() { return typeof handler.authCallback === 'function'; },
-    authenticatedUser: transport.authenticatedUser,
-    needsNegotiation: transport.needsNegotiation,
-    execCommand: transport.execCommand,
-    negotiationTimeoutMs: limits.negotiationTimeoutMs,
-    loginTimeoutMs: limits.loginTimeoutMs,
-    maxLoginAttempts: limits.maxLoginAttempts,
-    loginRetryDelayMs: limits.loginRetryDelayMs,
-  };
+/**
+ * Reads the handler's fields when asked, so a command may change the prompt at run time. A class,
+ * so the getters live once on its prototype rather than as closures in every session.
+ */
+type Settings = SessionHost['settings'];
+
+class SessionSettings implements Settings {
+  readonly #handler: TelnetHandler;
+  readonly authenticatedUser: string | null;
+  readonly needsNegotiation: boolean;
+  readonly execCommand: string | null;
+  readonly #limits: SessionLimits;
+
+  constructor(handler: TelnetHandler, transport: TerminalTransport, limits: SessionLimits) {
+    this.#handler = handler;
+    this.#limits = limits;
+    this.authenticatedUser = transport.authenticatedUser;
+    this.needsNegotiation = transport.needsNegotiation;
+    this.execCommand = transport.execCommand;
+  }
+
+  get prompt() { return this.#handler.prompt; }
+  get continuePrompt() { return this.#handler.continuePrompt; }
+  get issue() { return this.#handler.issue; }
+  get welcome() { return this.#handler.welcome; }
+  get promptUser() { return this.#handler.promptUser; }
+  get promptPass() { return this.#handler.promptPass; }
+  get authNeedUser() { return this.#handler.authNeedUser; }
+  get authNeedPass() { return this.#handler.authNeedPass; }
+  get hasAuthCallback() { return typeof this.#handler.authCallback === 'function'; }
+  get negotiationTimeoutMs() { return this.#limits.negotiationTimeoutMs; }
+  get loginTimeoutMs() { return this.#limits.loginTimeoutMs; }
+  get maxLoginAttempts() { return this.#limits.maxLoginAttempts; }
+  get loginRetryDelayMs() { return this.#limits.loginRetryDelayMs; }
 }
 
 export function stateToString(value: unknown): string {

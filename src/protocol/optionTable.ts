@@ -15,65 +15,95 @@ const NO = 0, YES = 1, WANTNO = 2, WANTYES = 3;
 const STATE_MASK = 3;
 const OPPOSITE = 4;
 
-/** Per-connection option state after RFC 1143: answers only real changes, so no negotiation loops. */
-export class OptionTable {
-  readonly #local = new Uint8Array(256);
-  readonly #remote = new Uint8Array(256);
-  readonly #supportLocal = new Uint8Array(256);
-  readonly #supportRemote = new Uint8Array(256);
+/** Which options we agree to, on each side, when the peer asks. */
+export interface SupportedOptions {
+  local: Iterable<number>;
+  remote: Iterable<number>;
+}
 
-  constructor(supported: { local: Iterable<number>; remote: Iterable<number> }) {
-    for (const option of supported.local) this.#supportLocal[option] = 1;
-    for (const option of supported.remote) this.#supportRemote[option] = 1;
+const key = (side: Side, option: number) => (side === 'local' ? option : 256 + option);
+
+/**
+ * Per-connection option state after RFC 1143: answers only real changes, so no negotiation loops.
+ * Only the options a connection touches take room (a handful), and the supported set is shared by
+ * every connection until one adds an option of its own.
+ */
+export class OptionTable {
+  /** State of each option touched so far, by `key`; absent means NO. */
+  readonly #states = new Map<number, number>();
+  #supported: ReadonlySet<number>;
+  #ownSupported = false;
+
+  constructor(supported: SupportedOptions | ReadonlySet<number>) {
+    this.#supported = 'local' in supported ? OptionTable.supportSet(supported) : supported;
+  }
+
+  /** The supported options as a set many tables can share. */
+  static supportSet(supported: SupportedOptions): ReadonlySet<number> {
+    const set = new Set<number>();
+    for (const option of supported.local) set.add(key('local', option));
+    for (const option of supported.remote) set.add(key('remote', option));
+    return set;
   }
 
   /** Declares an option we agree to on `side` when the peer asks for it. */
   support(side: Side, option: number): void {
-    (side === 'local' ? this.#supportLocal : this.#supportRemote)[option] = 1;
+    if (!this.#ownSupported) {
+      this.#supported = new Set(this.#supported);
+      this.#ownSupported = true;
+    }
+    (this.#supported as Set<number>).add(key(side, option));
   }
 
   isEnabled(side: Side, option: number): boolean {
-    return ((side === 'local' ? this.#local : this.#remote)[option]! & STATE_MASK) === YES;
+    return this.#state(side, option) === YES;
   }
 
   isPending(side: Side, option: number): boolean {
-    const state = (side === 'local' ? this.#local : this.#remote)[option]! & STATE_MASK;
+    const state = this.#state(side, option);
     return state === WANTYES || state === WANTNO;
+  }
+
+  #state(side: Side, option: number): number {
+    return (this.#states.get(key(side, option)) ?? NO) & STATE_MASK;
   }
 
   /** We want the option on (or off): returns the bytes to send, or null when nothing is to be said. */
   request(side: Side, option: number, enable: boolean): Uint8Array | null {
-    const table = side === 'local' ? this.#local : this.#remote;
-    const [yes, no] = side === 'local' ? [WILL, WONT] : [DO, DONT];
-    const entry = table[option]!;
+    const states = this.#states;
+    const at = key(side, option);
+    const yes = side === 'local' ? WILL : DO;
+    const no = side === 'local' ? WONT : DONT;
+    const entry = states.get(at) ?? NO;
     const state = entry & STATE_MASK;
     const queued = (entry & OPPOSITE) !== 0;
     if (enable) {
       if (state === NO) {
-        table[option] = WANTYES;
+        states.set(at, WANTYES);
         return encodeNegotiation(yes, option);
       }
-      if (state === WANTNO && !queued) table[option] = WANTNO | OPPOSITE;
-      else if (state === WANTYES && queued) table[option] = WANTYES;
+      if (state === WANTNO && !queued) states.set(at, WANTNO | OPPOSITE);
+      else if (state === WANTYES && queued) states.set(at, WANTYES);
       return null;
     }
     if (state === YES) {
-      table[option] = WANTNO;
+      states.set(at, WANTNO);
       return encodeNegotiation(no, option);
     }
-    if (state === WANTNO && queued) table[option] = WANTNO;
-    else if (state === WANTYES && !queued) table[option] = WANTYES | OPPOSITE;
+    if (state === WANTNO && queued) states.set(at, WANTNO);
+    else if (state === WANTYES && !queued) states.set(at, WANTYES | OPPOSITE);
     return null;
   }
 
   /** A WILL/WONT/DO/DONT from the peer: the reply to send, and what changed. */
   receive(verb: number, option: number): { reply: Uint8Array | null; change: OptionChange | null; settled: boolean } {
     const side: Side = verb === WILL || verb === WONT ? 'remote' : 'local';
-    const table = side === 'local' ? this.#local : this.#remote;
-    const supported = (side === 'local' ? this.#supportLocal : this.#supportRemote)[option] === 1;
-    const [yes, no] = side === 'local' ? [WILL, WONT] : [DO, DONT];
+    const at = key(side, option);
+    const supported = this.#supported.has(at);
+    const yes = side === 'local' ? WILL : DO;
+    const no = side === 'local' ? WONT : DONT;
     const positive = verb === WILL || verb === DO;
-    const entry = table[option]!;
+    const entry = this.#states.get(at) ?? NO;
     const state = entry & STATE_MASK;
     const queued = (entry & OPPOSITE) !== 0;
     let reply: Uint8Array | null = null;
@@ -110,7 +140,7 @@ export class OptionTable {
     } else if (state === WANTYES) {
       next = NO;
     }
-    table[option] = next;
+    if (next !== entry) this.#states.set(at, next);
     const before = state === YES;
     const after = (next & STATE_MASK) === YES;
     const settledState = next & STATE_MASK;

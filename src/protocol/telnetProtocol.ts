@@ -30,6 +30,12 @@ export interface TelnetProtocolSink {
   log(level: 'debug' | 'warn', message: string): void;
 }
 
+/** What every connection agrees to when the peer asks (one set shared by all connections). */
+const SUPPORTED = OptionTable.supportSet({
+  local: [ECHO, SGA, BINARY, CHARSET, LOGOUT],
+  remote: [SGA, TTYPE, NAWS, NEW_ENVIRON, BINARY, CHARSET],
+});
+
 /** Asked when the connection opens; the prompt waits for the answers to these. */
 const OPENING: ReadonlyArray<readonly [Side, number]> = [
   ['local', ECHO],
@@ -69,10 +75,7 @@ const TERMINAL_NAME = /^(xterm|vt\d|ansi|linux|screen|tmux|rxvt|putty|konsole|gn
 export class TelnetProtocol {
   readonly #sink: TelnetProtocolSink;
   readonly #decoder: TelnetDecoder;
-  readonly #options = new OptionTable({
-    local: [ECHO, SGA, BINARY, CHARSET, LOGOUT],
-    remote: [SGA, TTYPE, NAWS, NEW_ENVIRON, BINARY, CHARSET],
-  });
+  readonly #options = new OptionTable(SUPPORTED);
   readonly #extensions = new Map<number, { option: TelnetOption; context: TelnetOptionContext }>();
   #awaitingTerminalType = false;
   /** A TTYPE SEND is out and its IS not yet in. */

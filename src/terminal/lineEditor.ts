@@ -6,8 +6,8 @@ import type { TabOutcome } from '../shell/completion.js';
 export interface LineEditorSink {
   /** Text to show: "\n" for a new line, "\r" for column 0, ANSI CSI for moves and erasing. */
   output(text: string): void;
-  /** Enter: the finished line; the editor is idle until the next begin(). */
-  line(text: string): void;
+  /** Enter: the finished line (`secret` when typed with echo off); idle until the next begin(). */
+  line(text: string, secret: boolean): void;
   /** ^C: "^C ABORT" was shown and the line discarded. */
   interrupt(): void;
   /** ^D on an empty line. */
@@ -79,11 +79,6 @@ export class LineEditor {
 
   get active(): boolean {
     return this.#active;
-  }
-
-  /** Whether the line being (or last) read is shown as typed; false for secrets. */
-  get echoing(): boolean {
-    return this.#options.echo;
   }
 
   /** The client edits and echoes the line itself (MUD clients): typed text is never echoed back. */
@@ -406,7 +401,7 @@ export class LineEditor {
     if (useHistory && line.trim() !== '' && history[history.length - 1] !== line) history.push(line);
     // A client that echoes itself has already moved to the next line.
     if (!this.#clientEchoes) this.#sink.output(`${toEnd}\n`);
-    this.#sink.line(line);
+    this.#sink.line(line, !this.#options.echo);
   }
 
   /** Removes buffer[start, end) and redraws what follows it. */

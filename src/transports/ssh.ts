@@ -47,7 +47,7 @@ export class SshTransport implements TerminalTransport {
       const decoded = text.write(chunk);
       if (decoded.length > 0) events.data(decoded);
     });
-    stream.on('error', (err: Error) => events.log('debug', `${this.remoteAddress}: channel error: ${err.message}`));
+    stream.on('error', (err: Error) => events.log('debug', `channel error: ${err.message}`));
     stream.once('close', () => {
       this.#onClose();
       events.closed();

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import { encodeData } from '../protocol/encoder.js';
-import { TelnetProtocol } from '../protocol/telnetProtocol.js';
+import { TelnetProtocol, type TelnetProtocolSink } from '../protocol/telnetProtocol.js';
 import { encodeText, type SessionCharset } from '../protocol/charset.js';
 import type { TelnetOption } from '../protocol/telnetOption.js';
 import type { TerminalEvents, TerminalTransport } from './terminalTransport.js';
@@ -19,7 +20,7 @@ const MUD_CLIENT = /^(mudlet|tintin\+*|mushclient|zmud|cmud|tinyfugue|blowtorch|
 const CLOSE_GRACE_MS = 2000;
 
 /** A telnet connection: a net.Socket with the sans-IO protocol engine in front of it. */
-export class TelnetTransport implements TerminalTransport {
+export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
   readonly kind = 'telnet';
   readonly needsNegotiation = true;
   readonly authenticatedUser = null;
@@ -32,6 +33,8 @@ export class TelnetTransport implements TerminalTransport {
   #events: TerminalEvents | null = null;
   #protocol: TelnetProtocol | null = null;
   #charset: SessionCharset = 'utf-8';
+  /** Made at the first non-ASCII input; holds a character split between chunks. */
+  #utf8: StringDecoder | null = null;
 
   constructor(socket: Socket, options: TelnetTransportOptions = {}) {
     this.#socket = socket;
@@ -43,46 +46,87 @@ export class TelnetTransport implements TerminalTransport {
   attach(events: TerminalEvents, session: { telnetOptions?: readonly TelnetOption[] } = {}): void {
     this.#events = events;
     const socket = this.#socket;
-    let text = new StringDecoder('utf8');
-    const protocol = new TelnetProtocol(
-      {
-        send: (bytes) => this.#send(bytes),
-        data: (bytes) => {
-          const decoded = text.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-          if (decoded.length > 0) events.data(decoded);
-        },
-        terminalType: (name) => {
-          events.terminalType(name, protocol.terminalTypes);
-          // MUD clients edit lines themselves and take WILL ECHO as "hide the input".
-          // Said again while TTYPE cycles: the option table and the editor ignore repeats.
-          if (MUD_CLIENT.test(name)) {
-            protocol.setServerEcho(false);
-            events.clientEchoes?.();
-          }
-        },
-        environment: (variables) => events.environment?.(variables),
-        charset: (charset) => {
-          this.#charset = charset;
-          text = new StringDecoder(charset === 'utf-8' ? 'utf8' : 'latin1');
-          events.log('debug', `${this.remoteAddress}: charset ${charset}`);
-        },
-        logout: () => events.logout?.(),
-        windowSize: (width, height) => events.resize(width, height),
-        negotiated: () => events.negotiated(),
-        interrupt: () => events.interrupt(),
-        eraseCharacter: () => events.eraseCharacter(),
-        eraseLine: () => events.eraseLine(),
-        log: (level, message) => events.log(level, `${this.remoteAddress}: ${message}`),
-      },
-      { maxSubnegotiation: this.#maxSubnegotiation, extensions: session.telnetOptions },
-    );
+    const protocol = new TelnetProtocol(this, { maxSubnegotiation: this.#maxSubnegotiation, extensions: session.telnetOptions });
     this.#protocol = protocol;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => protocol.receive(chunk));
-    socket.on('error', (err) => events.log('debug', `${this.remoteAddress}: socket error: ${err.message}`));
+    socket.on('error', (err) => events.log('debug', `socket error: ${err.message}`));
     socket.once('close', () => events.closed());
     protocol.start();
   }
+
+  // ---- TelnetProtocolSink: what the engine reports (the transport is its sink, so a connection
+  // ---- holds no closure per kind of event) ----
+
+  /** Protocol bytes: after the text written before them, in the same flush. */
+  send(bytes: Uint8Array): void {
+    if (this.#socket.destroyed) return;
+    this.#takeText();
+    this.#parts.push(bytes);
+    this.#scheduleFlush();
+  }
+
+  data(bytes: Uint8Array): void {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let text: string;
+    // Typed text is nearly always ASCII: a UTF-8 decoder (with its buffer) is made only when needed.
+    if (this.#charset !== 'utf-8' || (this.#utf8 === null && isAscii(buffer))) text = buffer.toString('latin1');
+    else text = (this.#utf8 ??= new StringDecoder('utf8')).write(buffer);
+    if (text.length > 0) this.#events?.data(text);
+  }
+
+  terminalType(name: string): void {
+    const events = this.#events;
+    const protocol = this.#protocol;
+    if (!events || !protocol) return;
+    events.terminalType(name, protocol.terminalTypes);
+    // MUD clients edit lines themselves and take WILL ECHO as "hide the input".
+    // Said again while TTYPE cycles: the option table and the editor ignore repeats.
+    if (MUD_CLIENT.test(name)) {
+      protocol.setServerEcho(false);
+      events.clientEchoes?.();
+    }
+  }
+
+  environment(variables: ReadonlyMap<string, string>): void {
+    this.#events?.environment?.(variables);
+  }
+
+  charset(charset: SessionCharset): void {
+    this.#charset = charset;
+    this.#utf8 = null;
+    this.#events?.log('debug', `charset ${charset}`);
+  }
+
+  logout(): void {
+    this.#events?.logout?.();
+  }
+
+  windowSize(width: number, height: number): void {
+    this.#events?.resize(width, height);
+  }
+
+  negotiated(): void {
+    this.#events?.negotiated();
+  }
+
+  interrupt(): void {
+    this.#events?.interrupt();
+  }
+
+  eraseCharacter(): void {
+    this.#events?.eraseCharacter();
+  }
+
+  eraseLine(): void {
+    this.#events?.eraseLine();
+  }
+
+  log(level: 'debug' | 'warn', message: string): void {
+    this.#events?.log(level, message);
+  }
+
+  // ---- TerminalTransport ----
 
   write(text: string): void {
     if (this.#socket.destroyed) return;
@@ -113,14 +157,6 @@ export class TelnetTransport implements TerminalTransport {
     const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
     timer.unref();
     socket.once('close', () => clearTimeout(timer));
-  }
-
-  /** Protocol bytes: after the text written before them, in the same flush. */
-  #send(bytes: Uint8Array): void {
-    if (this.#socket.destroyed) return;
-    this.#takeText();
-    this.#parts.push(bytes);
-    this.#scheduleFlush();
   }
 
   // Echo, response and prompt of one command leave as one encoded chunk in one write: everything
@@ -154,7 +190,7 @@ export class TelnetTransport implements TerminalTransport {
     if (socket.destroyed || !socket.writable) return;
     // A peer that stops reading must not make us buffer without bound.
     if (socket.writableLength > this.#maxOutputBuffer) {
-      this.#events?.log('warn', `${this.remoteAddress}: output buffer over ${this.#maxOutputBuffer} bytes, client is not reading: dropped`);
+      this.#events?.log('warn', `output buffer over ${this.#maxOutputBuffer} bytes, client is not reading: dropped`);
       socket.destroy();
       return;
     }

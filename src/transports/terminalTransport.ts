@@ -21,6 +21,7 @@ export interface TerminalEvents {
   clientEchoes?(): void;
   /** The stream is gone (peer closed, error, or close() finished). */
   closed(): void;
+  /** A line for the server log; the session adds who it is about (id and address). */
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 

@@ -1,0 +1,37 @@
+import type { ActorRef, Snapshot } from 'xstate';
+import type { SessionEvent } from '../machines/session.js';
+import type { LineEditorSink } from '../terminal/lineEditor.js';
+
+/**
+ * The line editor's results, passed on: keys become events of the session chart, drawing goes to the
+ * terminal. One small object per session instead of a closure for each kind of result.
+ */
+export class EditorToChart implements LineEditorSink {
+  readonly #session: { readonly actor: ActorRef<Snapshot<unknown>, SessionEvent> };
+  readonly #terminal: { write(text: string): void };
+
+  constructor(session: { readonly actor: ActorRef<Snapshot<unknown>, SessionEvent> }, terminal: { write(text: string): void }) {
+    this.#session = session;
+    this.#terminal = terminal;
+  }
+
+  output(text: string): void {
+    this.#terminal.write(text);
+  }
+
+  line(line: string, secret: boolean): void {
+    this.#session.actor.send(secret ? { type: 'LINE', line, secret } : { type: 'LINE', line });
+  }
+
+  interrupt(): void {
+    this.#session.actor.send({ type: 'INTERRUPT' });
+  }
+
+  endOfInput(): void {
+    this.#session.actor.send({ type: 'END_OF_INPUT' });
+  }
+
+  lineTooLong(limit: number): void {
+    this.#session.actor.send({ type: 'LINE_TOO_LONG', limit });
+  }
+}
