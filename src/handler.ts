@@ -75,7 +75,7 @@ export class TelnetHandler {
     return this.#link().id;
   }
 
-  /** Where the session's statechart is now, e.g. `shell.executing.running`. */
+  /** Where the session's statechart is now, e.g. `shell.prompting` or `shell.awaitingLine`. */
   get sessionState(): string {
     return this.#link().state;
   }

@@ -189,8 +189,12 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     this.#transport.keepAlive?.();
   }
 
+  // The chart's guards and the action that takes the line ask for the same parse: the last is kept.
+  #lastParse: { text: string; result: ParseResult } | null = null;
   parse(lines: readonly string[]): ParseResult {
-    return parseCommandLine(lines.join('\n'));
+    const text = lines.join('\n');
+    if (this.#lastParse?.text !== text) this.#lastParse = { text, result: parseCommandLine(text) };
+    return this.#lastParse.result;
   }
 
   async authenticate(username: string | null, password: string | null): Promise<void> {
@@ -332,7 +336,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   readLine(options: { prompt: string; echo: boolean; useHistory: boolean }): Promise<string> {
-    return new Promise<string>((resolve, reject) => {
+    const answer = new Promise<string>((resolve, reject) => {
       const event = { type: 'READ_LINE', request: { ...options, resolve, reject } } as const;
       const snapshot = this.actor.getSnapshot();
       if (snapshot.status !== 'active' || !snapshot.can(event)) {
@@ -341,6 +345,10 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
       }
       this.actor.send(event);
     });
+    // A read is dropped when the session ends or its command returns without it: one nobody awaits
+    // any more must not become an unhandled rejection, which would stop the whole server.
+    answer.catch(() => {});
+    return answer;
   }
 
   #clearTimers(): void {

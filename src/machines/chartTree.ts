@@ -3,7 +3,7 @@ import { eventLabel, guardLabel, type NodeLike } from './machineNodes.js';
 
 /** One state of a chart as plain data, for drawings outside XState (the live view's page). */
 export interface ChartNode {
-  /** Dotted path from the root (`shell.executing.running`), as `server.sessions` reports states. */
+  /** Dotted path from the root (`shell.awaitingLine`), as `server.sessions` reports states. */
   path: string;
   key: string;
   final: boolean;

@@ -28,7 +28,7 @@ export type SessionEvent =
   /** The server is shutting down; `message` is shown first. */
   | { type: 'SHUTDOWN'; message: string | null }
   | { type: 'DISCONNECTED' }
-  /** The command started on entering `shell.executing` has finished (or failed). */
+  /** The command started on the way into `shell.executing` has finished (or failed). */
   | { type: 'COMMAND_DONE' }
   | { type: 'COMMAND_FAILED'; error: unknown }
   /** Ended from the server side (`server.disconnect`), at once, even while a command runs. */
@@ -66,6 +66,11 @@ export interface LoginStepInput {
 
 const QUIT_WORDS: readonly string[] = ['QUIT'];
 
+function parseWith(context: SessionContext, event: SessionEvent, continued: boolean): ParseResult {
+  const line = event.type === 'LINE' ? event.line : '';
+  return context.host.parse(continued ? [...context.lines, line] : [line]);
+}
+
 /** Types, named actions, guards and actors of the session chart; `provide()` swaps any of them. */
 export const sessionSetup = setup({
   types: {
@@ -95,8 +100,13 @@ export const sessionSetup = setup({
     needsPassword: ({ context }) => context.host.settings.authNeedPass,
     shutdownRequested: ({ context }) => context.shutdownRequested,
     tooManyFailedLogins: ({ context }) => context.failedLogins >= context.host.settings.maxLoginAttempts,
-    lineIncomplete: ({ context }) => context.parsed !== null && !context.parsed.complete,
-    lineEmpty: ({ context }) => context.parsed !== null && context.parsed.complete && context.parsed.words.length === 0,
+    // The line just typed, with the lines before it when it continues them (the host keeps the last
+    // parse, so the action that takes the line does not parse it again).
+    lineIncomplete: ({ context, event }, params: { continued: boolean }) => !parseWith(context, event, params.continued).complete,
+    lineEmpty: ({ context, event }, params: { continued: boolean }) => {
+      const parsed = parseWith(context, event, params.continued);
+      return parsed.complete && parsed.words.length === 0;
+    },
   },
   actions: {
     showIssue: ({ context }) => {
@@ -247,6 +257,21 @@ const userCodeStates = {
   },
 } as const;
 
+/** How a command's run ends, the same whether or not it is waiting in readLine. */
+const commandEnd = {
+  // Towards closing, the shell's exit rejects a read still pending; back to the prompt, this does.
+  COMMAND_DONE: [
+    { guard: 'shutdownRequested', target: '#session.closing' },
+    { target: 'prompting', actions: 'dropPendingRead' },
+  ],
+  COMMAND_FAILED: [
+    { guard: 'shutdownRequested', target: '#session.closing', actions: reportActorError },
+    { target: 'prompting', actions: ['dropPendingRead', reportActorError] },
+  ],
+  // A graceful shutdown lets the running command finish (the server's close timeout bounds it).
+  SHUTDOWN: { actions: ['showShutdownMessage', 'rememberShutdown'] },
+} as const;
+
 /** A login part for `sessionChart`: `loginStates` or states of your own built from it. */
 export type LoginStatesConfig = ReturnType<typeof sessionSetup.createStateConfig>;
 
@@ -382,47 +407,59 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     },
     shell: {
       initial: 'prompting',
+      // Leaving the shell with a readLine still pending (session closing): reject it, never leave it hanging.
+      exit: 'dropPendingRead',
+      // Flat on purpose: a command passes through two states only (about 7 us less per command than
+      // with a parsing step and running/awaitingLine nested inside executing).
       states: {
         prompting: {
           entry: 'readCommandLine',
           on: {
-            LINE: { target: 'parsing', actions: 'startLine' },
+            LINE: [
+              { guard: { type: 'lineIncomplete', params: { continued: false } }, target: 'continuing', actions: 'startLine' },
+              { guard: { type: 'lineEmpty', params: { continued: false } }, target: 'prompting', reenter: true },
+              { target: 'executing', actions: ['startLine', 'startCommand'] },
+            ],
             INTERRUPT: { target: 'prompting', reenter: true },
-            END_OF_INPUT: { target: 'executing', actions: 'quitCommand' },
+            END_OF_INPUT: { target: 'executing', actions: ['quitCommand', 'startCommand'] },
             LINE_TOO_LONG: { target: 'prompting', reenter: true, actions: 'sayLineTooLong' },
           },
         },
         continuing: {
           entry: 'readContinuationLine',
           on: {
-            LINE: { target: 'parsing', actions: 'collectLine' },
+            LINE: [
+              { guard: { type: 'lineIncomplete', params: { continued: true } }, target: 'continuing', reenter: true, actions: 'collectLine' },
+              { guard: { type: 'lineEmpty', params: { continued: true } }, target: 'prompting' },
+              { target: 'executing', actions: ['collectLine', 'startCommand'] },
+            ],
             INTERRUPT: { target: 'prompting' },
             END_OF_INPUT: { target: 'prompting' },
             LINE_TOO_LONG: { target: 'prompting', actions: 'sayLineTooLong' },
           },
         },
-        parsing: {
-          always: [
-            { guard: 'lineIncomplete', target: 'continuing' },
-            { guard: 'lineEmpty', target: 'prompting' },
-            { target: 'executing' },
-          ],
-        },
+        // The command runs as a promise whose end comes back as an event, not as an invoked child
+        // actor: a child per command (an actor, an AbortController, a registration) was the largest
+        // cost of a command. It is started by the transition in, so coming back from awaitingLine
+        // does not start it again.
         executing: {
-          // The command runs as a promise whose end comes back as an event, not as an invoked child
-          // actor: a child per command (an actor, an AbortController, a registration) was the largest
-          // cost of a command. Nothing else leaves this state but those events and the session's end.
-          entry: 'startCommand',
           on: {
-            COMMAND_DONE: [{ guard: 'shutdownRequested', target: '#session.closing' }, { target: 'prompting' }],
-            COMMAND_FAILED: [
-              { guard: 'shutdownRequested', target: '#session.closing', actions: reportActorError },
-              { target: 'prompting', actions: reportActorError },
-            ],
-            // A graceful shutdown lets the running command finish (the server's close timeout bounds it).
-            SHUTDOWN: { actions: ['showShutdownMessage', 'rememberShutdown'] },
+            ...commandEnd,
+            READ_LINE: { target: 'awaitingLine', actions: 'takeReadRequest' },
           },
-          ...userCodeStates,
+        },
+        // The command waits in readLine for a line of the user's.
+        awaitingLine: {
+          entry: 'readRequestedLine',
+          on: {
+            // A command that ended without waiting for its line: the pending read is rejected on the way out.
+            ...commandEnd,
+            LINE: { target: 'executing', actions: 'answerRead' },
+            INTERRUPT: { target: 'executing', actions: 'abortRead' },
+            END_OF_INPUT: { target: 'executing', actions: 'abortRead' },
+            LINE_TOO_LONG: { target: 'awaitingLine', reenter: true, actions: 'sayLineTooLong' },
+            READ_LINE: { actions: 'refuseReadRequest' },
+          },
         },
       },
     },

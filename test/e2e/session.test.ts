@@ -290,6 +290,27 @@ test('a command that throws: short message to the client, stack to the log, sess
   }
 });
 
+test('a command that returns without awaiting its readLine: the read is dropped, nothing crashes', async () => {
+  class Careless extends TelnetHandler {
+    @command('ask')
+    ask() {
+      void this.readLine({ prompt: 'never awaited? ' });
+    }
+  }
+  const srv = await startServer(Careless);
+  const client = await TelnetTestClient.connect(srv.port);
+  try {
+    await client.waitFor('Telnet Server> ');
+    await run(client, 'ask', 'Telnet Server> ');
+    // The next line is a command again, not an answer to the dropped read.
+    assert.match(await run(client, 'help', 'Telnet Server> '), /HELP/);
+    assert.is(srv.server.sessions[0]?.state, 'shell.prompting');
+  } finally {
+    client.close();
+    await srv.stop();
+  }
+});
+
 test('a session whose chart fails ends alone: logged, the supervisor and other sessions go on', async () => {
   // A fault inside the chart itself (not in a command): this one throws on a window 13 columns wide.
   const failing = sessionMachine.provide({

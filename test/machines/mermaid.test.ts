@@ -9,7 +9,7 @@ test('the session diagram holds every state of the session machine and its main 
   const diagram = toMermaid(sessionMachine);
   const paths = statePaths(sessionMachine);
   assert.ok(paths.includes('login.askingPassword'));
-  assert.ok(paths.includes('shell.executing.awaitingLine'));
+  assert.ok(paths.includes('shell.awaitingLine'));
   for (const path of paths) {
     const key = path.split('.').at(-1)!;
     assert.ok(diagram.includes(`state "${key}" as`), `missing ${path}`);

@@ -197,16 +197,40 @@ test('readLine inside a command: awaitingLine, answered by LINE, aborted by ^C',
   await tick();
   actor.send({ type: 'LINE', line: 'ask' });
   await tick();
-  assert.is(state(), 'shell.executing.awaitingLine');
+  assert.is(state(), 'shell.awaitingLine');
   assert.is(host.prompts.at(-1)?.prompt, 'first? ');
   actor.send({ type: 'LINE', line: 'yes' });
   await tick();
-  assert.is(state(), 'shell.executing.awaitingLine');
+  assert.is(state(), 'shell.awaitingLine');
   actor.send({ type: 'INTERRUPT' });
   await tick();
   await tick();
   assert.equal(answers, ['yes']);
   assert.instance(aborted, InputAborted);
+  assert.is(state(), 'shell.prompting');
+});
+
+test('a command that ends without waiting for its readLine: back to the prompt, the read rejected', async () => {
+  let pending: Promise<string> | null = null;
+  const host = fakeHost({
+    auth: null,
+    command: async () => {
+      pending = readLineVia(actor, 'never answered? ');
+      pending.catch(() => {}); // looked at below, after the command has ended
+    },
+  });
+  const { actor, state } = start(host);
+  await tick();
+  actor.send({ type: 'LINE', line: 'ask' });
+  await tick();
+  await tick();
+  assert.is(state(), 'shell.prompting');
+  assert.ok(pending, 'the command asked for a line');
+  const outcome = await (pending as unknown as Promise<string>).then(() => 'answered', (err: unknown) => err);
+  assert.instance(outcome, InputAborted);
+  // The next line is a command again, not an answer.
+  actor.send({ type: 'LINE', line: 'again' });
+  await tick();
   assert.is(state(), 'shell.prompting');
 });
 
