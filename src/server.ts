@@ -178,7 +178,7 @@ export class Server implements ServerFacade {
       remoteAddress: session.remoteAddress,
       transport: session.transport,
       state: session.state,
-      connectedAt: session.connectedAt,
+      connectedAt: new Date(session.connectedAtMs),
     }));
   }
 

@@ -46,7 +46,8 @@ let nextSessionNumber = 1;
  */
 export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   readonly id = `s${nextSessionNumber++}`;
-  readonly connectedAt = new Date();
+  /** When the connection came (ms since the epoch; a number, not a Date object per session). */
+  readonly connectedAtMs = Date.now();
   /** Time of the last input (ms since the epoch), for the idle timeout. */
   lastActivity = Date.now();
   readonly handler: TelnetHandler;

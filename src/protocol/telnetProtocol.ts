@@ -76,7 +76,8 @@ export class TelnetProtocol {
   readonly #sink: TelnetProtocolSink;
   readonly #decoder: TelnetDecoder;
   readonly #options = new OptionTable(SUPPORTED);
-  readonly #extensions = new Map<number, { option: TelnetOption; context: TelnetOptionContext }>();
+  /** The handler's own options, by number; most sessions have none, and then no map. */
+  #extensions: Map<number, { option: TelnetOption; context: TelnetOptionContext }> | null = null;
   #awaitingTerminalType = false;
   /** A TTYPE SEND is out and its IS not yet in. */
   #terminalTypeAsked = false;
@@ -96,7 +97,7 @@ export class TelnetProtocol {
         subnegotiate: (data) => sink.send(encodeSubnegotiation(option.option, data)),
         log: (message) => sink.log('debug', `${optionName(option.option)}: ${message}`),
       };
-      this.#extensions.set(option.option, { option, context });
+      (this.#extensions ??= new Map()).set(option.option, { option, context });
     }
   }
 
@@ -117,7 +118,7 @@ export class TelnetProtocol {
   start(): void {
     const parts: Uint8Array[] = [];
     const asks = [...OPENING, ...EXTRAS];
-    for (const { option } of this.#extensions.values()) for (const side of option.ask ?? []) asks.push([side, option.option]);
+    for (const { option } of this.#extensions?.values() ?? []) for (const side of option.ask ?? []) asks.push([side, option.option]);
     for (const [side, option] of asks) {
       const bytes = this.#options.request(side, option, true);
       if (bytes) parts.push(bytes);
@@ -190,7 +191,7 @@ export class TelnetProtocol {
   }
 
   #changed(side: Side, option: number, enabled: boolean): void {
-    const extension = this.#extensions.get(option);
+    const extension = this.#extensions?.get(option);
     if (extension) {
       if (enabled) extension.option.enabled?.(side, extension.context);
       else extension.option.disabled?.(side, extension.context);
@@ -210,7 +211,7 @@ export class TelnetProtocol {
   }
 
   #subnegotiation(option: number, data: Uint8Array): void {
-    const extension = this.#extensions.get(option);
+    const extension = this.#extensions?.get(option);
     if (extension) {
       extension.option.subnegotiation?.(data, extension.context);
       return;

@@ -164,15 +164,16 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
   #text = '';
   #parts: Uint8Array[] = [];
   #flushScheduled = false;
-  readonly #flushSoon = () => {
-    this.#flushScheduled = false;
-    this.#flush();
-  };
+  // Static, with the transport as argument: no closure per connection for it.
+  static #flushSoon(transport: TelnetTransport): void {
+    transport.#flushScheduled = false;
+    transport.#flush();
+  }
 
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    setImmediate(this.#flushSoon);
+    setImmediate(TelnetTransport.#flushSoon, this);
   }
 
   #takeText(): void {
