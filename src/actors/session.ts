@@ -9,6 +9,7 @@ import { parseCommandLine, toInput, type ParseResult } from '../shell/parser.js'
 import { LineEditor } from '../terminal/lineEditor.js';
 import type { TerminalEvents, TerminalTransport } from '../transports/terminalTransport.js';
 import { EditorToChart } from './editorToChart.js';
+import { SessionSettings } from './sessionSettings.js';
 import { attachSession, type SessionLink } from './sessionLink.js';
 
 /** Limits and timings every session of a server shares. */
@@ -366,42 +367,6 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     this.handler[attachSession](null);
     this.#services.sessionEnded(this);
   }
-}
-
-/**
- * Reads the handler's fields when asked, so a command may change the prompt at run time. A class,
- * so the getters live once on its prototype rather than as closures in every session.
- */
-type Settings = SessionHost['settings'];
-
-class SessionSettings implements Settings {
-  readonly #handler: TelnetHandler;
-  readonly authenticatedUser: string | null;
-  readonly needsNegotiation: boolean;
-  readonly execCommand: string | null;
-  readonly #limits: SessionLimits;
-
-  constructor(handler: TelnetHandler, transport: TerminalTransport, limits: SessionLimits) {
-    this.#handler = handler;
-    this.#limits = limits;
-    this.authenticatedUser = transport.authenticatedUser;
-    this.needsNegotiation = transport.needsNegotiation;
-    this.execCommand = transport.execCommand;
-  }
-
-  get prompt() { return this.#handler.prompt; }
-  get continuePrompt() { return this.#handler.continuePrompt; }
-  get issue() { return this.#handler.issue; }
-  get welcome() { return this.#handler.welcome; }
-  get promptUser() { return this.#handler.promptUser; }
-  get promptPass() { return this.#handler.promptPass; }
-  get authNeedUser() { return this.#handler.authNeedUser; }
-  get authNeedPass() { return this.#handler.authNeedPass; }
-  get hasAuthCallback() { return typeof this.#handler.authCallback === 'function'; }
-  get negotiationTimeoutMs() { return this.#limits.negotiationTimeoutMs; }
-  get loginTimeoutMs() { return this.#limits.loginTimeoutMs; }
-  get maxLoginAttempts() { return this.#limits.maxLoginAttempts; }
-  get loginRetryDelayMs() { return this.#limits.loginRetryDelayMs; }
 }
 
 export function stateToString(value: unknown): string {

@@ -31,11 +31,12 @@ const key = (side: Side, option: number) => (side === 'local' ? option : 256 + o
 export class OptionTable {
   /** State of each option touched so far, by `key`; absent means NO. */
   readonly #states = new Map<number, number>();
-  #supported: ReadonlySet<number>;
-  #ownSupported = false;
+  readonly #shared: ReadonlySet<number>;
+  /** A copy of the shared set, made when this connection supports an option of its own. */
+  #own: Set<number> | null = null;
 
   constructor(supported: SupportedOptions | ReadonlySet<number>) {
-    this.#supported = 'local' in supported ? OptionTable.supportSet(supported) : supported;
+    this.#shared = 'local' in supported ? OptionTable.supportSet(supported) : supported;
   }
 
   /** The supported options as a set many tables can share. */
@@ -48,11 +49,7 @@ export class OptionTable {
 
   /** Declares an option we agree to on `side` when the peer asks for it. */
   support(side: Side, option: number): void {
-    if (!this.#ownSupported) {
-      this.#supported = new Set(this.#supported);
-      this.#ownSupported = true;
-    }
-    (this.#supported as Set<number>).add(key(side, option));
+    (this.#own ??= new Set(this.#shared)).add(key(side, option));
   }
 
   isEnabled(side: Side, option: number): boolean {
@@ -99,7 +96,7 @@ export class OptionTable {
   receive(verb: number, option: number): { reply: Uint8Array | null; change: OptionChange | null; settled: boolean } {
     const side: Side = verb === WILL || verb === WONT ? 'remote' : 'local';
     const at = key(side, option);
-    const supported = this.#supported.has(at);
+    const supported = (this.#own ?? this.#shared).has(at);
     const yes = side === 'local' ? WILL : DO;
     const no = side === 'local' ? WONT : DONT;
     const positive = verb === WILL || verb === DO;

@@ -71,4 +71,16 @@ test('a storm of 100,000 flip-flops gives at most one reply per real change, no 
   assert.is(repeats, 0);
 });
 
+test('tables share one supported set; an option one connection adds stays its own', () => {
+  const shared = OptionTable.supportSet({ local: [ECHO], remote: [NAWS] });
+  const first = new OptionTable(shared);
+  const second = new OptionTable(shared);
+  first.support('remote', 201);
+  assert.equal(b(first.receive(WILL, 201).reply), [255, DO, 201]);
+  assert.equal(b(second.receive(WILL, 201).reply), [255, DONT, 201]);
+  assert.equal(b(second.receive(WILL, NAWS).reply), [255, DO, NAWS]);
+  // The same option number on the other side is a different option.
+  assert.equal(b(first.receive(DO, 201).reply), [255, WONT, 201]);
+});
+
 test.run();
