@@ -129,8 +129,9 @@ export class Server implements ServerFacade {
   /** For `net.createServer(listener)`: serves each socket as a telnet session. */
   readonly connectionListener = (socket: Socket): void => {
     this.#sockets.add(socket);
-    socket.once('close', () => this.#sockets.delete(socket));
-    socket.on('error', () => {}); // reported by the transport; never an unhandled 'error'
+    // `on`, not `once`: 'close' comes once anyway, and `once` wraps each listener in two more objects.
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('error', ignoreError); // reported by the transport; never an unhandled 'error'
     this.serve(new TelnetTransport(socket, { maxOutputBuffer: this.#options.maxOutputBuffer }));
   };
 
@@ -290,3 +291,6 @@ function pickLimits(options: ServerOptions): Partial<SessionLimits> {
 export function createServer(handlerClass: HandlerClass, options: ServerOptions = {}): Server {
   return new Server(handlerClass, options);
 }
+
+/** One listener for every socket: errors are the transport's to report. */
+function ignoreError(): void {}

@@ -29,8 +29,11 @@ const key = (side: Side, option: number) => (side === 'local' ? option : 256 + o
  * every connection until one adds an option of its own.
  */
 export class OptionTable {
-  /** State of each option touched so far, by `key`; absent means NO. */
-  readonly #states = new Map<number, number>();
+  /**
+   * `key << 3 | state` for each option touched so far (absent: NO). Only options we support or ask
+   * for ever leave NO, a dozen in practice, so a scan of a small array beats a Map's tables.
+   */
+  readonly #states: number[] = [];
   readonly #shared: ReadonlySet<number>;
   /** A copy of the shared set, made when this connection supports an option of its own. */
   #own: Set<number> | null = null;
@@ -62,33 +65,45 @@ export class OptionTable {
   }
 
   #state(side: Side, option: number): number {
-    return (this.#states.get(key(side, option)) ?? NO) & STATE_MASK;
+    return this.#entry(key(side, option)) & STATE_MASK;
+  }
+
+  /** The state and queue bit of option `at`. */
+  #entry(at: number): number {
+    for (const entry of this.#states) if (entry >> 3 === at) return entry & 7;
+    return NO;
+  }
+
+  #set(at: number, value: number): void {
+    const states = this.#states;
+    const index = states.findIndex((entry) => entry >> 3 === at);
+    if (index < 0) states.push((at << 3) | value);
+    else states[index] = (at << 3) | value;
   }
 
   /** We want the option on (or off): returns the bytes to send, or null when nothing is to be said. */
   request(side: Side, option: number, enable: boolean): Uint8Array | null {
-    const states = this.#states;
     const at = key(side, option);
     const yes = side === 'local' ? WILL : DO;
     const no = side === 'local' ? WONT : DONT;
-    const entry = states.get(at) ?? NO;
+    const entry = this.#entry(at);
     const state = entry & STATE_MASK;
     const queued = (entry & OPPOSITE) !== 0;
     if (enable) {
       if (state === NO) {
-        states.set(at, WANTYES);
+        this.#set(at, WANTYES);
         return encodeNegotiation(yes, option);
       }
-      if (state === WANTNO && !queued) states.set(at, WANTNO | OPPOSITE);
-      else if (state === WANTYES && queued) states.set(at, WANTYES);
+      if (state === WANTNO && !queued) this.#set(at, WANTNO | OPPOSITE);
+      else if (state === WANTYES && queued) this.#set(at, WANTYES);
       return null;
     }
     if (state === YES) {
-      states.set(at, WANTNO);
+      this.#set(at, WANTNO);
       return encodeNegotiation(no, option);
     }
-    if (state === WANTNO && queued) states.set(at, WANTNO);
-    else if (state === WANTYES && !queued) states.set(at, WANTYES | OPPOSITE);
+    if (state === WANTNO && queued) this.#set(at, WANTNO);
+    else if (state === WANTYES && !queued) this.#set(at, WANTYES | OPPOSITE);
     return null;
   }
 
@@ -100,7 +115,7 @@ export class OptionTable {
     const yes = side === 'local' ? WILL : DO;
     const no = side === 'local' ? WONT : DONT;
     const positive = verb === WILL || verb === DO;
-    const entry = this.#states.get(at) ?? NO;
+    const entry = this.#entry(at);
     const state = entry & STATE_MASK;
     const queued = (entry & OPPOSITE) !== 0;
     let reply: Uint8Array | null = null;
@@ -137,7 +152,7 @@ export class OptionTable {
     } else if (state === WANTYES) {
       next = NO;
     }
-    if (next !== entry) this.#states.set(at, next);
+    if (next !== entry) this.#set(at, next);
     const before = state === YES;
     const after = (next & STATE_MASK) === YES;
     const settledState = next & STATE_MASK;

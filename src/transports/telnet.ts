@@ -51,7 +51,7 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => protocol.receive(chunk));
     socket.on('error', (err) => events.log('debug', `socket error: ${err.message}`));
-    socket.once('close', () => events.closed());
+    socket.on('close', () => events.closed());
     protocol.start();
   }
 
