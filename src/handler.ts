@@ -9,6 +9,7 @@ import type { ParsedInput } from './shell/parser.js';
 import { attachSession, type SessionLink } from './actors/sessionLink.js';
 import { defaultServerFor } from './defaultServer.js';
 import type { Server, SessionInfo } from './server.js';
+import { DEFAULT_HISTORY_LIMITS } from './terminal/history.js';
 
 export interface ReadLineOptions {
   prompt?: string;
@@ -53,6 +54,10 @@ export class TelnetHandler {
   /** Variables the telnet client sent with NEW-ENVIRON (LANG, TERM, COLUMNS, LINES); never identity. */
   environment: Record<string, string> = {};
   history: string[] = [];
+  /** Most lines `history` keeps (the oldest go first). */
+  historyLimit = DEFAULT_HISTORY_LIMITS.lines;
+  /** Most characters all of `history` holds together, so pasted text cannot pile up in memory. */
+  historyCharacterLimit = DEFAULT_HISTORY_LIMITS.characters;
   input: ParsedInput = { raw: '', cmd: '', params: [] };
 
   #session: SessionLink | null = null;

@@ -172,7 +172,15 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     // Only a client that echoes itself is told; said at every prompt, as the option table answers a
     // repeat with nothing on the wire.
     if (this.#editor.clientEchoes) this.#transport.secretInput?.(!echo);
-    this.#editor.begin({ prompt, echo, useHistory, history: this.handler.history, complete: completion ? this.#complete : undefined });
+    const handler = this.handler;
+    this.#editor.begin({
+      prompt,
+      echo,
+      useHistory,
+      history: handler.history,
+      historyLimits: { lines: handler.historyLimit, characters: handler.historyCharacterLimit },
+      complete: completion ? this.#complete : undefined,
+    });
     this.#transport.promptShown?.();
   }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_HISTORY_LIMITS, remember, type HistoryLimits } from './history.js';
 import { advance } from './displayWidth.js';
 import { KeyDecoder, type Key } from './keys.js';
 import { columns } from './columns.js';
@@ -22,6 +23,8 @@ export interface ReadOptions {
   useHistory: boolean;
   /** The handler's own history array (not a copy: users may edit it). */
   history: string[];
+  /** How much of it to keep; `DEFAULT_HISTORY_LIMITS` when absent. */
+  historyLimits?: HistoryLimits;
   /** Tab completion for this line: given the text before the cursor and whether Tab came twice. */
   complete?: (before: string, secondTab: boolean) => TabOutcome | Promise<TabOutcome>;
 }
@@ -393,12 +396,12 @@ export class LineEditor {
 
   #enter(): void {
     const line = this.#buffer;
-    const { useHistory, history } = this.#options;
+    const { useHistory, history, historyLimits } = this.#options;
     const toEnd = this.#toEnd();
     this.#active = false;
     this.#buffer = '';
     this.#cursor = 0;
-    if (useHistory && line.trim() !== '' && history[history.length - 1] !== line) history.push(line);
+    if (useHistory) remember(history, line, historyLimits ?? DEFAULT_HISTORY_LIMITS);
     // A client that echoes itself has already moved to the next line.
     if (!this.#clientEchoes) this.#sink.output(`${toEnd}\n`);
     this.#sink.line(line, !this.#options.echo);

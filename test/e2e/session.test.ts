@@ -192,6 +192,27 @@ test('history: recorded, walked with the up arrow, printed by the history comman
   }
 });
 
+test('history is bounded: past historyLimit the oldest lines go', async () => {
+  class Short extends TelnetHandler {
+    override historyLimit = 3;
+    @command('echo')
+    echo(params: string[]) {
+      this.writeResponse(params.join(' '));
+    }
+  }
+  const srv = await startServer(Short);
+  const client = await TelnetTestClient.connect(srv.port);
+  try {
+    await client.waitFor('Telnet Server> ');
+    for (const word of ['one', 'two', 'three', 'four']) await run(client, `echo ${word}`, 'Telnet Server> ');
+    const history = await run(client, 'history', 'Telnet Server> ');
+    assert.match(history, /Command history\n +1 +echo three\n +2 +echo four\n +3 +history\n$/);
+  } finally {
+    client.close();
+    await srv.stop();
+  }
+});
+
 test('passwd: readLine twice with echo off, kept out of history; ^C aborts it', async () => {
   const demo = await startDemo();
   const client = await login(demo.port);
