@@ -216,7 +216,7 @@ async function startProfile(server: ChildProcess): Promise<void> {
 async function stopProfile(server: ChildProcess, phase: string): Promise<void> {
   const written = next<{ profiled: string }>(server, (m) => typeof m?.profiled === 'string');
   server.send({ profileStop: phase });
-  console.log(`CPU profile of the ${phase} phase: ${(await written).profiled}`);
+  console.log(`profile of the ${phase} phase: ${(await written).profiled}`);
 }
 
 function svg(results: Array<{ library: Result; floor: Result }>): string {

@@ -22,19 +22,27 @@ export function answerStats(): void {
       const file = path.join(process.env.BENCH_HEAP ?? '.', `idle-${process.pid}.heapsnapshot`);
       process.send?.({ heapSnapshot: writeHeapSnapshot(file) });
     } else if (message === 'profile-start') {
-      // A CPU profile of one phase only (BENCH_PROFILE), not of start-up.
+      // A profile of one phase only (BENCH_PROFILE), not of start-up: CPU, or with BENCH_ALLOC every
+      // allocation sampled, the ones garbage-collected since included (what the GC has to do).
       profiler = new Session();
       profiler.connect();
-      profiler.post('Profiler.enable', () => profiler?.post('Profiler.start', () => process.send?.({ profiling: true })));
+      const started = () => process.send?.({ profiling: true });
+      if (process.env.BENCH_ALLOC) {
+        profiler.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }, started);
+      } else {
+        profiler.post('Profiler.enable', () => profiler?.post('Profiler.start', started));
+      }
     } else if (typeof message === 'object' && message !== null && 'profileStop' in message && profiler) {
-      const phase = String(message.profileStop);
-      profiler.post('Profiler.stop', (err, result) => {
-        const file = path.join(process.env.BENCH_PROFILE ?? '.', `${phase}-${process.pid}.cpuprofile`);
-        if (!err) writeFileSync(file, JSON.stringify(result.profile));
-        profiler?.disconnect();
-        profiler = null;
+      const session = profiler;
+      profiler = null;
+      const save = (err: Error | null, profile: unknown, extension: string) => {
+        const file = path.join(process.env.BENCH_PROFILE ?? '.', `${String(message.profileStop)}-${process.pid}.${extension}`);
+        if (!err) writeFileSync(file, JSON.stringify(profile));
+        session.disconnect();
         process.send?.({ profiled: err ? String(err) : file });
-      });
+      };
+      if (process.env.BENCH_ALLOC) session.post('HeapProfiler.stopSampling', (err, result) => save(err, result?.profile, 'heapprofile'));
+      else session.post('Profiler.stop', (err, result) => save(err, result?.profile, 'cpuprofile'));
     }
   });
 }
