@@ -1,0 +1,106 @@
+// The session chart alone, without sockets: CPU per command and per login in XState, beside a bare
+// two-state machine that takes one event in and one back per command (the least any chart can cost).
+// `npx tsx bench/chart.ts`. The host does nothing but answer, so the figures are the actor's own.
+import { createActor, setup } from 'xstate';
+import { sessionMachine, type SessionHost } from '../src/machines/session.js';
+import { parseCommandLine } from '../src/shell/parser.js';
+
+const COMMANDS = 200_000;
+const LOGINS = 10_000;
+
+function host(): SessionHost {
+  return {
+    settings: {
+      prompt: '> ', continuePrompt: '... ', issue: null, welcome: 'hi', promptUser: 'Username: ', promptPass: 'Password: ',
+      authNeedUser: true, authNeedPass: false, hasAuthCallback: true, authenticatedUser: null, needsNegotiation: true,
+      execCommand: null, negotiationTimeoutMs: 500, loginTimeoutMs: 60_000, maxLoginAttempts: 3, loginRetryDelayMs: 0,
+    },
+    write() {},
+    promptLine() {},
+    parse: (lines) => parseCommandLine(lines.join('\n')),
+    authenticate: async () => {},
+    acceptLogin() {},
+    sessionStart: async () => {},
+    runCommand: async () => {},
+    runExec: async () => {},
+    reportError() {},
+    setTerminalType() {},
+    setWindowSize() {},
+    log() {},
+    disconnect() {},
+    sessionEnd: async () => {},
+  };
+}
+
+const cpuMicros = () => {
+  const used = process.cpuUsage();
+  return used.user + used.system;
+};
+/** Enough turns of the microtask queue for a command (or a login step) to come back. */
+const settle = async () => {
+  for (let i = 0; i < 8; i++) await null;
+};
+
+/** The smallest chart with a command state: one event in, one back. */
+const bare = setup({
+  types: { events: {} as { type: 'LINE' } | { type: 'DONE' } },
+  actions: { start: ({ self }) => void Promise.resolve().then(() => self.send({ type: 'DONE' })) },
+}).createMachine({
+  initial: 'prompting',
+  states: { prompting: { on: { LINE: { target: 'executing', actions: 'start' } } }, executing: { on: { DONE: 'prompting' } } },
+});
+
+async function perCommand(send: () => void): Promise<number> {
+  const before = cpuMicros();
+  for (let i = 0; i < COMMANDS; i++) {
+    send();
+    await settle();
+  }
+  return (cpuMicros() - before) / COMMANDS;
+}
+
+async function commands(): Promise<{ chart: number; bare: number }> {
+  const session = createActor(sessionMachine, { input: { host: { ...host(), settings: { ...host().settings, hasAuthCallback: false, needsNegotiation: false } } } });
+  session.start();
+  await settle();
+  if (JSON.stringify(session.getSnapshot().value) !== '{"shell":"prompting"}') throw new Error('the chart did not reach the prompt');
+  const minimal = createActor(bare);
+  minimal.start();
+  // Warm both up first; the second pass is the one reported.
+  await perCommand(() => session.send({ type: 'LINE', line: 'echo hi' }));
+  await perCommand(() => minimal.send({ type: 'LINE' }));
+  return {
+    chart: await perCommand(() => session.send({ type: 'LINE', line: 'echo hi' })),
+    bare: await perCommand(() => minimal.send({ type: 'LINE' })),
+  };
+}
+
+async function logins(): Promise<number> {
+  const parent = createActor(bare);
+  parent.start();
+  let micros = 0;
+  for (let round = 0; round < 2; round++) {
+    const before = cpuMicros();
+    for (let i = 0; i < LOGINS; i++) {
+      const session = createActor(sessionMachine, { input: { host: host() }, parent });
+      session.start();
+      session.send({ type: 'RESIZE', width: 80, height: 24 });
+      session.send({ type: 'NEGOTIATED' });
+      session.send({ type: 'TERMINAL_TYPE', term: 'XTERM' });
+      session.send({ type: 'LINE', line: 'bench' });
+      await settle();
+      if (round === 1 && i === 0 && JSON.stringify(session.getSnapshot().value) !== '{"shell":"prompting"}') {
+        throw new Error('the login did not reach the prompt');
+      }
+      session.send({ type: 'DISCONNECTED' });
+      await settle();
+    }
+    micros = (cpuMicros() - before) / LOGINS;
+  }
+  return micros;
+}
+
+const perCommandMicros = await commands();
+const perLoginMicros = await logins();
+console.log(`XState per command: session chart ${perCommandMicros.chart.toFixed(1)} us, bare two-state machine ${perCommandMicros.bare.toFixed(1)} us (${(perCommandMicros.chart / perCommandMicros.bare).toFixed(2)}x)`);
+console.log(`XState per login and logout (connect to prompt, then closed): ${perLoginMicros.toFixed(0)} us`);
