@@ -184,6 +184,27 @@ test('CHARSET: a client that accepts ISO-8859-1 gets latin1 out and is read as l
   }
 });
 
+test('UTF-8 input split between TCP packets, after plain ASCII, comes out whole', async () => {
+  const demo = await startDemo();
+  const client = await RawClient.connect(demo.port);
+  try {
+    await client.waitFor('Username: ');
+    client.send(['ann\r\n']);
+    const at = await client.waitFor('TestServer> ');
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
+    client.send(['echo caf', 0xc3]);
+    await pause();
+    client.send([0xa9, 0x20, 0xe6, 0x97]);
+    await pause();
+    client.send([0xa5, '\r\n']);
+    // The echo and the answer, as UTF-8 bytes (the client reads bytes as latin1 text).
+    await client.waitFor(Buffer.from('\r\ncafé 日\r\n').toString('latin1'), at);
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
 test('GA after each prompt for a client that refuses SGA; LOGOUT ends the session', async () => {
   let ended = 0;
   class Plain extends TelnetHandler {
