@@ -78,7 +78,6 @@ export class TelnetProtocol {
   readonly #options = new OptionTable(SUPPORTED);
   /** The handler's own options, by number; most sessions have none, and then no map. */
   #extensions: Map<number, { option: TelnetOption; context: TelnetOptionContext }> | null = null;
-  #awaitingTerminalType = false;
   /** A TTYPE SEND is out and its IS not yet in. */
   #terminalTypeAsked = false;
   readonly #terminalTypes: string[] = [];
@@ -199,7 +198,6 @@ export class TelnetProtocol {
     }
     if (!enabled) return;
     if (side === 'remote' && option === TTYPE) {
-      this.#awaitingTerminalType = true;
       this.#askTerminalType();
     } else if (side === 'remote' && option === NEW_ENVIRON) {
       this.#sink.send(environmentSendRequest());
@@ -244,7 +242,6 @@ export class TelnetProtocol {
     const name = parseTerminalType(data);
     const asked = this.#terminalTypeAsked;
     this.#terminalTypeAsked = false;
-    this.#awaitingTerminalType = false;
     const known = this.#terminalTypes;
     if (name && !known.includes(name) && known.length < MAX_TERMINAL_TYPES) {
       known.push(name);
@@ -292,7 +289,8 @@ export class TelnetProtocol {
   }
 
   #checkDone(): void {
-    if (this.#done || this.#awaitingTerminalType) return;
+    // The prompt waits for the first TTYPE IS only; the rest of the cycle comes in behind it.
+    if (this.#done || (this.#terminalTypeAsked && this.#terminalTypes.length === 0)) return;
     for (const [side, option] of OPENING) if (this.#options.isPending(side, option)) return;
     this.#done = true;
     this.#sink.negotiated();
