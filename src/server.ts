@@ -3,7 +3,7 @@ import { createActor, waitFor, type Actor, type InspectionEvent, type Observer }
 import { LiveSession, type HandlerClass, type SessionLimits, type SessionServices } from './actors/session.js';
 import { redactInspection } from './actors/redactInspection.js';
 import { IdleSweeper, type IdleOptions } from './actors/idleSweeper.js';
-import { KeepAliveSweeper } from './actors/keepAliveSweeper.js';
+import { ServerInterval } from './actors/serverInterval.js';
 import { SessionCounter, type ConnectionLimits } from './actors/sessionLimits.js';
 import type { ServerFacade } from './handler.js';
 import { createStderrLogger, type Logger } from './logger.js';
@@ -82,7 +82,8 @@ export class Server implements ServerFacade {
   readonly #sockets = new Set<Socket>();
   readonly #counter: SessionCounter;
   readonly #idle: IdleSweeper;
-  readonly #keepAlive: KeepAliveSweeper;
+  /** IAC NOP to every session, to find peers that vanished without a FIN. */
+  readonly #keepAlive: ServerInterval;
   #closing: Promise<void> | null = null;
   #liveView: LiveView | null = null;
   /** Where the live view listens, when the `liveView` option started it. */
@@ -101,7 +102,9 @@ export class Server implements ServerFacade {
       () => this.#live.values(),
     );
     this.#idle.start();
-    this.#keepAlive = new KeepAliveSweeper(options.keepAliveMs ?? 0, () => this.#live.values());
+    this.#keepAlive = new ServerInterval(options.keepAliveMs ?? 0, () => {
+      for (const session of this.#live.values()) session.keepAlive();
+    });
     this.#keepAlive.start();
     const observer = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
     const inspect = observer ? redactInspection(observer) : undefined;

@@ -1,3 +1,5 @@
+import { ServerInterval } from './serverInterval.js';
+
 /** What the sweeper needs of a session. */
 export interface IdleTrackable {
   readonly lastActivity: number;
@@ -20,24 +22,22 @@ export class IdleSweeper {
   readonly #options: IdleOptions;
   readonly #sessions: () => Iterable<IdleTrackable>;
   readonly #warned = new WeakSet<IdleTrackable>();
-  #timer: NodeJS.Timeout | null = null;
+  readonly #interval: ServerInterval;
 
   constructor(options: IdleOptions, sessions: () => Iterable<IdleTrackable>) {
     this.#options = options;
     this.#sessions = sessions;
+    const { idleTimeoutMs } = options;
+    const every = idleTimeoutMs <= 0 ? 0 : Math.max(50, Math.min(5000, Math.floor(idleTimeoutMs / 10)));
+    this.#interval = new ServerInterval(every, () => this.sweep(Date.now()));
   }
 
   start(): void {
-    const { idleTimeoutMs } = this.#options;
-    if (idleTimeoutMs <= 0 || this.#timer) return;
-    const every = Math.max(50, Math.min(5000, Math.floor(idleTimeoutMs / 10)));
-    this.#timer = setInterval(() => this.sweep(Date.now()), every);
-    this.#timer.unref();
+    this.#interval.start();
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
+    this.#interval.stop();
   }
 
   sweep(now: number): void {
