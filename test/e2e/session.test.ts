@@ -536,6 +536,21 @@ test('a client that connects and sends nothing is cut at the login timeout', asy
   }
 });
 
+test('logged-in sessions sitting at the prompt hold no timers (idle timeout and keepalive off)', async () => {
+  const demo = await startDemo();
+  const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+  const clients: TelnetTestClient[] = [];
+  try {
+    const before = timers();
+    for (let i = 0; i < 10; i++) clients.push(await login(demo.port, `user${i}`));
+    await run(clients[9]!, 'echo settled');
+    assert.ok(timers() <= before, `timers: ${before} before ten idle sessions, ${timers()} with them`);
+  } finally {
+    for (const client of clients) client.close();
+    await demo.stop();
+  }
+});
+
 test('idle timeout: a warning line first, then the cut; typing keeps a session alive', async () => {
   const demo = await startDemo({}, { idleTimeoutMs: 800, idleWarningMs: 400 });
   const sleepy = await login(demo.port, 'sleepy');
