@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
 import { Wakeups } from '../support/wakeups.js';
-import { startDemo, startServer } from '../support/demoServer.js';
+import { startDemo, startServer, type RunningServer } from '../support/demoServer.js';
 import { TelnetHandler } from '../../src/handler.js';
 import { command } from '../../src/shell/command.js';
 import type { TelnetOption } from '../../src/protocol/telnetOption.js';
@@ -101,10 +101,20 @@ function indexOf(haystack: number[], needle: number[], from: number): number {
 const ttypeIs = (name: string) => [IAC, SB, TTYPE, 0, name, IAC, SE];
 const SEND_TTYPE = [IAC, SB, TTYPE, 1, IAC, SE];
 
-test('a MUD client (TTYPE Mudlet): line mode, no echo from us; WILL ECHO only while the password is typed', async () => {
-  const demo = await startDemo({ password: 'sesame' });
-  const client = await RawClient.connect(demo.port);
+/** Runs `body` with a raw client connected to the server `starting` brings up; both are stopped after. */
+async function withClient(starting: Promise<RunningServer>, body: (client: RawClient, server: RunningServer) => Promise<void>): Promise<void> {
+  const server = await starting;
+  const client = await RawClient.connect(server.port);
   try {
+    await body(client, server);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
+
+test('a MUD client (TTYPE Mudlet): line mode, no echo from us; WILL ECHO only while the password is typed', async () => {
+  await withClient(startDemo({ password: 'sesame' }), async (client) => {
     client.answerTerminalTypes(['Mudlet']);
     // As MUD clients do: agree to whatever echo the server says (WILL ECHO means "hide the input").
     client.on([IAC, WILL, ECHO], [IAC, DO, ECHO]).on([IAC, WONT, ECHO], [IAC, DONT, ECHO]);
@@ -123,16 +133,11 @@ test('a MUD client (TTYPE Mudlet): line mode, no echo from us; WILL ECHO only wh
     assert.is(client.text.slice(at + 'TestServer> '.length, reply), '', 'the typed line is not echoed back');
     assert.not.match(client.text.slice(0, client.text.indexOf('Password: ')), /bob/, 'the username is not echoed');
     assert.not.match(client.text, /sesame/, 'nor the password');
-  } finally {
-    client.close();
-    await demo.stop();
-  }
+  });
 });
 
 test('Windows telnet: TTYPE cycle ANSI, VT100, VT52, VTNT; CR LF and ^H; term stays ANSI', async () => {
-  const demo = await startDemo();
-  const client = await RawClient.connect(demo.port);
-  try {
+  await withClient(startDemo(), async (client) => {
     const cycle = client.answerTerminalTypes(['ANSI', 'VT100', 'VT52', 'VTNT']);
     client.on([IAC, DO, NAWS], [IAC, WILL, NAWS, IAC, SB, NAWS, 0, 120, 0, 30, IAC, SE]);
     await client.waitFor('Username: ');
@@ -142,16 +147,11 @@ test('Windows telnet: TTYPE cycle ANSI, VT100, VT52, VTNT; CR LF and ^H; term st
     await client.waitFor(/terminal type: ANSI/, at);
     await client.waitFor(/Width: 120, height: 30/, at);
     assert.is(cycle.asked, 5, 'asked until the name repeated');
-  } finally {
-    client.close();
-    await demo.stop();
-  }
+  });
 });
 
 test("PuTTY's bare CR and a client that volunteers NAWS before being asked", async () => {
-  const demo = await startDemo();
-  const client = await RawClient.connect(demo.port);
-  try {
+  await withClient(startDemo(), async (client) => {
     client.send([IAC, WILL, NAWS, IAC, SB, NAWS, 0, 99, 0, 33, IAC, SE]);
     await client.waitFor('Username: ');
     client.send(['putty\r']);
@@ -161,16 +161,11 @@ test("PuTTY's bare CR and a client that volunteers NAWS before being asked", asy
     client.send(['info\r']);
     await client.waitFor(/Width: 99, height: 33/, one);
     assert.not.match(client.text, /Unknown command/);
-  } finally {
-    client.close();
-    await demo.stop();
-  }
+  });
 });
 
 test('CHARSET: a client that accepts ISO-8859-1 gets latin1 out and is read as latin1', async () => {
-  const demo = await startDemo();
-  const client = await RawClient.connect(demo.port);
-  try {
+  await withClient(startDemo(), async (client) => {
     client.on([IAC, WILL, CHARSET], [IAC, DO, CHARSET]).on([IAC, SB, CHARSET, 1], [IAC, SB, CHARSET, 2, 'ISO-8859-1', IAC, SE]);
     await client.waitFor('Username: ');
     client.send(['jos\xe9\r\n']);
@@ -178,16 +173,11 @@ test('CHARSET: a client that accepts ISO-8859-1 gets latin1 out and is read as l
     assert.ok(client.text.includes('Hello jos\xe9!'), 'é went out as the single byte 0xE9');
     client.send(['echo caf\xe9 \u00ff\xff\r\n']);
     await client.waitFor('caf\xe9 \xff\xff', at);
-  } finally {
-    client.close();
-    await demo.stop();
-  }
+  });
 });
 
 test('UTF-8 input split between TCP packets, after plain ASCII, comes out whole', async () => {
-  const demo = await startDemo();
-  const client = await RawClient.connect(demo.port);
-  try {
+  await withClient(startDemo(), async (client) => {
     await client.waitFor('Username: ');
     client.send(['ann\r\n']);
     const at = await client.waitFor('TestServer> ');
@@ -199,10 +189,7 @@ test('UTF-8 input split between TCP packets, after plain ASCII, comes out whole'
     client.send([0xa5, '\r\n']);
     // The echo and the answer, as UTF-8 bytes (the client reads bytes as latin1 text).
     await client.waitFor(Buffer.from('\r\ncafé 日\r\n').toString('latin1'), at);
-  } finally {
-    client.close();
-    await demo.stop();
-  }
+  });
 });
 
 test('GA after each prompt for a client that refuses SGA; LOGOUT ends the session', async () => {
@@ -212,9 +199,7 @@ test('GA after each prompt for a client that refuses SGA; LOGOUT ends the sessio
       ended++;
     }
   }
-  const srv = await startServer(Plain, { negotiationTimeoutMs: 50 });
-  const client = await RawClient.connect(srv.port);
-  try {
+  await withClient(startServer(Plain, { negotiationTimeoutMs: 50 }), async (client) => {
     client.send([IAC, DONT, SGA]);
     const prompt = await client.waitFor('Telnet Server> ');
     await client.waitFor([IAC, GA], prompt);
@@ -223,10 +208,7 @@ test('GA after each prompt for a client that refuses SGA; LOGOUT ends the sessio
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.ok(client.closed, 'the server closed the connection');
     assert.is(ended, 1);
-  } finally {
-    client.close();
-    await srv.stop();
-  }
+  });
 });
 
 test('keepalive: IAC NOP every keepAliveMs, off by default', async () => {
@@ -255,18 +237,13 @@ test('the TTYPE list reaches the handler: terminalTypes, and term the best of th
       this.writeResponse(`${this.terminalTypes.join(',')} -> ${this.term}`);
     }
   }
-  const srv = await startServer(Types, { negotiationTimeoutMs: 50 });
-  const client = await RawClient.connect(srv.port);
-  try {
+  await withClient(startServer(Types, { negotiationTimeoutMs: 50 }), async (client) => {
     client.answerTerminalTypes(['Mudlet', 'XTERM-256COLOR', 'MTTS 137']);
     const at = await client.waitFor('Telnet Server> ');
     await new Promise((resolve) => setTimeout(resolve, 100));
     client.send(['types\r\n']);
     await client.waitFor('Mudlet,XTERM-256COLOR,MTTS 137 -> XTERM-256COLOR', at);
-  } finally {
-    client.close();
-    await srv.stop();
-  }
+  });
 });
 
 test('colour only where the terminal shows it: red errors for xterm, plain for dumb', async () => {
@@ -303,19 +280,14 @@ test("an option of the handler's own (GMCP) negotiated and used over the wire", 
       this.writeResponse('7');
     }
   }
-  const srv = await startServer(Mud, { negotiationTimeoutMs: 50 });
-  const client = await RawClient.connect(srv.port);
-  try {
+  await withClient(startServer(Mud, { negotiationTimeoutMs: 50 }), async (client) => {
     await client.waitFor([IAC, WILL, 201]);
     client.send([IAC, DO, 201]);
     await client.waitFor([IAC, SB, 201, ...bytes(['Core.Hello {"server":"demo"}']), IAC, SE]);
     const prompt = await client.waitFor('Telnet Server> ');
     client.send([IAC, SB, 201, 'Char.Vitals {"hp":7}', IAC, SE]);
     await client.waitFor('gmcp: Char.Vitals {"hp":7}', prompt);
-  } finally {
-    client.close();
-    await srv.stop();
-  }
+  });
 });
 
 test.run();
