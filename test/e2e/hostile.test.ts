@@ -6,7 +6,10 @@ import * as assert from 'uvu/assert';
 import { execFile, fork, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { TelnetTestClient } from '../support/telnetClient.js';
+import { TelnetTestClient, login as loginAs } from '../support/telnetClient.js';
+
+/** The hostile target's prompt is its own. */
+const login = (port: number, name: string, options = {}) => loginAs(port, name, { prompt: 'Target> ', ...options });
 
 const IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 254;
 const NAWS = 31, TTYPE = 24;
@@ -77,14 +80,6 @@ async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs 
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-async function login(port: number, name: string, options = {}): Promise<TelnetTestClient> {
-  const client = await TelnetTestClient.connect(port, options);
-  await client.waitFor('Username: ');
-  client.send(`${name}\r\n`);
-  await client.waitFor('Target> ');
-  return client;
 }
 
 async function run(client: TelnetTestClient, line: string): Promise<string> {

@@ -1,19 +1,11 @@
 // End-to-end sessions over real sockets on 127.0.0.1: the demo handler and small handlers of our own.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TelnetTestClient } from '../support/telnetClient.js';
+import { TelnetTestClient, login } from '../support/telnetClient.js';
 import { startDemo, startServer } from '../support/demoServer.js';
 import { TelnetHandler } from '../../src/handler.js';
 import { command } from '../../src/shell/command.js';
 import { sessionMachine } from '../../src/machines/session.js';
-
-async function login(port: number, name = 'alice', options = {}): Promise<TelnetTestClient> {
-  const client = await TelnetTestClient.connect(port, options);
-  await client.waitFor('Username: ');
-  client.send(`${name}\r\n`);
-  await client.waitFor('TestServer> ');
-  return client;
-}
 
 /** Sends a line and waits for the next prompt after it; returns what was shown in between. */
 async function run(client: TelnetTestClient, line: string, prompt = 'TestServer> '): Promise<string> {

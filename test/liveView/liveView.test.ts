@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { startDemo, startServer } from '../support/demoServer.js';
-import { TelnetTestClient } from '../support/telnetClient.js';
+import { TelnetTestClient, login } from '../support/telnetClient.js';
 import { CodeHandler, sessionWithCode } from '../../examples/oneTimeCode.js';
 
 const ROW_COLOUR = [0xdb, 0xea, 0xfe];
@@ -26,14 +26,6 @@ test.before(async () => {
 test.after(async () => {
   await browser?.close();
 });
-
-async function login(port: number, name: string): Promise<TelnetTestClient> {
-  const client = await TelnetTestClient.connect(port);
-  await client.waitFor('Username: ');
-  client.send(`${name}\r\n`);
-  await client.waitFor('TestServer> ');
-  return client;
-}
 
 const rowTexts = (page: Page) =>
   page.$$eval('tr.session-row', (rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent).slice(1, 5).join(' ')));

@@ -158,3 +158,16 @@ export class TelnetTestClient {
     }
   }
 }
+
+/** Connects, answers the username prompt with `name` and waits for the command prompt (the demo's by default). */
+export async function login(
+  port: number,
+  name = 'alice',
+  { prompt = 'TestServer> ', ...options }: ClientOptions & { prompt?: string } = {},
+): Promise<TelnetTestClient> {
+  const client = await TelnetTestClient.connect(port, options);
+  await client.waitFor('Username: ');
+  client.send(`${name}\r\n`);
+  await client.waitFor(prompt);
+  return client;
+}
