@@ -1,9 +1,11 @@
 // Real clients driven by `expect` against the demo server: Debian's `telnet` (on Debian 12 the
 // `telnet` package is inetutils' client; netkit's is no longer packaged) and PuTTY's `plink -telnet`.
-import { test } from 'uvu';
+import { testNeeding } from '../support/tools.js';
 import * as assert from 'uvu/assert';
 import { runExpect } from '../support/run.js';
 import { startDemo } from '../support/demoServer.js';
+
+const test = testNeeding('e2e/realTelnet', ['expect', 'telnet', 'plink']);
 
 test('netkit telnet: login, terminal type and size, a command, exit', async () => {
   const demo = await startDemo();

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs every system tool the test suites drive (Debian packages). Without them `npm test` skips
+# the suites that need them, naming what is missing; CI (CI=true) fails instead, so .ci/run runs this.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+packages=(telnet expect openssh-client sshpass putty-tools chromium fonts-liberation tmux tintin++
+  python3-paramiko python3-asyncssh ssh-audit redis-server)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,75 @@
+// System tools some suites drive (real clients, a browser, a Redis server). On a machine without one
+// the suite is skipped with one line naming the tool and how to get it; under CI=true a missing tool
+// is a failure, so CI can never pass by skipping.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { test as uvuTest, type Test } from 'uvu';
+
+/** Each tool the tests may drive, the command that proves it is there, and its Debian package. */
+export const TOOLS = {
+  telnet: { command: 'telnet', apt: 'telnet' },
+  expect: { command: 'expect', apt: 'expect' },
+  ssh: { command: 'ssh', apt: 'openssh-client' },
+  sshpass: { command: 'sshpass', apt: 'sshpass' },
+  plink: { command: 'plink', apt: 'putty-tools' },
+  chromium: { command: '/usr/bin/chromium', apt: 'chromium' },
+  tmux: { command: 'tmux', apt: 'tmux' },
+  tintin: { command: '/usr/games/tt++', apt: 'tintin++' },
+  paramiko: { command: 'python3 -c "import paramiko"', apt: 'python3-paramiko' },
+  asyncssh: { command: 'python3 -c "import asyncssh"', apt: 'python3-asyncssh' },
+  'ssh-audit': { command: 'ssh-audit', apt: 'ssh-audit' },
+  'redis-server': { command: 'redis-server', apt: 'redis-server' },
+} as const;
+
+export type ToolName = keyof typeof TOOLS;
+
+const found = new Map<ToolName, boolean>();
+/** Tools to treat as absent (comma-separated), to try the fresh-machine path on a machine that has them. */
+const hidden = new Set((process.env.TELNETSRV_HIDE_TOOLS ?? '').split(',').filter(Boolean));
+
+export function hasTool(name: ToolName): boolean {
+  let present = found.get(name);
+  if (present === undefined && hidden.has(name)) present = false;
+  if (present === undefined) {
+    const { command } = TOOLS[name];
+    present = command.startsWith('/')
+      ? existsSync(command)
+      : spawnSync('sh', ['-c', command.includes(' ') ? command : `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+    found.set(name, present);
+  }
+  return present;
+}
+
+/** Tools of `names` this machine lacks. */
+export function missingTools(names: readonly ToolName[]): ToolName[] {
+  return names.filter((name) => !hasTool(name));
+}
+
+/** The line that tells a user what to install. */
+export function installHint(missing: readonly ToolName[]): string {
+  const packages = [...new Set(missing.map((name) => TOOLS[name].apt))].join(' ');
+  return `needs ${missing.join(', ')}: apt-get install -y ${packages} (or scripts/installTools.sh for all)`;
+}
+
+/**
+ * The uvu `test` to register a suite's tests with, given the tools they drive: the real one when all
+ * are present; otherwise every test is registered as skipped (one line says why), or, under CI=true,
+ * one failing test names what is missing.
+ */
+export function testNeeding(suite: string, names: readonly ToolName[], test: Test = uvuTest): Test {
+  const missing = missingTools(names);
+  if (missing.length === 0) return test;
+  const why = `${suite} ${installHint(missing)}`;
+  if (process.env.CI === 'true') {
+    test(`${suite}: required tools present`, () => {
+      throw new Error(`CI=true and ${why}`);
+    });
+  } else {
+    console.log(`skipped: ${why}`);
+  }
+  const skipped = ((name: string) => test.skip(name)) as unknown as Test;
+  return Object.assign(skipped, { before: noHook, after: noHook, run: () => test.run(), skip: test.skip, only: test.skip }) as Test;
+}
+
+function noHook(): void {}
+Object.assign(noHook, { each: noHook });
