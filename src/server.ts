@@ -7,7 +7,7 @@ import { ServerInterval } from './actors/serverInterval.js';
 import { SessionCounter, type ConnectionLimits } from './actors/sessionLimits.js';
 import type { ServerFacade } from './handler.js';
 import { createStderrLogger, type Logger } from './logger.js';
-import { supervisorMachine, type BroadcastFilter } from './machines/supervisor.js';
+import { supervisorLogic, type BroadcastFilter } from './machines/supervisor.js';
 import { sessionMachine, type AnySessionMachine } from './machines/session.js';
 import { LiveView, type LiveViewOptions } from './liveView/liveViewServer.js';
 import { TelnetTransport } from './transports/telnet.js';
@@ -76,7 +76,7 @@ export class Server implements ServerFacade {
   readonly #handlerClass: HandlerClass;
   readonly #options: ServerOptions;
   readonly #services: SessionServices;
-  readonly #supervisor: Actor<typeof supervisorMachine>;
+  readonly #supervisor: Actor<typeof supervisorLogic>;
   readonly #live = new Map<string, LiveSession>();
   readonly #listeners = new Set<net.Server>();
   readonly #sockets = new Set<Socket>();
@@ -108,7 +108,7 @@ export class Server implements ServerFacade {
     this.#keepAlive.start();
     const observer = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
     const inspect = observer ? redactInspection(observer) : undefined;
-    this.#supervisor = createActor(supervisorMachine, { inspect, id: 'supervisor' });
+    this.#supervisor = createActor(supervisorLogic, { inspect, id: 'supervisor' });
     this.#supervisor.subscribe({ error: (err) => this.logger.error('supervisor failed', err) });
     this.#supervisor.start();
     this.#services = {
@@ -120,7 +120,7 @@ export class Server implements ServerFacade {
       sessionEnded: (session) => {
         this.#live.delete(session.id);
         this.#counter.release(session.remoteAddress);
-        this.#supervisor.send({ type: 'SESSION_CLOSED', id: session.id });
+        // The supervisor learns it from the session actor's own end (see supervisorLogic).
       },
     };
     if (options.liveView) {

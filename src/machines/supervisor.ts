@@ -1,4 +1,4 @@
-import { setup } from 'xstate';
+import { setup, type EventObject, type SnapshotFrom } from 'xstate';
 
 /** What the supervisor needs of a session to route to it and to end it. */
 export interface SupervisedSession {
@@ -74,9 +74,6 @@ export const supervisorMachine = supervisorSetup.createMachine({
   context: () => ({ sessions: new Map(), shutdownMessage: null }),
   initial: 'running',
   on: {
-    // Sessions are this actor's children: a session that fails reports it itself (and ends alone);
-    // unhandled, its error event would put the supervisor, and with it every session, in error.
-    'xstate.error.actor.*': {},
     SEND_TO: { actions: 'deliver' },
     BROADCAST: { actions: 'deliverToAll' },
     DISCONNECT: { actions: 'kick' },
@@ -98,5 +95,34 @@ export const supervisorMachine = supervisorSetup.createMachine({
       },
     },
     stopped: { type: 'final' },
+  },
+});
+
+type SupervisorSnapshot = SnapshotFrom<typeof supervisorMachine>;
+
+/**
+ * A session's end as the supervisor chart sees it: SESSION_CLOSED with the session's id, one event
+ * type for all. Sessions are this actor's children (one actor system, one inspection), so XState
+ * sends it `xstate.done.actor.<id>` (or `xstate.error.actor.<id>` when one fails) as each ends: a
+ * new event type per session, and a machine keeps, per state node and per event type it is sent,
+ * its candidate transitions for good, which grew the heap by about 270 bytes for every session that
+ * ever came and went. Children of the chart's own (invoked or spawned) keep their events.
+ */
+export function sessionEndAsEvent(snapshot: SupervisorSnapshot, event: EventObject): SupervisorEvent | EventObject {
+  if (!('actorId' in event) || typeof event.actorId !== 'string') return event;
+  if (!event.type.startsWith('xstate.done.actor.') && !event.type.startsWith('xstate.error.actor.')) return event;
+  if (event.actorId in snapshot.children) return event;
+  // A failed session has logged its error itself and ended alone; for the supervisor it has left.
+  return { type: 'SESSION_CLOSED', id: event.actorId };
+}
+
+/**
+ * What the server runs: the supervisor chart, each session's end given to it as SESSION_CLOSED
+ * (see `sessionEndAsEvent`). The chart itself, its states, its inspection are unchanged.
+ */
+export const supervisorLogic: typeof supervisorMachine = Object.create(supervisorMachine, {
+  transition: {
+    value: (...[snapshot, event, scope]: Parameters<typeof supervisorMachine.transition>) =>
+      supervisorMachine.transition(snapshot, sessionEndAsEvent(snapshot, event) as SupervisorEvent, scope),
   },
 });
