@@ -25,13 +25,11 @@ export const loginWithCode = sessionSetup.createStateConfig({
     checking: {
       invoke: { ...loginStates.states.checking.invoke, onDone: { target: 'askingCode', actions: 'forgetPassword' } },
     },
+    // Only its own line: ^C (start over), ^D (close), a line too long and the login timeout are
+    // the chart's, around every login step.
     askingCode: {
       entry: { type: 'promptLine', params: { prompt: 'One-time code: ', echo: false } },
-      on: {
-        LINE: { target: 'checkingCode' },
-        INTERRUPT: { target: 'retrying' },
-        END_OF_INPUT: { target: '#session.closing' },
-      },
+      on: { LINE: { target: 'checkingCode' } },
     },
     checkingCode: {
       invoke: {

@@ -282,7 +282,6 @@ export type LoginStatesConfig = ReturnType<typeof sessionSetup.createStateConfig
  */
 export const loginStates = {
   id: 'login',
-  on: { LOGIN_TIMEOUT: { target: '#session.closing', actions: 'sayLoginTimedOut' } },
   initial: 'deciding',
   states: {
     deciding: {
@@ -293,6 +292,8 @@ export const loginStates = {
         { target: 'checking' },
       ],
     },
+    // ^C, ^D and a line too long are the login node's (see `sessionChart`): ^C starts the login
+    // over, ^D closes. The password step keeps the user's name on a line too long.
     askingUsername: {
       entry: 'readUsername',
       on: {
@@ -300,17 +301,12 @@ export const loginStates = {
           { guard: 'needsPassword', target: 'askingPassword', actions: 'rememberUsername' },
           { target: 'checking', actions: 'rememberUsername' },
         ],
-        INTERRUPT: { target: 'askingUsername', reenter: true },
-        END_OF_INPUT: { target: '#session.closing' },
-        LINE_TOO_LONG: { target: 'askingUsername', reenter: true, actions: 'sayLineTooLong' },
       },
     },
     askingPassword: {
       entry: 'readPassword',
       on: {
         LINE: { target: 'checking', actions: 'rememberPassword' },
-        INTERRUPT: { target: 'retrying' },
-        END_OF_INPUT: { target: '#session.closing' },
         LINE_TOO_LONG: { target: 'askingPassword', reenter: true, actions: 'sayLineTooLong' },
       },
     },
@@ -342,11 +338,63 @@ export const loginStates = {
   },
 } as const;
 
+/** The events of a login prompt that every login step has, handled on the login node itself. */
+const loginInputEvents = {
+  INTERRUPT: { target: '#session.login', reenter: true },
+  END_OF_INPUT: { target: '#session.closing' },
+  LINE_TOO_LONG: { target: '#session.login', reenter: true, actions: 'sayLineTooLong' },
+} as const;
+
+/** Event types the chart handles around the login, which a login of your own must leave to it. */
+const RESERVED_ON_LOGIN_NODE: readonly string[] = Object.keys(loginInputEvents);
+const RESERVED_EVERYWHERE: readonly string[] = ['LOGIN_TIMEOUT'];
+
+interface StateConfigLike {
+  initial?: unknown;
+  type?: unknown;
+  on?: Record<string, unknown>;
+  states?: Record<string, StateConfigLike>;
+}
+
+/**
+ * The rules a login of your own must follow that types cannot say, checked when the chart is built
+ * (a broken login fails at start-up, not at some user's login): see README "Editing the login flow".
+ */
+export function checkLoginStates(login: LoginStatesConfig): void {
+  const problems: string[] = [];
+  let reachesWelcome = false;
+  const visit = (node: StateConfigLike, path: string): void => {
+    const on = node.on ?? {};
+    for (const type of RESERVED_EVERYWHERE) {
+      if (type in on) problems.push(`${path} handles ${type}: the login timeout is the chart's, whatever the step`);
+    }
+    if (path === 'login') {
+      for (const type of RESERVED_ON_LOGIN_NODE) {
+        if (type in on) problems.push(`login handles ${type} on the login node itself: handle it on a step, or leave it to the chart`);
+      }
+    }
+    if (node.type === 'final') problems.push(`${path} is final: a login leaves by a transition to #session.welcome or #session.closing`);
+    const children = node.states ?? {};
+    const names = Object.keys(children);
+    if (names.length > 0 && (typeof node.initial !== 'string' || !names.includes(node.initial))) {
+      problems.push(`${path} has states but its initial ${JSON.stringify(node.initial)} is not one of them (${names.join(', ')})`);
+    }
+    if (JSON.stringify(node, (key, value: unknown) => (typeof value === 'function' || key === 'states' ? undefined : value)).includes('"#session.welcome"')) {
+      reachesWelcome = true;
+    }
+    for (const name of names) visit(children[name]!, `${path}.${name}`);
+  };
+  visit(login as StateConfigLike, 'login');
+  if (!reachesWelcome) problems.push('no transition in login goes to #session.welcome: nobody could log in');
+  if (problems.length > 0) throw new Error(`sessionChart: the login states break the rules:\n- ${problems.join('\n- ')}`);
+}
+
 /**
  * One session, from the first byte to the last: negotiate the terminal, show the banner, log in,
  * welcome, then the command shell until the user leaves, the server shuts down or the peer goes.
  */
 export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLogin) {
+  checkLoginStates(login);
   return {
   id: 'session',
   context: ({ input }: { input: SessionInput }): SessionContext => ({
@@ -369,10 +417,12 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     SHUTDOWN: { target: '.closing', actions: 'showShutdownMessage' },
     KICK: { target: '.closing', actions: 'showShutdownMessage' },
     IDLE_TIMEOUT: { target: '.closing', actions: 'sayIdleTimeout' },
+    // Beside the timer it answers, here for the whole way to the welcome (negotiation, banner, any
+    // login step): a login of your own cannot lose it. The timer stops at the welcome.
+    LOGIN_TIMEOUT: { target: '.closing', actions: 'sayLoginTimedOut' },
   },
   states: {
     negotiating: {
-      on: { LOGIN_TIMEOUT: { target: 'closing', actions: 'sayLoginTimedOut' } },
       initial: 'deciding',
       states: {
         // SSH (and any transport that knows its terminal) passes straight through.
@@ -387,13 +437,15 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
       },
     },
     banner: {
-      on: { LOGIN_TIMEOUT: { target: 'closing', actions: 'sayLoginTimedOut' } },
       always: [
         { guard: 'isExecRequest', target: 'exec', actions: 'acceptLogin' },
         { target: 'login', actions: 'showIssue' },
       ],
     },
-    login,
+    // The login's own input events, for every step that does not handle them itself: ^C starts the
+    // login over (never forward: every check runs again), ^D closes, a line too long is said and the
+    // login starts over. The keys are typed only while a step shows a prompt, never during a check.
+    login: { ...login, on: { ...login.on, ...loginInputEvents } } as TLogin,
     welcome: {
       entry: ['stopLoginTimer', 'showWelcome'],
       invoke: {
@@ -478,7 +530,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     closing: {
       entry: 'disconnect',
       // Already closing: the same causes arriving again must not run sessionEnd twice.
-      on: { DISCONNECTED: {}, END: {}, SHUTDOWN: {}, KICK: {}, IDLE_TIMEOUT: {} },
+      on: { DISCONNECTED: {}, END: {}, SHUTDOWN: {}, KICK: {}, IDLE_TIMEOUT: {}, LOGIN_TIMEOUT: {} },
       invoke: {
         id: 'sessionEnd',
         src: 'sessionEnd',

@@ -58,6 +58,32 @@ test('a wrong password never reaches the code step', async () => {
   }
 });
 
+test('at the code step, which handles only its line: a line too long and ^C start the login over, ^D closes', async () => {
+  const srv = await startServer(CodeHandler, { sessionMachine: sessionWithCode, maxLineLength: 16 });
+  const client = await TelnetTestClient.connect(srv.port);
+  try {
+    let at = await answer(client, 'Username: ', 'alice', 0);
+    at = await answer(client, 'Password: ', 'secret', at);
+    at = await answer(client, 'One-time code: ', 'x'.repeat(17), at);
+    at = await client.waitFor('Line too long (more than 16 characters): discarded.\n', { from: at });
+    at = await answer(client, 'Username: ', 'alice', at);
+    at = await answer(client, 'Password: ', 'secret', at);
+    at = await client.waitFor('One-time code: ', { from: at });
+    client.send('42\x03');
+    at = await client.waitFor('^C ABORT\n', { from: at });
+    at = await answer(client, 'Username: ', 'alice', at);
+    at = await answer(client, 'Password: ', 'secret', at);
+    at = await client.waitFor('One-time code: ', { from: at });
+    client.send('\x04');
+    await client.waitForClose();
+    assert.not.match(client.screen.slice(at), /Username: /, 'closed, not asked again');
+    assert.not.match(client.screen, /accepted/);
+  } finally {
+    client.close();
+    await srv.stop();
+  }
+});
+
 test('the edited chart draws with its new states', () => {
   const chart = toMermaid(sessionWithCode);
   assert.match(chart, /askingCode/);
