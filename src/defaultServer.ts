@@ -1,4 +1,5 @@
 import type { HandlerClass } from './actors/session.js';
+import { provideDefaultServers } from './defaultServerSlot.js';
 import { Server } from './server.js';
 
 const servers = new WeakMap<Function, Server>();
@@ -12,3 +13,6 @@ export function defaultServerFor(handlerClass: HandlerClass): Server {
   }
   return server;
 }
+
+// Loaded by the package's entry (index.ts): from here on `TelnetHandler.streamserverHandle` works.
+provideDefaultServers((handlerClass) => defaultServerFor(handlerClass as HandlerClass));

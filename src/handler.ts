@@ -7,8 +7,8 @@ import { CommandRegistry } from './shell/registry.js';
 import { renderHelpDetail, renderHelpList } from './shell/helpText.js';
 import type { ParsedInput } from './shell/parser.js';
 import { attachSession, type SessionLink } from './actors/sessionLink.js';
-import { defaultServerFor } from './defaultServer.js';
-import type { Server, SessionInfo } from './server.js';
+import { defaultServerOf } from './defaultServerSlot.js';
+import type { DefaultServer, ServerFacade } from './serverFace.js';
 import { DEFAULT_HISTORY_LIMITS } from './terminal/history.js';
 
 export interface ReadLineOptions {
@@ -17,15 +17,7 @@ export interface ReadLineOptions {
   useHistory?: boolean;
 }
 
-/** What a handler sees of the server it runs in (routing to other sessions). */
-export interface ServerFacade {
-  /** Every live session: id, username, remote address, transport, chart state, connected-at. */
-  readonly sessions: ReadonlyArray<SessionInfo>;
-  sendTo(sessionId: string, text: string): boolean;
-  broadcast(text: string, filter?: (session: { id: string; username: string | null }) => boolean): number;
-  /** Ends another session now (`message` shown first); false when it has already gone. */
-  disconnect(sessionId: string, message?: string | null): boolean;
-}
+export type { ServerFacade } from './serverFace.js';
 
 /**
  * Subclass this and mark methods with `@command` (or name them `cmdNAME`) to build a console.
@@ -204,12 +196,12 @@ export class TelnetHandler {
    * server created on first use (reach it with `MyHandler.defaultServer`).
    */
   static get streamserverHandle(): (socket: Socket) => void {
-    return defaultServerFor(this).connectionListener;
+    return defaultServerOf(this).connectionListener;
   }
 
   /** The server `streamserverHandle` feeds: its `sessions`, `broadcast`, `close()`. */
-  static get defaultServer(): Server {
-    return defaultServerFor(this);
+  static get defaultServer(): DefaultServer {
+    return defaultServerOf(this);
   }
 
   /** @internal Called by the session actor; not for users. */

@@ -2,6 +2,8 @@ export { TelnetHandler, type ReadLineOptions, type ServerFacade } from './handle
 export { command, type CommandOptions } from './shell/command.js';
 export type { ParsedInput } from './shell/parser.js';
 export { createServer, Server, DEFAULT_LIMITS } from './server.js';
+// Serves `MyHandler.streamserverHandle` (the handler reaches its default server through a slot).
+import './defaultServer.js';
 export type { ServerOptions, ListenOptions, BoundAddress, SessionInfo, CloseOptions } from './server.js';
 export type { LiveViewOptions } from './liveView/liveViewServer.js';
 export { InputAborted, sessionMachine, sessionSetup, sessionChart, loginStates } from './machines/session.js';

@@ -5,7 +5,7 @@ import { redactInspection } from './actors/redactInspection.js';
 import { IdleSweeper, type IdleOptions } from './actors/idleSweeper.js';
 import { ServerInterval } from './actors/serverInterval.js';
 import { SessionCounter, type ConnectionLimits } from './actors/sessionLimits.js';
-import type { ServerFacade } from './handler.js';
+import type { BoundAddress, ListenOptions, ServerFacade, SessionInfo } from './serverFace.js';
 import { createStderrLogger, type Logger } from './logger.js';
 import { supervisorLogic, type BroadcastFilter } from './machines/supervisor.js';
 import { sessionMachine, type AnySessionMachine } from './machines/session.js';
@@ -28,24 +28,7 @@ export interface ServerOptions extends Partial<SessionLimits>, Partial<Connectio
   liveView?: LiveViewOptions;
 }
 
-export interface ListenOptions {
-  host?: string;
-  port?: number;
-}
-
-export interface BoundAddress {
-  host: string;
-  port: number;
-}
-
-export interface SessionInfo {
-  id: string;
-  username: string | null;
-  remoteAddress: string;
-  transport: 'telnet' | 'ssh';
-  state: string;
-  connectedAt: Date;
-}
+export type { ListenOptions, BoundAddress, SessionInfo } from './serverFace.js';
 
 export interface CloseOptions {
   /** Shown to every session before it is closed. */

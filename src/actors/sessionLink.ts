@@ -1,4 +1,4 @@
-import type { ServerFacade } from '../handler.js';
+import type { ServerFacade } from '../serverFace.js';
 
 /** Internal: how a handler reaches its live session (set by the session actor, cleared at the end). */
 export const attachSession = Symbol('telnetsrv.attachSession');

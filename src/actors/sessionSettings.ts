@@ -1,9 +1,10 @@
 import type { TelnetHandler } from '../handler.js';
 import type { SessionHost } from '../machines/session.js';
 import type { TerminalTransport } from '../transports/terminalTransport.js';
-import type { SessionLimits } from './session.js';
 
 type Settings = SessionHost['settings'];
+/** The server's limits this reads (`SessionLimits` has them; named here so this imports no session). */
+type Limits = Pick<Settings, 'negotiationTimeoutMs' | 'loginTimeoutMs' | 'maxLoginAttempts' | 'loginRetryDelayMs'>;
 
 /**
  * Reads the handler's fields when asked, so a command may change the prompt at run time. A class,
@@ -14,9 +15,9 @@ export class SessionSettings implements Settings {
   readonly authenticatedUser: string | null;
   readonly needsNegotiation: boolean;
   readonly execCommand: string | null;
-  readonly #limits: SessionLimits;
+  readonly #limits: Limits;
 
-  constructor(handler: TelnetHandler, transport: TerminalTransport, limits: SessionLimits) {
+  constructor(handler: TelnetHandler, transport: TerminalTransport, limits: Limits) {
     this.#handler = handler;
     this.#limits = limits;
     this.authenticatedUser = transport.authenticatedUser;

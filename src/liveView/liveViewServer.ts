@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { AnyStateMachine } from 'xstate';
 import { chartTree } from '../machines/chartTree.js';
 import type { Logger } from '../logger.js';
-import type { BoundAddress, ListenOptions, SessionInfo } from '../server.js';
+import type { BoundAddress, ListenOptions, SessionInfo } from '../serverFace.js';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page.js';
 
 export interface LiveViewOptions extends ListenOptions {

@@ -1,9 +1,14 @@
-import type { CommandEntry, CommandRegistry } from './registry.js';
-
 export interface HelpText {
   params: string;
   short: string;
   long: string;
+}
+
+/** What help shows of a command: a registry's `CommandEntry` (named here, so no import loop). */
+export interface HelpEntry {
+  name: string;
+  hidden: boolean;
+  help: HelpText;
 }
 
 /** Splits the seed's help format: line 0 parameters, line 1 short text, lines 2+ long text. */
@@ -17,7 +22,7 @@ export function parseHelp(text: string | undefined): HelpText {
 }
 
 /** One line per visible name and alias, sorted: `NAME <params> - <short>`. */
-export function renderHelpList(registry: CommandRegistry): string[] {
+export function renderHelpList(registry: { entries(): HelpEntry[] }): string[] {
   return registry
     .entries()
     .filter((entry) => !entry.hidden)
@@ -30,7 +35,7 @@ export function renderHelpList(registry: CommandRegistry): string[] {
 }
 
 /** `NAME <params>`, a blank line, then the long text. */
-export function renderHelpDetail(entry: CommandEntry): string[] {
+export function renderHelpDetail(entry: HelpEntry): string[] {
   const { params, long } = entry.help;
   return [params ? `${entry.name} ${params}` : entry.name, '', ...(long || `no help for ${entry.name}`).split('\n')];
 }

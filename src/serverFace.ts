@@ -1,0 +1,42 @@
+import type { Socket } from 'node:net';
+
+// What the rest of the library and a handler know of a server, as types only: they import this,
+// never the server itself, so imports flow one way (server -> sessions -> handler).
+
+export interface ListenOptions {
+  host?: string;
+  port?: number;
+}
+
+export interface BoundAddress {
+  host: string;
+  port: number;
+}
+
+export interface SessionInfo {
+  id: string;
+  username: string | null;
+  remoteAddress: string;
+  transport: 'telnet' | 'ssh';
+  state: string;
+  connectedAt: Date;
+}
+
+/** What a handler sees of the server it runs in (routing to other sessions). */
+export interface ServerFacade {
+  /** Every live session: id, username, remote address, transport, chart state, connected-at. */
+  readonly sessions: ReadonlyArray<SessionInfo>;
+  sendTo(sessionId: string, text: string): boolean;
+  broadcast(text: string, filter?: (session: { id: string; username: string | null }) => boolean): number;
+  /** Ends another session now (`message` shown first); false when it has already gone. */
+  disconnect(sessionId: string, message?: string | null): boolean;
+}
+
+/** The server behind `MyHandler.streamserverHandle` (a `Server`), as `MyHandler.defaultServer` shows it. */
+export interface DefaultServer extends ServerFacade {
+  /** For `net.createServer(listener)`: serves each socket as a telnet session. */
+  readonly connectionListener: (socket: Socket) => void;
+  listenTelnet(options?: ListenOptions): Promise<BoundAddress>;
+  /** Stops accepting, tells every session, runs every sessionEnd, resolves when all sockets closed. */
+  close(options?: { message?: string; timeoutMs?: number }): Promise<void>;
+}
