@@ -1,0 +1,41 @@
+// ^C typed while a login check runs cannot cut the check short or dodge its count: keys wait for the
+// next prompt (the line editor is not reading during a check), where ^C starts the login over.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { TelnetHandler } from '../../src/handler.js';
+import { startServer } from '../support/demoServer.js';
+import { TelnetTestClient } from '../support/telnetClient.js';
+
+class SlowCheck extends TelnetHandler {
+  override authNeedUser = true;
+  override authNeedPass = true;
+  override async authCallback(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    throw new Error('denied');
+  }
+}
+
+test('^C during a slow password check: the failure is still said and counted; the limit still closes', async () => {
+  const srv = await startServer(SlowCheck, { maxLoginAttempts: 2, loginRetryDelayMs: 10 });
+  const client = await TelnetTestClient.connect(srv.port);
+  try {
+    let at = await client.waitFor('Username: ');
+    client.send('ann\r\n');
+    at = await client.waitFor('Password: ', { from: at });
+    client.send('guess1\r\n\x03'); // ^C right behind the password, while the check runs
+    at = await client.waitFor('Login failed.\n', { from: at });
+    // The ^C was held for the next prompt: the login starts over there, from the username.
+    at = await client.waitFor('^C ABORT\nUsername: ', { from: at });
+    client.send('ann\r\n');
+    at = await client.waitFor('Password: ', { from: at });
+    client.send('guess2\r\n\x03');
+    at = await client.waitFor('Login failed.\nToo many failed login attempts.\n', { from: at });
+    await client.waitForClose();
+    assert.is((client.screen.match(/Login failed\./g) ?? []).length, 2);
+  } finally {
+    client.close();
+    await srv.stop();
+  }
+});
+
+test.run();
