@@ -2,6 +2,7 @@ import type { TelnetHandler } from '../handler.js';
 import type { SessionHost } from '../machines/session.js';
 import type { TerminalTransport } from '../transports/terminalTransport.js';
 import type { SessionLimits } from './session.js';
+import type { LoginThrottle } from './loginThrottle.js';
 
 type Settings = SessionHost['settings'];
 
@@ -15,10 +16,14 @@ export class SessionSettings implements Settings {
   readonly needsNegotiation: boolean;
   readonly execCommand: string | null;
   readonly #limits: SessionLimits;
+  readonly #throttle: LoginThrottle | null;
+  readonly #remoteAddress: string;
 
-  constructor(handler: TelnetHandler, transport: TerminalTransport, limits: SessionLimits) {
+  constructor(handler: TelnetHandler, transport: TerminalTransport, limits: SessionLimits, throttle: LoginThrottle | null = null) {
     this.#handler = handler;
     this.#limits = limits;
+    this.#throttle = throttle;
+    this.#remoteAddress = transport.remoteAddress;
     this.authenticatedUser = transport.authenticatedUser;
     this.needsNegotiation = transport.needsNegotiation;
     this.execCommand = transport.execCommand;
@@ -36,5 +41,6 @@ export class SessionSettings implements Settings {
   get negotiationTimeoutMs() { return this.#limits.negotiationTimeoutMs; }
   get loginTimeoutMs() { return this.#limits.loginTimeoutMs; }
   get maxLoginAttempts() { return this.#limits.maxLoginAttempts; }
-  get loginRetryDelayMs() { return this.#limits.loginRetryDelayMs; }
+  /** After a failed login: the fixed pause, or longer while the address's throttle penalty runs. */
+  get loginRetryDelayMs() { return Math.max(this.#limits.loginRetryDelayMs, this.#throttle?.penaltyMs(this.#remoteAddress) ?? 0); }
 }
