@@ -195,7 +195,7 @@ export async function checkInTurn(
   try {
     const turn = throttle.turn(address);
     if ('refused' in turn) throw new LoginThrottled(turn.retryAfterMs);
-    if (turn.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, turn.waitMs).unref());
+    if (turn.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, turn.waitMs));
     if (gone()) throw new Error('the client left before its login was checked');
     await check();
   } catch (err) {

@@ -148,7 +148,10 @@ function serveConnection(
     const attempt = (check: () => void | Promise<void>, guess = true) => {
       const checked = () => {
         const problem = usernameProblem(ctx.username);
-        if (problem !== null) throw new Error(problem);
+        if (problem !== null) {
+          log.info(`[ssh ${remoteAddress}] username refused: ${problem}: ${JSON.stringify(ctx.username.slice(0, 64))}`);
+          throw new Error(problem);
+        }
         return check();
       };
       (guess ? checkInTurn(server.loginThrottle, remoteAddress, checked, () => gone) : Promise.resolve().then(checked))
