@@ -26,11 +26,6 @@ export function neutralize(text: string, { lineBreaks = false }: NeutralizeOptio
   return text.replace(/\r\n?/g, '\n').replace(UNSAFE_BUT_LINE_FEED, visible);
 }
 
-/** Whether `text` holds a character `neutralize` would change (line feeds included). */
-export function hasControlCharacters(text: string): boolean {
-  return UNSAFE.test(text);
-}
-
 function visible(character: string): string {
   const code = character.charCodeAt(0);
   if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
