@@ -24,35 +24,53 @@ const LOG_FROM_FAILURES = 3;
 
 interface Entry {
   failures: number;
-  lastFailureAt: number;
-  /** Before this time no attempt from the address is checked. */
+  lastUsedAt: number;
+  /** Before this time the address's next attempt is not checked. */
   nextAt: number;
+  /** Attempts of this address waiting for their turn or being checked now. */
+  queued: number;
+  /** Settles when the last attempt in the address's queue has its answer. */
+  tail: Promise<void>;
   loggedAt: number;
 }
 
-/** The answer to "may this attempt be checked now?". */
-export type Turn = { waitMs: number } | { refused: true; retryAfterMs: number };
+/** One attempt's place in its address's queue: wait for `ready`, check, then say how it went. */
+export interface Ticket {
+  /** Resolves when this attempt may be checked: the ones before it have answers and the delay is over. */
+  readonly ready: Promise<void>;
+  done(succeeded: boolean): void;
+}
+
+/** The answer to "may this attempt be checked?": a place in the queue, or a refusal. */
+export type Turn = { ticket: Ticket } | { refused: true; retryAfterMs: number };
 
 /**
- * Per source address (IPv6 by /64, as one host holds a whole /64): each failed login pushes the time
- * of the address's next checked attempt back by a delay that doubles per failure, and every attempt
- * waits for its turn before its password is checked, so neither parallel connections nor reconnecting
- * buys more guesses. An address with no failures (a fresh one) is never made to wait. Memory is
- * bounded (`maxAddresses`, least recently failed out first) and quiet addresses are forgotten.
+ * Per source address (IPv6 by /64, as one host holds a whole /64): the attempts of an address are
+ * checked one at a time, and each failure makes the next one wait longer (the delay doubles per
+ * failure up to `maxDelayMs`), so neither parallel connections nor reconnecting buys more guesses
+ * than one connection would get. An attempt that would wait more than `maxDelayMs` is refused
+ * unchecked. The first attempt from an address with no failures (a fresh one) never waits. Memory is
+ * bounded (`maxAddresses`, least recently used out first) and quiet addresses are forgotten.
  */
 export class LoginThrottle {
   readonly #options: LoginThrottleOptions;
   readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
   readonly #log: (message: string) => void;
-  /** In order of last failure, oldest first (a failure moves its address to the end). */
+  /** In order of last use, oldest first (an attempt or a failure moves its address to the end). */
   readonly #entries = new Map<string, Entry>();
-  #logWindowStart = 0;
+  #logWindowStart = -Infinity;
   #logLines = 0;
   #suppressed = 0;
 
-  constructor(options: Partial<LoginThrottleOptions> = {}, log: (message: string) => void = () => {}, now: () => number = Date.now) {
+  constructor(
+    options: Partial<LoginThrottleOptions> = {},
+    log: (message: string) => void = () => {},
+    clock: { now?: () => number; sleep?: (ms: number) => Promise<void> } = {},
+  ) {
     this.#options = { ...DEFAULT_LOGIN_THROTTLE, ...options };
-    this.#now = now;
+    this.#now = clock.now ?? Date.now;
+    this.#sleep = clock.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#log = log;
   }
 
@@ -62,39 +80,48 @@ export class LoginThrottle {
   }
 
   /**
-   * Called before an attempt is checked: how long it must wait first, or that it is refused because
-   * the address's queue is longer than `maxDelayMs`. Waiting takes the address's next turn.
+   * Called before an attempt is checked: its place in the address's queue, or a refusal when the
+   * attempts before it would, if they all failed, make it wait more than `maxDelayMs`.
    */
-  turn(address: string): Turn {
-    const now = this.#now();
-    const entry = this.#entry(addressKey(address), now);
-    if (!entry) return { waitMs: 0 };
-    const start = Math.max(now, entry.nextAt);
-    const waitMs = start - now;
-    if (waitMs > this.#options.maxDelayMs) return { refused: true, retryAfterMs: waitMs };
-    entry.nextAt = start + this.#delay(entry.failures);
-    return { waitMs };
-  }
-
-  /** A login from `address` failed: returns how long its next attempt will wait (ms). */
-  failed(address: string): number {
+  enter(address: string): Turn {
     const now = this.#now();
     const key = addressKey(address);
-    this.#prune(now);
-    const entry = this.#entry(key, now) ?? { failures: 0, lastFailureAt: now, nextAt: now, loggedAt: -Infinity };
-    entry.failures++;
-    entry.lastFailureAt = now;
-    entry.nextAt = Math.max(entry.nextAt, now + this.#delay(entry.failures));
-    // Re-inserted: the map's order stays the order of last failure.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    while (this.#entries.size > this.#options.maxAddresses) this.#entries.delete(this.#entries.keys().next().value!);
-    const waitMs = entry.nextAt - now;
-    if (entry.failures >= LOG_FROM_FAILURES && now - entry.loggedAt >= 60_000) {
-      entry.loggedAt = now;
-      this.#say(now, `login throttled for ${key}: ${entry.failures} failed logins, next attempt waits ${Math.ceil(waitMs / 1000)} s`);
+    let entry = this.#entry(key, now);
+    if (!entry) {
+      entry = { failures: 0, lastUsedAt: now, nextAt: now, queued: 0, tail: Promise.resolve(), loggedAt: -Infinity };
     }
-    return waitMs;
+    let expected = Math.max(0, entry.nextAt - now);
+    for (let ahead = 1; ahead <= entry.queued; ahead++) expected += this.#delay(entry.failures + ahead);
+    if (expected > this.#options.maxDelayMs) return { refused: true, retryAfterMs: expected };
+    entry.queued++;
+    entry.lastUsedAt = now;
+    this.#remember(key, entry, now);
+    const owner = entry;
+    let finish!: () => void;
+    const answered = new Promise<void>((resolve) => (finish = resolve));
+    const ready = owner.tail.then(() => {
+      const wait = owner.nextAt - this.#now();
+      return wait > 0 ? this.#sleep(wait) : undefined;
+    });
+    owner.tail = ready.then(() => answered);
+    let settled = false;
+    return {
+      ticket: {
+        ready,
+        done: (succeeded) => {
+          if (settled) return;
+          settled = true;
+          owner.queued--;
+          if (succeeded) {
+            // An address that never failed is fresh again; one that did keeps its record until it expires.
+            if (owner.failures === 0 && owner.queued === 0 && this.#entries.get(key) === owner) this.#entries.delete(key);
+          } else {
+            this.#failed(key, owner);
+          }
+          finish();
+        },
+      },
+    };
   }
 
   /** How long the next attempt from `address` would wait now (ms; 0 for a fresh address). */
@@ -102,6 +129,27 @@ export class LoginThrottle {
     const now = this.#now();
     const entry = this.#entry(addressKey(address), now);
     return entry ? Math.max(0, entry.nextAt - now) : 0;
+  }
+
+  #failed(key: string, entry: Entry): void {
+    const now = this.#now();
+    entry.failures++;
+    entry.lastUsedAt = now;
+    entry.nextAt = Math.max(entry.nextAt, now + this.#delay(entry.failures));
+    // Moved to the newest end; put back if it was pushed out meanwhile; left alone if the key has a newer record.
+    if (!this.#entries.has(key) || this.#entries.get(key) === entry) this.#remember(key, entry, now);
+    if (entry.failures >= LOG_FROM_FAILURES && now - entry.loggedAt >= 60_000) {
+      entry.loggedAt = now;
+      this.#say(now, `login throttled for ${key}: ${entry.failures} failed logins, next attempt waits ${Math.ceil((entry.nextAt - now) / 1000)} s`);
+    }
+  }
+
+  /** (Re-)inserted last, so the map's order stays the order of last use; the oldest go past the cap. */
+  #remember(key: string, entry: Entry, now: number): void {
+    this.#prune(now);
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    while (this.#entries.size > this.#options.maxAddresses) this.#entries.delete(this.#entries.keys().next().value!);
   }
 
   #delay(failures: number): number {
@@ -120,7 +168,7 @@ export class LoginThrottle {
   }
 
   #stale(entry: Entry, now: number): boolean {
-    return now - entry.lastFailureAt > this.#options.forgetAfterMs && now >= entry.nextAt;
+    return entry.queued === 0 && now - entry.lastUsedAt > this.#options.forgetAfterMs && now >= entry.nextAt;
   }
 
   /** Forgets the quiet addresses at the old end of the map (amortised: each is visited once). */
@@ -181,9 +229,10 @@ export class LoginThrottled extends Error {
 }
 
 /**
- * The one way a login attempt is checked, telnet and SSH alike: wait for the address's turn, then
- * run `check` (unless the client has gone meanwhile); a refused turn or a failed check counts as a
- * failure of the address. Resolves when the check passed; rejects with its error otherwise.
+ * The one way a login attempt is checked, telnet and SSH alike: take the address's turn, then run
+ * `check` (unless the client has gone meanwhile). A failed check (or a client gone) counts as a
+ * failure of the address; a refused turn does not (nothing was checked) and rejects with
+ * `LoginThrottled`. Resolves when the check passed; rejects with its error otherwise.
  */
 export async function checkInTurn(
   throttle: LoginThrottle | null,
@@ -192,14 +241,16 @@ export async function checkInTurn(
   gone: () => boolean = () => false,
 ): Promise<void> {
   if (!throttle) return check();
+  const turn = throttle.enter(address);
+  if ('refused' in turn) throw new LoginThrottled(turn.retryAfterMs);
+  const { ticket } = turn;
   try {
-    const turn = throttle.turn(address);
-    if ('refused' in turn) throw new LoginThrottled(turn.retryAfterMs);
-    if (turn.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, turn.waitMs));
+    await ticket.ready;
     if (gone()) throw new Error('the client left before its login was checked');
     await check();
   } catch (err) {
-    throttle.failed(address);
+    ticket.done(false);
     throw err;
   }
+  ticket.done(true);
 }
