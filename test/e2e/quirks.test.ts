@@ -169,7 +169,7 @@ test('a MUD client that answers no ECHO request at all: WILL ECHO before the pas
     assert.is(lastEchoBefore(client, at), 'WILL');
     client.send(['sesame\r\n']);
     at = await client.waitFor('TestServer> ', at);
-    const wont = await client.waitFor([IAC, WONT, ECHO], at, 2000);
+    const wont = await client.waitFor([IAC, WONT, ECHO], at, 5000);
     assert.ok(wont > at, 'the WONT waited for the overdue answer to the WILL, then came');
     assert.not.match(client.text, /sesame/);
   });
