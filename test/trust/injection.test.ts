@@ -227,6 +227,29 @@ test('telnet-typed U+009B / U+009D reach a victim on ISO-8859-1 as text, never a
   }
 });
 
+test('NEW-ENVIRON never supplies a name: USER with escapes is dropped; who shows the login name only', async () => {
+  const demo = await startDemo();
+  const socket = await new Promise<net.Socket>((resolve, reject) => {
+    const s = net.connect(demo.port, '127.0.0.1', () => resolve(s));
+    s.once('error', reject);
+  });
+  let seen = '';
+  socket.on('data', (chunk) => (seen += chunk.toString('latin1')));
+  const NEW_ENVIRON = 39;
+  try {
+    socket.write(Buffer.from([IAC, WILL, NEW_ENVIRON, IAC, SB, NEW_ENVIRON, 0, 0, ...Buffer.from('USER'), 1, ...Buffer.from(EVIL_NAME, 'latin1'), 0, ...Buffer.from('LANG'), 1, ...Buffer.from('C'), IAC, SE]));
+    const deadline = Date.now() + 4000;
+    while (!seen.includes('Username: ') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    socket.write('carol\r\n');
+    while (!seen.includes('TestServer> ') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(demo.server.sessions.map((session) => session.username), ['carol']);
+    assert.not.ok(seen.includes('PWNED'), 'nothing of USER came back');
+  } finally {
+    socket.destroy();
+    await demo.stop();
+  }
+});
+
 test('sendTo, broadcast and disconnect neutralise; line breaks in a message stay line breaks', async () => {
   const demo = await startDemo();
   const victim = await Victim.login(demo.port, 'victim');
