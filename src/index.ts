@@ -21,7 +21,9 @@ export type { TerminalTransport, TerminalEvents } from './transports/terminalTra
 export type { TelnetOption, TelnetOptionContext } from './protocol/telnetOption.js';
 export type { Completer } from './shell/command.js';
 export { columns } from './terminal/columns.js';
-export { createStderrLogger, silentLogger, type Logger } from './logger.js';
+export { createStderrLogger, sanitizingLogger, silentLogger, type Logger } from './logger.js';
+export { neutralize, usernameProblem, MAX_USERNAME_LENGTH, type NeutralizeOptions } from './text/sanitize.js';
+export { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './actors/loginThrottle.js';
 export { SSHHandler } from './sshHandler.js';
 export { getRsaKeyFile, loadOrCreateHostKey, type HostKeyType } from './transports/hostKey.js';
 export type { SshListenOptions, SshAuthCallbacks, SshPublicKey } from './transports/sshListener.js';

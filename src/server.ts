@@ -6,7 +6,9 @@ import { IdleSweeper, type IdleOptions } from './actors/idleSweeper.js';
 import { ServerInterval } from './actors/serverInterval.js';
 import { SessionCounter, type ConnectionLimits } from './actors/sessionLimits.js';
 import type { BoundAddress, ListenOptions, ServerFacade, SessionInfo } from './serverFace.js';
-import { createStderrLogger, type Logger } from './logger.js';
+import { createStderrLogger, sanitizingLogger, type Logger } from './logger.js';
+import { neutralize } from './text/sanitize.js';
+import { LoginThrottle, type LoginThrottleOptions } from './actors/loginThrottle.js';
 import { supervisorLogic, type BroadcastFilter } from './machines/supervisor.js';
 import { sessionMachine, type AnySessionMachine } from './machines/session.js';
 import { LiveView, type LiveViewOptions } from './liveView/liveViewServer.js';
@@ -26,6 +28,11 @@ export interface ServerOptions extends Partial<SessionLimits>, Partial<Connectio
   keepAliveMs?: number;
   /** Serve the live view page (sessions and their chart states) on this address; see `listenLiveView`. */
   liveView?: LiveViewOptions;
+  /**
+   * Failed logins (telnet and SSH) make the next attempt from the same address wait, doubling per
+   * failure (1 s, 2 s, ... 16 s by default); `false` turns it off. An address without failures never waits.
+   */
+  loginThrottle?: Partial<LoginThrottleOptions> | false;
 }
 
 export type { ListenOptions, BoundAddress, SessionInfo } from './serverFace.js';
@@ -69,13 +76,17 @@ export class Server implements ServerFacade {
   readonly #keepAlive: ServerInterval;
   #closing: Promise<void> | null = null;
   #liveView: LiveView | null = null;
+  /** @internal Shared by the telnet login and the SSH listener; null when the option turned it off. */
+  readonly loginThrottle: LoginThrottle | null;
   /** Where the live view listens, when the `liveView` option started it. */
   readonly liveViewAddress: Promise<BoundAddress> | null = null;
 
   constructor(handlerClass: HandlerClass, options: ServerOptions = {}) {
     this.#handlerClass = handlerClass;
     this.#options = options;
-    this.logger = options.logger ?? createStderrLogger();
+    // Every log line passes the sanitising boundary: client text in it cannot drive the admin's terminal.
+    this.logger = sanitizingLogger(options.logger ?? createStderrLogger());
+    this.loginThrottle = options.loginThrottle === false ? null : new LoginThrottle(options.loginThrottle, (line) => this.logger.warn(line));
     this.#counter = new SessionCounter({
       maxSessions: options.maxSessions ?? DEFAULT_CONNECTION_LIMITS.maxSessions,
       maxSessionsPerAddress: options.maxSessionsPerAddress ?? DEFAULT_CONNECTION_LIMITS.maxSessionsPerAddress,
@@ -100,6 +111,7 @@ export class Server implements ServerFacade {
       limits: { ...DEFAULT_LIMITS, ...pickLimits(options) },
       parent: this.#supervisor,
       machine: options.sessionMachine ?? sessionMachine,
+      loginThrottle: this.loginThrottle,
       sessionEnded: (session) => {
         this.#live.delete(session.id);
         this.#counter.release(session.remoteAddress);
@@ -158,24 +170,27 @@ export class Server implements ServerFacade {
     return listenSsh(this, options);
   }
 
+  /** Every live session; its text is neutralised (a handler may have set any username). */
   get sessions(): SessionInfo[] {
     return [...this.#live.values()].map((session) => ({
       id: session.id,
-      username: session.handler.username,
-      remoteAddress: session.remoteAddress,
+      username: session.handler.username === null ? null : neutralize(session.handler.username),
+      remoteAddress: neutralize(session.remoteAddress),
       transport: session.transport,
-      state: session.state,
+      state: neutralize(session.state),
       connectedAt: new Date(session.connectedAtMs),
     }));
   }
 
+  // sendTo, broadcast and disconnect carry text from one session to others: this is where it crosses
+  // the sanitising boundary (line breaks kept, every other control character shown, not sent).
   sendTo(sessionId: string, text: string): boolean {
-    this.#supervisor.send({ type: 'SEND_TO', id: sessionId, text });
+    this.#supervisor.send({ type: 'SEND_TO', id: sessionId, text: neutralize(text, { lineBreaks: true }) });
     return this.#live.has(sessionId);
   }
 
   broadcast(text: string, filter?: BroadcastFilter): number {
-    this.#supervisor.send({ type: 'BROADCAST', text, filter });
+    this.#supervisor.send({ type: 'BROADCAST', text: neutralize(text, { lineBreaks: true }), filter });
     let count = 0;
     for (const session of this.#live.values()) if (!filter || filter(session)) count++;
     return count;
@@ -195,7 +210,7 @@ export class Server implements ServerFacade {
 
   /** Ends one session now (a running command is not waited for); false when it has already gone. */
   disconnect(sessionId: string, message: string | null = null): boolean {
-    this.#supervisor.send({ type: 'DISCONNECT', id: sessionId, message });
+    this.#supervisor.send({ type: 'DISCONNECT', id: sessionId, message: message === null ? null : neutralize(message, { lineBreaks: true }) });
     return this.#live.has(sessionId);
   }
 

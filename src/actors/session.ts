@@ -10,6 +10,8 @@ import { LineEditor } from '../terminal/lineEditor.js';
 import type { TerminalEvents, TerminalTransport } from '../transports/terminalTransport.js';
 import { EditorToChart } from './editorToChart.js';
 import { SessionSettings } from './sessionSettings.js';
+import { checkInTurn, LoginThrottled, type LoginThrottle } from './loginThrottle.js';
+import { usernameProblem } from '../text/sanitize.js';
 import { attachSession, type SessionLink } from './sessionLink.js';
 
 /** Limits and timings every session of a server shares. */
@@ -33,8 +35,13 @@ export interface SessionServices {
   readonly parent: AnyActorRef;
   /** The chart each connection runs: `sessionMachine` unless the server was given its own. */
   readonly machine: AnySessionMachine;
+  /** Failed logins slow their source address down (shared with the SSH listener); null = off. */
+  readonly loginThrottle: LoginThrottle | null;
   sessionEnded(session: LiveSession): void;
 }
+
+/** A login refused before `authCallback` is asked (a username no one may be shown). */
+class LoginRefused extends Error {}
 
 export type HandlerClass<H extends TelnetHandler = TelnetHandler> = new () => H;
 
@@ -68,7 +75,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     this.#registry = CommandRegistry.forClass(handlerClass);
     this.handler = new handlerClass();
     this.#complete = commandCompleter(this.#registry, this.handler, (err) => this.log('warn', 'completer failed', err));
-    this.settings = new SessionSettings(this.handler, transport, services.limits);
+    this.settings = new SessionSettings(this.handler, transport, services.limits, services.loginThrottle);
     this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength });
     const { term, width, height } = transport.initialTerminal;
     if (term) this.handler.term = term;
@@ -210,9 +217,17 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   async authenticate(username: string | null, password: string | null): Promise<void> {
     const callback = this.handler.authCallback;
     if (!callback) return;
+    // A name that could not be shown to other users as it is (controls, too long) is a failed login.
+    const problem = username === null ? null : usernameProblem(username);
+    const check = () => {
+      if (problem !== null) throw new LoginRefused(`Username refused: ${problem}.`);
+      return callback.call(this.handler, username, password);
+    };
     try {
-      await callback.call(this.handler, username, password);
+      await checkInTurn(this.#services.loginThrottle, this.remoteAddress, check, () => this.actor.getSnapshot().status !== 'active');
     } catch (err) {
+      // Why it was refused, when it is ours to say (never the authCallback's own reason).
+      if (err instanceof LoginRefused || err instanceof LoginThrottled) this.write(`${err.message}\n`);
       // The name is the client's input: quoted and cut short so it cannot forge or flood log lines.
       this.log('info', `login failed${username === null ? '' : ` for user ${JSON.stringify(username.slice(0, 64))}`}`);
       throw err;

@@ -1,6 +1,7 @@
 import type { TelnetHandler } from '../handler.js';
 import type { SessionHost } from '../machines/session.js';
 import type { TerminalTransport } from '../transports/terminalTransport.js';
+import type { LoginThrottle } from './loginThrottle.js';
 
 type Settings = SessionHost['settings'];
 /** The server's limits this reads (`SessionLimits` has them; named here so this imports no session). */
@@ -16,10 +17,14 @@ export class SessionSettings implements Settings {
   readonly needsNegotiation: boolean;
   readonly execCommand: string | null;
   readonly #limits: Limits;
+  readonly #throttle: LoginThrottle | null;
+  readonly #remoteAddress: string;
 
-  constructor(handler: TelnetHandler, transport: TerminalTransport, limits: Limits) {
+  constructor(handler: TelnetHandler, transport: TerminalTransport, limits: Limits, throttle: LoginThrottle | null = null) {
     this.#handler = handler;
     this.#limits = limits;
+    this.#throttle = throttle;
+    this.#remoteAddress = transport.remoteAddress;
     this.authenticatedUser = transport.authenticatedUser;
     this.needsNegotiation = transport.needsNegotiation;
     this.execCommand = transport.execCommand;
@@ -37,5 +42,6 @@ export class SessionSettings implements Settings {
   get negotiationTimeoutMs() { return this.#limits.negotiationTimeoutMs; }
   get loginTimeoutMs() { return this.#limits.loginTimeoutMs; }
   get maxLoginAttempts() { return this.#limits.maxLoginAttempts; }
-  get loginRetryDelayMs() { return this.#limits.loginRetryDelayMs; }
+  /** After a failed login: the fixed pause, or longer while the address's throttle penalty runs. */
+  get loginRetryDelayMs() { return Math.max(this.#limits.loginRetryDelayMs, this.#throttle?.penaltyMs(this.#remoteAddress) ?? 0); }
 }

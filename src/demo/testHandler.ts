@@ -1,5 +1,6 @@
 import { TelnetHandler } from '../handler.js';
 import { command } from '../shell/command.js';
+import { neutralize } from '../text/sanitize.js';
 import type { HandlerClass } from '../actors/session.js';
 
 export interface DemoOptions {
@@ -103,6 +104,7 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
 
     @command('who', { help: '\nList the sessions on this server.' })
     who(): void {
+      // `sessions` comes through the sanitising boundary: other users' names cannot drive this terminal.
       for (const session of this.server.sessions) {
         const me = session.id === this.sessionId ? ' (you)' : '';
         this.writeResponse(
@@ -118,9 +120,10 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
         return;
       }
       const text = `[${this.username ?? this.sessionId}] ${params.join(' ')}`;
-      // Everyone else gets it as an asynchronous message; the speaker sees it as the answer.
+      // Everyone else gets it as an asynchronous message (broadcast neutralises control characters);
+      // the speaker sees, as the answer, exactly what they got.
       this.server.broadcast(text, (session) => session.id !== this.sessionId);
-      this.writeResponse(text);
+      this.writeResponse(neutralize(text, { lineBreaks: true }));
     }
 
     @command('term', { help: '\nHidden command to print the current TERM', hidden: true })

@@ -11,7 +11,15 @@ export interface LiveViewOptions extends ListenOptions {
   intervalMs?: number;
   /** Browsers watching at once (default 16); more get 503. */
   maxViewers?: number;
+  /**
+   * Bytes queued for one viewer beyond which it is dropped (default 1 MiB): a browser that does not
+   * read must not make the server keep every update for it.
+   */
+  maxViewerBuffer?: number;
 }
+
+/** At most one "viewer dropped" line per this many ms; the drops in between are counted in it. */
+const DROP_LOG_INTERVAL_MS = 10_000;
 
 /** What a viewer receives of one session (no secrets exist here: only what `server.sessions` lists). */
 interface SessionView {
@@ -41,6 +49,9 @@ export class LiveView {
   readonly #logger: Logger;
   readonly #intervalMs: number;
   readonly #maxViewers: number;
+  readonly #maxViewerBuffer: number;
+  #droppedSinceLog = 0;
+  #lastDropLog = -Infinity;
   readonly #viewers = new Set<http.ServerResponse>();
   readonly #http: http.Server;
   #last = new Map<string, string>();
@@ -53,6 +64,7 @@ export class LiveView {
     this.#logger = logger;
     this.#intervalMs = options.intervalMs ?? 250;
     this.#maxViewers = options.maxViewers ?? 16;
+    this.#maxViewerBuffer = options.maxViewerBuffer ?? 1024 * 1024;
     this.#http = http.createServer((request, response) => this.#route(request, response));
   }
 
@@ -146,7 +158,29 @@ export class LiveView {
     const keepAlive = ++this.#ticks % 60 === 0;
     if (upsert.length === 0 && remove.length === 0 && !keepAlive) return;
     const message = upsert.length || remove.length ? `event: update\ndata: {"upsert":[${upsert.join(',')}],"remove":${JSON.stringify(remove)}}\n\n` : ':\n\n';
-    for (const viewer of this.#viewers) viewer.write(message);
+    for (const viewer of this.#viewers) this.#deliver(viewer, message);
+  }
+
+  /** Sends to one viewer, or drops it when what it has not read is over the cap (then it is logged). */
+  #deliver(viewer: http.ServerResponse, message: string): void {
+    if (viewer.writableLength <= this.#maxViewerBuffer) {
+      viewer.write(message);
+      return;
+    }
+    const queued = viewer.writableLength;
+    const address = viewer.socket?.remoteAddress ?? 'unknown';
+    this.#viewers.delete(viewer);
+    viewer.destroy();
+    if (this.#viewers.size === 0) this.#stopWatching();
+    this.#droppedSinceLog++;
+    const now = Date.now();
+    if (now - this.#lastDropLog < DROP_LOG_INTERVAL_MS) return;
+    const others = this.#droppedSinceLog - 1;
+    this.#logger.warn(
+      `live view: viewer ${address} is not reading (${queued} bytes queued, over ${this.#maxViewerBuffer}): dropped${others > 0 ? ` (and ${others} more since the last such line)` : ''}`,
+    );
+    this.#lastDropLog = now;
+    this.#droppedSinceLog = 0;
   }
 
   #stopWatching(): void {

@@ -64,6 +64,25 @@ export class OptionTable {
     return state === WANTYES || state === WANTNO;
   }
 
+  /** A change the other way waits behind our pending request (RFC 1143's queue bit is OPPOSITE). */
+  isQueued(side: Side, option: number): boolean {
+    return (this.#entry(key(side, option)) & OPPOSITE) !== 0 && this.isPending(side, option);
+  }
+
+  /**
+   * Our pending request was never answered (a client that ignores answers it owes, as TinTin++
+   * leaves WONT ECHO unanswered): take it as done, and forget the change queued behind it, so the
+   * next `request` is said on the wire instead of waiting for ever. A WONT/DONT cannot be refused
+   * (RFC 854), so WANTNO becomes NO; an unanswered WILL/DO is taken as agreed, so that turning it
+   * off again is said out loud. A late answer still converges: RFC 1143 treats it as any other.
+   */
+  settle(side: Side, option: number): void {
+    const at = key(side, option);
+    const state = this.#entry(at) & STATE_MASK;
+    if (state === WANTNO) this.#set(at, NO);
+    else if (state === WANTYES) this.#set(at, YES);
+  }
+
   #state(side: Side, option: number): number {
     return this.#entry(key(side, option)) & STATE_MASK;
   }

@@ -61,6 +61,12 @@ const NO_OPERATION = encodeCommand(NOP);
  * option on and off forever, each flip owed a reply. Past this many changes requests go unanswered.
  */
 export const MAX_OPTION_CHANGES = 64;
+/**
+ * How long a peer may take to answer our WILL ECHO before it is taken as settled when we want to
+ * turn echo off again (ms): real clients answer within a round trip; some never do. A late answer
+ * still converges (RFC 1143 treats it as any other).
+ */
+export const ANSWER_TIMEOUT_MS = 500;
 /** Debug lines one connection may cause, so a stream of NOPs or unknown options cannot flood the log. */
 const MAX_DEBUG_LINES = 100;
 /** TTYPE is asked again until a name repeats (RFC 1091 cycling), at most this many names. */
@@ -85,10 +91,17 @@ export class TelnetProtocol {
   #done = false;
   #changes = 0;
   #debugLines = 0;
+  readonly #now: () => number;
+  /** When we last asked to change ECHO (our clock), for a peer that never answers. */
+  #echoAskedAt = 0;
   readonly #onEvent = (event: TelnetEvent) => this.#handle(event);
 
-  constructor(sink: TelnetProtocolSink, options: { maxSubnegotiation?: number; extensions?: readonly TelnetOption[] } = {}) {
+  constructor(
+    sink: TelnetProtocolSink,
+    options: { maxSubnegotiation?: number; extensions?: readonly TelnetOption[]; now?: () => number } = {},
+  ) {
     this.#sink = sink;
+    this.#now = options.now ?? Date.now;
     this.#decoder = new TelnetDecoder(options);
     for (const option of options.extensions ?? []) {
       for (const side of option.accept ?? option.ask ?? []) this.#options.support(side, option.option);
@@ -122,6 +135,7 @@ export class TelnetProtocol {
       const bytes = this.#options.request(side, option, true);
       if (bytes) parts.push(bytes);
     }
+    this.#echoAskedAt = this.#now();
     this.#sink.send(Buffer.concat(parts));
   }
 
@@ -139,10 +153,30 @@ export class TelnetProtocol {
     this.#sink.send(NO_OPERATION);
   }
 
-  /** Whether we echo (WILL ECHO) or the client does (WONT ECHO), for line-mode clients. */
-  setServerEcho(on: boolean): void {
-    const bytes = this.#options.request('local', ECHO, on);
-    if (bytes) this.#sink.send(bytes);
+  /**
+   * Whether we echo (WILL ECHO) or the client does (WONT ECHO), for line-mode clients. Returns 0 when
+   * it was said (or nothing needed saying); while the change waits behind a request of ours the peer
+   * has not answered yet, the ms after which to call again: by then the request is taken as settled
+   * (ANSWER_TIMEOUT_MS) and the change is said.
+   */
+  setServerEcho(on: boolean): number {
+    const table = this.#options;
+    let bytes = table.request('local', ECHO, on);
+    if (!bytes && table.isQueued('local', ECHO)) {
+      // Behind our WONT ECHO (on: true), nothing is waited for: a WONT cannot be refused (RFC 854),
+      // its answer is only an acknowledgement (which TinTin++ never sends), and the WILL ECHO that
+      // hides a password must go out before the prompt. Behind a WILL, the answer says yes or no.
+      const waited = this.#now() - this.#echoAskedAt;
+      if (!on && waited < ANSWER_TIMEOUT_MS) return ANSWER_TIMEOUT_MS - waited;
+      this.#debug(`our ${on ? 'WONT' : 'WILL'} ECHO unanswered after ${waited} ms: taken as settled`);
+      table.settle('local', ECHO);
+      bytes = table.request('local', ECHO, on);
+    }
+    if (bytes) {
+      this.#echoAskedAt = this.#now();
+      this.#sink.send(bytes);
+    }
+    return 0;
   }
 
   #handle(event: TelnetEvent): void {
@@ -179,6 +213,8 @@ export class TelnetProtocol {
     if (this.#changes >= MAX_OPTION_CHANGES) return;
     const { reply, change } = this.#options.receive(verb, option);
     if (reply) this.#sink.send(reply);
+    // A queued ECHO change just went out as a new request: its answer is owed from now.
+    if (reply && option === ECHO && this.#options.isPending('local', ECHO)) this.#echoAskedAt = this.#now();
     if (change && ++this.#changes === MAX_OPTION_CHANGES) {
       this.#sink.log('warn', `${MAX_OPTION_CHANGES} option changes: further negotiation from this peer is ignored`);
     }

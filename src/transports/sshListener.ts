@@ -4,6 +4,8 @@ import type { BoundAddress, ListenOptions, Server } from '../server.js';
 import { loadOrCreateHostKey } from './hostKey.js';
 import { SshTransport, type PtyInfo } from './ssh.js';
 import { formatAddress } from './telnet.js';
+import { checkInTurn } from '../actors/loginThrottle.js';
+import { usernameProblem } from '../text/sanitize.js';
 
 /** A client public key as offered at login. */
 export interface SshPublicKey {
@@ -120,7 +122,11 @@ function serveConnection(
     timer = null;
   };
   client.on('error', (err: Error) => log.debug(`[ssh ${remoteAddress}] ${err.message}`));
-  client.on('close', clearTimer);
+  let gone = false;
+  client.on('close', () => {
+    gone = true;
+    clearTimer();
+  });
 
   const methods: AuthContext['method'][] = [];
   if (callbacks.authCallbackKey) methods.push('publickey');
@@ -137,9 +143,18 @@ function serveConnection(
       }
       ctx.reject(methods);
     };
-    const attempt = (check: () => void | Promise<void>) => {
-      Promise.resolve()
-        .then(check)
+    // Every check refuses a name no other user may be shown; a guess (not a key query) waits for
+    // its address's turn in the login throttle shared with telnet, and its failure slows the address.
+    const attempt = (check: () => void | Promise<void>, guess = true) => {
+      const checked = () => {
+        const problem = usernameProblem(ctx.username);
+        if (problem !== null) {
+          log.info(`[ssh ${remoteAddress}] username refused: ${problem}: ${JSON.stringify(ctx.username.slice(0, 64))}`);
+          throw new Error(problem);
+        }
+        return check();
+      };
+      (guess ? checkInTurn(server.loginThrottle, remoteAddress, checked, () => gone) : Promise.resolve().then(checked))
         .then(
           () => {
             username = ctx.username;
@@ -149,6 +164,7 @@ function serveConnection(
         );
     };
     if (open) {
+      if (usernameProblem(ctx.username) !== null) return deny();
       username = ctx.username;
       ctx.accept();
       return;
@@ -165,6 +181,7 @@ function serveConnection(
           data: ctx.key.data,
           openssh: `${ctx.key.algo} ${ctx.key.data.toString('base64')}`,
         };
+        const signed = Boolean(ctx.signature);
         attempt(async () => {
           await callbacks.authCallbackKey!(ctx.username, key);
           // Without a signature the client only asks whether the key would do.
@@ -173,7 +190,7 @@ function serveConnection(
             if (parsed instanceof Error || Array.isArray(parsed)) throw new Error('unreadable public key');
             if (!ctx.blob || parsed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) throw new Error('bad signature');
           }
-        });
+        }, signed);
         return;
       }
       case 'password':

@@ -142,8 +142,21 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
 
   secretInput(secret: boolean): void {
     // A client that echoes itself hides input while we say WILL ECHO (the MUD convention).
-    this.#protocol?.setServerEcho(secret);
+    this.#secret = secret;
+    const retryMs = this.#protocol?.setServerEcho(secret) ?? 0;
+    // Behind a request the client has not answered (TinTin++ never answers WONT ECHO): said once the
+    // protocol takes that request as settled. One timer at most; the latest wish wins.
+    if (retryMs > 0 && this.#echoRetry === null && !this.#socket.destroyed) {
+      this.#echoRetry = setTimeout(() => {
+        this.#echoRetry = null;
+        if (!this.#socket.destroyed) this.secretInput(this.#secret);
+      }, retryMs);
+      this.#echoRetry.unref();
+    }
   }
+
+  #secret = false;
+  #echoRetry: NodeJS.Timeout | null = null;
 
   keepAlive(): void {
     this.#protocol?.keepAlive();

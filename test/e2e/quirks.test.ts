@@ -113,26 +113,82 @@ async function withClient(starting: Promise<RunningServer>, body: (client: RawCl
   }
 }
 
-test('a MUD client (TTYPE Mudlet): line mode, no echo from us; WILL ECHO only while the password is typed', async () => {
+/** The last ECHO negotiation the server sent before byte `at`: 'WILL', 'WONT', or null for none. */
+function lastEchoBefore(client: RawClient, at: number): 'WILL' | 'WONT' | null {
+  for (let i = Math.min(at, client.bytes.length) - 3; i >= 0; i--) {
+    if (client.bytes[i] === IAC && client.bytes[i + 2] === ECHO && (client.bytes[i + 1] === WILL || client.bytes[i + 1] === WONT)) {
+      return client.bytes[i + 1] === WILL ? 'WILL' : 'WONT';
+    }
+  }
+  return null;
+}
+
+for (const answersWont of [true, false]) {
+  test(`a MUD client (TTYPE Mudlet${answersWont ? '' : ', never answering WONT ECHO, as TinTin++'}): WONT ECHO before the username and command prompts, WILL ECHO before the password prompt`, async () => {
+    await withClient(startDemo({ password: 'sesame' }), async (client) => {
+      client.answerTerminalTypes(['Mudlet']);
+      // As MUD clients do: agree to whatever echo the server says (WILL ECHO means "hide the input").
+      client.on([IAC, WILL, ECHO], [IAC, DO, ECHO]);
+      if (answersWont) client.on([IAC, WONT, ECHO], [IAC, DONT, ECHO]);
+      client.send([IAC, DO, SGA]);
+      const wont = await client.waitFor([IAC, WONT, ECHO]);
+      let at = await client.waitFor('Username: ', wont);
+      assert.is(lastEchoBefore(client, at), 'WONT', 'at the username prompt the client echoes');
+      client.send(['bob\r\n']);
+      at = await client.waitFor('Password: ', at);
+      assert.is(lastEchoBefore(client, at), 'WILL', 'at the password prompt the client hides what is typed');
+      client.send(['sesame\r\n']);
+      at = await client.waitFor('TestServer> ', at);
+      assert.is(lastEchoBefore(client, at), 'WONT', 'at the command prompt the client echoes again');
+      client.send(['echo hello mud\r\n']);
+      const reply = await client.waitFor('hello mud', at);
+      assert.is(client.text.slice(at + 'TestServer> '.length, reply), '', 'the typed line is not echoed back');
+      at = await client.waitFor('TestServer> ', reply);
+      assert.is(lastEchoBefore(client, at), 'WONT', 'the second command prompt too');
+      client.send(['passwd\r\n']);
+      at = await client.waitFor('New password: ', at);
+      assert.is(lastEchoBefore(client, at), 'WILL', 'a readLine with echo off is secret too');
+      client.send(['pw\r\n']);
+      at = await client.waitFor('Retype new password: ', at);
+      assert.is(lastEchoBefore(client, at), 'WILL', 'and the second one');
+      client.send(['pw\r\n']);
+      at = await client.waitFor('TestServer> ', at);
+      assert.is(lastEchoBefore(client, at), 'WONT');
+      assert.not.match(client.text.slice(0, client.text.indexOf('Password: ')), /bob/, 'the username is not echoed');
+      assert.not.match(client.text, /sesame/, 'nor the password');
+    });
+  });
+}
+
+test('a MUD client that answers no ECHO request at all: WILL ECHO before the password; the WONT after it follows within the answer timeout', async () => {
   await withClient(startDemo({ password: 'sesame' }), async (client) => {
     client.answerTerminalTypes(['Mudlet']);
-    // As MUD clients do: agree to whatever echo the server says (WILL ECHO means "hide the input").
-    client.on([IAC, WILL, ECHO], [IAC, DO, ECHO]).on([IAC, WONT, ECHO], [IAC, DONT, ECHO]);
-    client.send([IAC, DO, SGA]);
-    const wont = await client.waitFor([IAC, WONT, ECHO]);
-    let at = await client.waitFor('Username: ', wont);
+    let at = await client.waitFor('Username: ');
     client.send(['bob\r\n']);
     at = await client.waitFor('Password: ', at);
-    const willEcho = await client.waitFor([IAC, WILL, ECHO], wont);
-    assert.ok(willEcho < at, 'WILL ECHO comes before the password prompt: the client hides what is typed');
+    assert.is(lastEchoBefore(client, at), 'WILL');
     client.send(['sesame\r\n']);
     at = await client.waitFor('TestServer> ', at);
-    await client.waitFor([IAC, WONT, ECHO], willEcho);
-    client.send(['echo hello mud\r\n']);
-    const reply = await client.waitFor('hello mud', at);
-    assert.is(client.text.slice(at + 'TestServer> '.length, reply), '', 'the typed line is not echoed back');
-    assert.not.match(client.text.slice(0, client.text.indexOf('Password: ')), /bob/, 'the username is not echoed');
-    assert.not.match(client.text, /sesame/, 'nor the password');
+    const wont = await client.waitFor([IAC, WONT, ECHO], at, 5000);
+    assert.ok(wont > at, 'the WONT waited for the overdue answer to the WILL, then came');
+    assert.not.match(client.text, /sesame/);
+  });
+});
+
+test('a terminal (TTYPE XTERM): the server echoes throughout, WILL ECHO before every prompt', async () => {
+  await withClient(startDemo({ password: 'sesame' }), async (client) => {
+    client.answerTerminalTypes(['XTERM']);
+    client.on([IAC, WILL, ECHO], [IAC, DO, ECHO]);
+    let at = await client.waitFor('Username: ');
+    assert.is(lastEchoBefore(client, at), 'WILL');
+    client.send(['bob\r\n']);
+    at = await client.waitFor('Password: ', at);
+    assert.is(lastEchoBefore(client, at), 'WILL');
+    client.send(['sesame\r\n']);
+    at = await client.waitFor('TestServer> ', at);
+    assert.is(lastEchoBefore(client, at), 'WILL');
+    assert.is(indexOf(client.bytes, [IAC, WONT, ECHO], 0), -1, 'never WONT ECHO');
+    assert.not.match(client.text, /sesame/);
   });
 });
 

@@ -1,0 +1,51 @@
+// The one sanitising boundary: text that crosses from one client to another (messages, usernames,
+// session lists) and text written to the server log. Pure: strings in, strings out.
+
+/**
+ * Characters a terminal acts on instead of showing: C0 (U+0000-U+001F), DEL, C1 (U+0080-U+009F,
+ * where U+009B is an 8-bit CSI and U+009D an 8-bit OSC on ISO-8859-1 terminals), and the Unicode
+ * bidirectional overrides and isolates that reorder what the eye reads.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_ALL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_BUT_LINE_FEED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+export interface NeutralizeOptions {
+  /** Keep line breaks (CR LF, CR, LF become one LF); otherwise LF is shown as `^J` like any other control. */
+  lineBreaks?: boolean;
+}
+
+/**
+ * `text` with every control character shown instead of acted on: C0 and DEL in caret notation
+ * (`^[` for ESC, `^G` for BEL, `^?` for DEL), C1 and the bidi controls as escapes (`\x9b`,
+ * `\u202e`). Text without any is returned as it is (no copy).
+ */
+export function neutralize(text: string, { lineBreaks = false }: NeutralizeOptions = {}): string {
+  if (!UNSAFE.test(text)) return text;
+  if (!lineBreaks) return text.replace(UNSAFE_ALL, visible);
+  return text.replace(/\r\n?/g, '\n').replace(UNSAFE_BUT_LINE_FEED, visible);
+}
+
+function visible(character: string): string {
+  const code = character.charCodeAt(0);
+  if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
+  if (code === 0x7f) return '^?';
+  if (code <= 0x9f) return `\\x${code.toString(16)}`;
+  return `\\u${code.toString(16)}`;
+}
+
+/** Longest username accepted, in characters (code points). */
+export const MAX_USERNAME_LENGTH = 64;
+
+/**
+ * Why `name` cannot be a username, or null when it can: at most 64 characters and no control
+ * characters. Every way a name comes in (telnet login, SSH) is checked with this one rule.
+ */
+export function usernameProblem(name: string): string | null {
+  // Counted by code points, but a name of 4 times the limit in UTF-16 units is refused before counting.
+  if (name.length > MAX_USERNAME_LENGTH * 2 || [...name].length > MAX_USERNAME_LENGTH) {
+    return `usernames are at most ${MAX_USERNAME_LENGTH} characters`;
+  }
+  if (UNSAFE.test(name)) return 'usernames may not contain control characters';
+  return null;
+}

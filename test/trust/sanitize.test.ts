@@ -1,0 +1,64 @@
+// The sanitising boundary as a table: what each kind of character becomes.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { MAX_USERNAME_LENGTH, neutralize, usernameProblem } from '../../src/text/sanitize.js';
+
+const CASES: ReadonlyArray<readonly [string, string, string, string]> = [
+  // [what, input, on one line, with line breaks kept]
+  ['plain text is kept as it is', 'hello wörld 日本 ✓', 'hello wörld 日本 ✓', 'hello wörld 日本 ✓'],
+  ['ESC shown as ^[', '\x1b[2J', '^[[2J', '^[[2J'],
+  ['OSC title with BEL', '\x1b]0;PWNED\x07', '^[]0;PWNED^G', '^[]0;PWNED^G'],
+  ['the issue\'s username', '\x1b]0;PWNED\x07\x1b[2J\x1b[31mroot', '^[]0;PWNED^G^[[2J^[[31mroot', '^[]0;PWNED^G^[[2J^[[31mroot'],
+  ['NUL and the first C0', '\x00\x01', '^@^A', '^@^A'],
+  ['the last C0 (US)', '\x1f', '^_', '^_'],
+  ['space is the first character kept', ' ', ' ', ' '],
+  ['tab', 'a\tb', 'a^Ib', 'a^Ib'],
+  ['DEL', 'a\x7fb', 'a^?b', 'a^?b'],
+  ['~ just below DEL is kept', '~', '~', '~'],
+  ['8-bit CSI (U+009B)', '\u009b2J', '\\x9b2J', '\\x9b2J'],
+  ['8-bit OSC (U+009D) and ST (U+009C)', '\u009d0;T\u009c', '\\x9d0;T\\x9c', '\\x9d0;T\\x9c'],
+  ['the first C1 (U+0080)', '\u0080', '\\x80', '\\x80'],
+  ['NBSP (U+00A0) just past C1 is kept', '\u00a0é', '\u00a0é', '\u00a0é'],
+  ['bidi override and isolate', 'a\u202eb\u2066c', 'a\\u202eb\\u2066c', 'a\\u202eb\\u2066c'],
+  ['LF', 'one\ntwo', 'one^Jtwo', 'one\ntwo'],
+  ['CR LF is one line break', 'one\r\ntwo', 'one^M^Jtwo', 'one\ntwo'],
+  ['a bare CR is a line break too (never a return to column 0 over text)', 'one\rtwo', 'one^Mtwo', 'one\ntwo'],
+  ['a vertical tab and a form feed are no line breaks', 'a\x0bb\x0cc', 'a^Kb^Lc', 'a^Kb^Lc'],
+];
+
+for (const [what, input, oneLine, lines] of CASES) {
+  test(`neutralize: ${what}`, () => {
+    assert.is(neutralize(input), oneLine);
+    assert.is(neutralize(input, { lineBreaks: true }), lines);
+    // Idempotent: what comes out holds nothing a second pass would change.
+    assert.is(neutralize(oneLine), oneLine);
+    assert.is(neutralize(lines, { lineBreaks: true }), lines);
+  });
+}
+
+test('neutralize: every code point of C0, DEL and C1 is changed, and nothing out has one', () => {
+  for (let code = 0; code <= 0x9f; code++) {
+    if (code >= 0x20 && code < 0x7f) continue;
+    const out = neutralize(`a${String.fromCharCode(code)}b`);
+    assert.is.not(out, `a${String.fromCharCode(code)}b`, `U+${code.toString(16)}`);
+    assert.not.match(out, /[\u0000-\u001f\u007f-\u009f]/, `U+${code.toString(16)}`);
+  }
+});
+
+test('usernameProblem: 64 characters pass, 65 do not; counted in characters, not UTF-16 units', () => {
+  assert.is(MAX_USERNAME_LENGTH, 64);
+  assert.is(usernameProblem('a'.repeat(64)), null);
+  assert.match(usernameProblem('a'.repeat(65)) ?? '', /at most 64 characters/);
+  assert.is(usernameProblem('😀'.repeat(64)), null, '64 astral characters (128 UTF-16 units)');
+  assert.match(usernameProblem('😀'.repeat(65)) ?? '', /at most 64/);
+  assert.is(usernameProblem('josé-ünal 李'), null);
+  assert.is(usernameProblem(''), null, 'an empty name is the authCallback\'s to refuse');
+});
+
+test('usernameProblem: any control character is refused (ESC, BEL, CSI, OSC, DEL, LF, bidi)', () => {
+  for (const bad of ['\x1b]0;PWNED\x07\x1b[2J\x1b[31mroot', 'a\x07', 'a\u009bb', 'a\u009d', 'a\x7f', 'a\nb', 'a\u202e', '\x00']) {
+    assert.match(usernameProblem(bad) ?? '', /control characters/, JSON.stringify(bad));
+  }
+});
+
+test.run();
