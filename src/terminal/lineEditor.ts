@@ -1,5 +1,6 @@
 import { DEFAULT_HISTORY_LIMITS, remember, type HistoryLimits } from './history.js';
 import { advance } from './displayWidth.js';
+import { CellLine, cellWork, measureCells, type Cells } from './graphemeCells.js';
 import { KeyDecoder, type Key } from './keys.js';
 import { columns } from './columns.js';
 import type { TabOutcome } from '../shell/completion.js';
@@ -27,14 +28,30 @@ export interface ReadOptions {
   historyLimits?: HistoryLimits;
   /** Tab completion for this line: given the text before the cursor and whether Tab came twice. */
   complete?: (before: string, secondTab: boolean) => TabOutcome | Promise<TabOutcome>;
+  /** Longest line for this read (the prompts before login take a smaller one); the editor's own when absent. */
+  maxLineLength?: number;
 }
 
 export const DEFAULT_MAX_LINE_LENGTH = 128 * 1024;
 
+/**
+ * Prompt + input up to this many cells (and code units) is drawn wrapped over rows, as typed: about
+ * a 80x24 screen. A longer input is shown in one row that scrolls sideways around the cursor, so
+ * that no key costs more than a screen of work however long the line (a wrapped line longer than
+ * the screen cannot be shown whole anyway: the terminal cannot move the cursor above its top row).
+ * Back to wrapped at half of it, so a line at the edge does not flip at every key.
+ */
+export const WRAP_LIMIT = 2048;
+/** Most code units walked to find what one scrolled row shows (zero-width text takes no cells). */
+const ROW_UNITS = 4096;
+/** Tab with more than this before the cursor rings the bell: completion parses the whole line. */
+export const MAX_COMPLETION_INPUT = 4096;
+/** Recalled history lines whose cells are kept, so walking up and down measures nothing again. */
+const RECALLED_KEPT = 8;
+
 const CTRL_C: Key = { kind: 'ctrl', letter: 'c' };
 const CTRL_U: Key = { kind: 'ctrl', letter: 'u' };
 const BACKSPACE: Key = { kind: 'backspace' };
-const segmenter = new Intl.Segmenter();
 
 const left = (columns: number) => (columns > 0 ? `\x1b[${columns}D` : '');
 const right = (columns: number) => (columns > 0 ? `\x1b[${columns}C` : '');
@@ -59,7 +76,20 @@ export class LineEditor {
   #active = false;
   #options: ReadOptions = { prompt: '', echo: true, useHistory: false, history: [] };
   #buffer = '';
+  /** One byte per code unit of the buffer: where characters start and their widths. */
+  readonly #cells = new CellLine();
   #cursor = 0;
+  /** Column after the prompt (printed from column 0), measured once per prompt and width. */
+  #promptEnd = 0;
+  #promptMeasured: { prompt: string; width: number } | null = null;
+  /** Drawn wrapped over rows (short input) or in one row scrolled sideways (long input). */
+  #wrapped = true;
+  /** Scrolled: the first buffer index the row shows. */
+  #viewStart = 0;
+  /** The connection is gone: keys still arriving are dropped. */
+  #closed = false;
+  #savedCells: Cells = new Uint8Array(0);
+  readonly #recalled = new Map<string, Cells>();
   #historyIndex = 0;
   #savedLine = '';
   #width = 80;
@@ -110,37 +140,54 @@ export class LineEditor {
     if (columns > 0) this.#width = columns;
   }
 
+  /** The connection closed: nothing more is read, queued keys are dropped. */
+  close(): void {
+    this.#closed = true;
+    this.#active = false;
+    this.#queue = [];
+    this.#queueHead = 0;
+    this.#queuedChars = 0;
+  }
+
   /** Shows the prompt and starts a new line; type-ahead is applied at once. */
   begin(options: ReadOptions): void {
+    if (this.#closed) return;
     this.#options = options;
     this.#buffer = '';
+    this.#cells.clear();
     this.#cursor = 0;
+    this.#wrapped = true;
+    this.#viewStart = 0;
     this.#historyIndex = options.history.length;
     this.#savedLine = '';
     this.#lastKeyWasTab = false;
     this.#generation++;
     this.#active = true;
     this.#at = 0;
-    this.#sink.output(this.#print(options.prompt));
+    this.#sink.output(this.#printPrompt());
     this.#drain();
   }
 
   feed(text: string): void {
+    if (this.#closed) return;
     this.#decoder.feed(text, (key) => this.#enqueue(key));
     this.#drain();
   }
 
   interrupt(): void {
+    if (this.#closed) return;
     this.#enqueue(CTRL_C);
     this.#drain();
   }
 
   eraseCharacter(): void {
+    if (this.#closed) return;
     this.#enqueue(BACKSPACE);
     this.#drain();
   }
 
   eraseLine(): void {
+    if (this.#closed) return;
     this.#enqueue(CTRL_U);
     this.#drain();
   }
@@ -152,30 +199,72 @@ export class LineEditor {
       return;
     }
     // Back to the first row of a wrapped prompt+input, erase it, and draw it again below the text.
-    const erase = `\r${up(Math.floor(this.#at / this.#width))}${ERASE_BELOW}${text}\n`;
+    const rows = this.#wrapped ? up(Math.floor(this.#at / this.#width)) : '';
+    const erase = `\r${rows}${ERASE_BELOW}${text}\n`;
     this.#at = 0;
-    this.#sink.output(erase + this.#drawLine());
+    this.#sink.output(erase + this.#render());
   }
 
   /** Prints the prompt and the input again where the cursor is (after ^L's clear). */
   redraw(): void {
     if (!this.#active) return;
     this.#at = 0;
-    this.#sink.output(this.#drawLine());
+    this.#sink.output(this.#render());
   }
 
-  /** The prompt and the input from the start of a row, the cursor put back where it belongs. */
+  /** The prompt and the input from the start of a row, as the display mode draws them. */
+  #render(): string {
+    return this.#wrapped ? this.#drawLine() : this.#drawRow();
+  }
+
+  /** Wrapped: the prompt and the input from the start of a row, the cursor put back where it belongs. */
   #drawLine(): string {
-    return this.#print(this.#options.prompt + this.#shown(0, this.#buffer.length)) + this.#goto(this.#column(this.#cursor));
+    if (!this.#shows) return this.#printPrompt();
+    return this.#printPrompt() + this.#printRange(0, this.#buffer.length) + this.#goto(this.#column(this.#cursor));
   }
 
-  /** Output that advances the cursor; at the right margin a new row is begun at once, so every
-   * position has a row to move to (terminals otherwise wait at the margin for the next character). */
-  #print(text: string): string {
-    const end = advance(this.#at, text, this.#width);
-    if (end === this.#at) return text;
+  /** The prompt, printed from column 0. */
+  #printPrompt(): string {
+    const end = this.#measurePrompt();
     this.#at = end;
-    return end % this.#width === 0 ? `${text}\n` : text;
+    const prompt = this.#options.prompt;
+    return end > 0 && end % this.#width === 0 ? `${prompt}\n` : prompt;
+  }
+
+  #measurePrompt(): number {
+    const { prompt } = this.#options;
+    const measured = this.#promptMeasured;
+    if (measured === null || measured.prompt !== prompt || measured.width !== this.#width) {
+      this.#promptEnd = advance(0, prompt, this.#width);
+      this.#promptMeasured = { prompt, width: this.#width };
+    }
+    return this.#promptEnd;
+  }
+
+  /** Output that prints buffer[start, end) from the cursor; at the right margin a new row is begun
+   * at once, so every position has a row to move to (terminals otherwise wait at the margin). */
+  #printRange(start: number, end: number): string {
+    const text = this.#buffer.slice(start, end);
+    const to = this.#advance(this.#at, start, end);
+    if (to === this.#at) return text;
+    this.#at = to;
+    return to % this.#width === 0 ? `${text}\n` : text;
+  }
+
+  /** The column reached printing buffer[start, end) from `column`: a wide character that would
+   * straddle the right margin goes to the next row, as terminals print it. */
+  #advance(column: number, start: number, end: number): number {
+    const width = this.#width;
+    const cells = this.#cells;
+    let at = column;
+    for (let i = start; i < end; i++) {
+      const cell = cells.at(i);
+      if (cell === 0) continue;
+      if (cell === 3 && at % width === width - 1) at++;
+      at += cell - 1;
+    }
+    cellWork.scanned += end - start;
+    return at;
   }
 
   /** Moves the cursor to column `to` (counted from the start of the prompt) across rows. */
@@ -188,14 +277,116 @@ export class LineEditor {
     return rows + (toColumn < fromColumn ? left(fromColumn - toColumn) : right(toColumn - fromColumn));
   }
 
-  /** The column of buffer index `index`, counted from the start of the prompt. */
+  /** Wrapped: the column of buffer index `index`, counted from the start of the prompt. */
   #column(index: number): number {
-    return advance(0, this.#options.prompt + this.#shown(0, index), this.#width);
+    return this.#advance(this.#measurePrompt(), 0, index);
   }
 
   /** Before output below the input (Enter, ^C, a candidate list): to the end of the input. */
   #toEnd(): string {
-    return this.#shows ? this.#goto(this.#column(this.#buffer.length)) : '';
+    if (!this.#shows || !this.#wrapped) return '';
+    return this.#goto(this.#column(this.#buffer.length));
+  }
+
+  /** Prompt + input small enough to be drawn wrapped (`half`: the lower mark, to come back to it). */
+  #fitsWrapped(half = false): boolean {
+    const size = this.#measurePrompt() + Math.max(this.#buffer.length, this.#cells.width);
+    return size <= (half ? WRAP_LIMIT / 2 : WRAP_LIMIT);
+  }
+
+  /** After the buffer changed: the display mode it needs; the output of a switch, or null. */
+  #switchMode(): string | null {
+    if (this.#wrapped && !this.#fitsWrapped()) {
+      // From the first row of the wrapped input (as far up as the screen goes), erased.
+      const erase = this.#goto(0) + ERASE_BELOW;
+      this.#wrapped = false;
+      this.#viewStart = this.#cursor;
+      this.#at = 0;
+      return erase + this.#drawRow();
+    }
+    if (!this.#wrapped && this.#fitsWrapped(true)) {
+      this.#wrapped = true;
+      this.#at = 0;
+      return `\r${ERASE_BELOW}${this.#drawLine()}`;
+    }
+    return null;
+  }
+
+  /**
+   * Scrolled: the row from its start: the prompt when it takes at most half the row, then as much
+   * of the input from `#viewStart` as fits before the last column, the cursor put where it belongs.
+   */
+  #drawRow(): string {
+    const width = this.#width;
+    const promptEnd = this.#measurePrompt();
+    const prompt = promptEnd * 2 <= width ? this.#options.prompt : '';
+    const shown = prompt === '' ? 0 : promptEnd;
+    const room = Math.max(2, width - 1 - shown);
+    const cursorAt = this.#settleView(room);
+    const cells = this.#cells;
+    let end = this.#viewStart;
+    let used = 0;
+    while (end < this.#buffer.length && end - this.#viewStart < ROW_UNITS) {
+      const cell = cells.at(end);
+      if (cell > 0 && used + cell - 1 > room) break;
+      if (cell > 0) used += cell - 1;
+      end++;
+    }
+    // Never a character cut in two at the end.
+    if (end < this.#buffer.length) end = cells.startOf(end);
+    cellWork.scanned += end - this.#viewStart;
+    this.#at = shown + cursorAt;
+    const row = `\r${prompt}${this.#buffer.slice(this.#viewStart, end)}\x1b[K`;
+    return row + left(this.#advance(0, this.#viewStart, end) - cursorAt);
+  }
+
+  /** Moves the scrolled view so that the cursor is in it; returns the cursor's cells from its start. */
+  #settleView(room: number): number {
+    const cells = this.#cells;
+    const cursor = this.#cursor;
+    if (this.#viewStart > cursor) {
+      // Moving left out of view: the cursor a third of the way in, so there is text to its left.
+      this.#viewStart = this.#back(cursor, Math.floor(room / 3));
+    } else {
+      this.#viewStart = cells.startOf(Math.min(this.#viewStart, this.#buffer.length));
+    }
+    const before = this.#cellsBetween(this.#viewStart, cursor, room);
+    if (before <= room) return before;
+    // Moving right out of view: the cursor two thirds of the way in.
+    this.#viewStart = this.#back(cursor, Math.floor((room * 2) / 3));
+    return this.#cellsBetween(this.#viewStart, cursor, room);
+  }
+
+  /** Cells from `start` to `end`, or more than `most` as soon as that is clear. */
+  #cellsBetween(start: number, end: number, most: number): number {
+    const cells = this.#cells;
+    let used = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const cell = cells.at(i);
+      if (cell > 0) used += cell - 1;
+      if (used > most || i - start >= ROW_UNITS) {
+        used = most + 1;
+        break;
+      }
+    }
+    cellWork.scanned += i - start;
+    return used;
+  }
+
+  /** The character start up to `most` cells (and ROW_UNITS code units) before `index`. */
+  #back(index: number, most: number): number {
+    const cells = this.#cells;
+    let at = index;
+    let used = 0;
+    while (at > 0 && index - at < ROW_UNITS) {
+      const previous = cells.previousStart(at);
+      const width = Math.max(0, cells.at(previous) - 1);
+      if (used + width > most) break;
+      used += width;
+      at = previous;
+    }
+    return at;
   }
 
   #enqueue(key: Key): void {
@@ -245,16 +436,16 @@ export class LineEditor {
         this.#enter();
         return;
       case 'backspace':
-        if (this.#cursor > 0) this.#deleteRange(this.#previousBoundary(this.#cursor), this.#cursor);
+        if (this.#cursor > 0) this.#deleteRange(this.#cells.previousStart(this.#cursor), this.#cursor);
         return;
       case 'delete':
-        if (this.#cursor < this.#buffer.length) this.#deleteRange(this.#cursor, this.#nextBoundary(this.#cursor));
+        if (this.#cursor < this.#buffer.length) this.#deleteRange(this.#cursor, this.#cells.nextStart(this.#cursor));
         return;
       case 'left':
-        if (this.#cursor > 0) this.#moveTo(this.#previousBoundary(this.#cursor));
+        if (this.#cursor > 0) this.#moveTo(this.#cells.previousStart(this.#cursor));
         return;
       case 'right':
-        if (this.#cursor < this.#buffer.length) this.#moveTo(this.#nextBoundary(this.#cursor));
+        if (this.#cursor < this.#buffer.length) this.#moveTo(this.#cells.nextStart(this.#cursor));
         return;
       case 'home':
         this.#moveTo(0);
@@ -300,10 +491,11 @@ export class LineEditor {
         this.#deleteRange(this.#cursor, this.#buffer.length);
         return;
       case 'w': {
+        // Erases what it walks over, so the walk costs no more than the characters it removes.
         let start = this.#cursor;
         while (start > 0 && this.#buffer[start - 1] === ' ') start--;
         while (start > 0 && this.#buffer[start - 1] !== ' ') start--;
-        this.#deleteRange(start, this.#cursor);
+        this.#deleteRange(this.#cells.startOf(start), this.#cursor);
         return;
       }
       case 'l':
@@ -313,8 +505,7 @@ export class LineEditor {
       case 'c': {
         const toEnd = this.#toEnd();
         this.#active = false;
-        this.#buffer = '';
-        this.#cursor = 0;
+        this.#clearLine();
         this.#sink.output(`${toEnd}^C ABORT\n`);
         this.#sink.interrupt();
         return;
@@ -325,7 +516,7 @@ export class LineEditor {
           this.#sink.output('\n');
           this.#sink.endOfInput();
         } else if (this.#cursor < this.#buffer.length) {
-          this.#deleteRange(this.#cursor, this.#nextBoundary(this.#cursor));
+          this.#deleteRange(this.#cursor, this.#cells.nextStart(this.#cursor));
         }
         return;
       case 'p':
@@ -338,32 +529,73 @@ export class LineEditor {
   }
 
   #insert(text: string): void {
-    if (this.#buffer.length + text.length > this.#maxLineLength) {
+    const limit = this.#lineLimit;
+    if (this.#buffer.length + text.length > limit) {
       const toEnd = this.#toEnd();
       this.#active = false;
       this.#discarding = true;
-      this.#buffer = '';
-      this.#cursor = 0;
+      this.#clearLine();
       this.#sink.output(`${toEnd}\n`);
-      this.#sink.lineTooLong(this.#maxLineLength);
+      this.#sink.lineTooLong(limit);
       return;
     }
-    const atEnd = this.#cursor === this.#buffer.length;
-    this.#buffer = atEnd ? this.#buffer + text : this.#buffer.slice(0, this.#cursor) + text + this.#buffer.slice(this.#cursor);
+    const at = this.#cursor;
+    const atEnd = at === this.#buffer.length;
+    this.#buffer = atEnd ? this.#buffer + text : this.#buffer.slice(0, at) + text + this.#buffer.slice(at);
     this.#cursor += text.length;
+    this.#cells.insert(at, new Uint8Array(text.length));
+    const from = this.#measureAround(at, at + text.length);
     if (!this.#shows) return;
+    const switched = this.#switchMode();
+    if (switched !== null) {
+      this.#sink.output(switched);
+      return;
+    }
+    if (!this.#wrapped) {
+      this.#sink.output(this.#drawRow());
+      return;
+    }
+    // From where measuring began: a mark typed after a letter may change how the letter is drawn.
+    const back = from < at ? this.#goto(this.#column(from)) : '';
     if (atEnd) {
-      this.#sink.output(this.#print(text));
+      this.#sink.output(back + this.#printRange(from, this.#buffer.length));
       return;
     }
     // Erased first: with wide characters the tail may land in other cells than before.
-    const tail = this.#buffer.slice(this.#cursor);
-    this.#sink.output(ERASE_BELOW + this.#print(text + tail) + this.#goto(this.#column(this.#cursor)));
+    const redraw = this.#printRange(from, this.#buffer.length);
+    this.#sink.output(back + ERASE_BELOW + redraw + this.#goto(this.#column(this.#cursor)));
+  }
+
+  get #lineLimit(): number {
+    return this.#options.maxLineLength ?? this.#maxLineLength;
+  }
+
+  /**
+   * Measures buffer[start, end) again with the characters either side of it (a mark joins the letter
+   * before it; a letter may take the mark after it); returns where measuring began.
+   */
+  #measureAround(start: number, end: number): number {
+    const cells = this.#cells;
+    const from = start > 0 ? cells.startOf(start - 1) : 0;
+    const to = end < this.#buffer.length ? cells.nextStart(end) : this.#buffer.length;
+    if (to > from) cells.overwrite(from, measureCells(this.#buffer.slice(from, to)));
+    return from;
+  }
+
+  #clearLine(): void {
+    this.#buffer = '';
+    this.#cells.clear();
+    this.#cursor = 0;
   }
 
   #tab(secondTab: boolean): void {
     const complete = this.#options.complete;
     if (!complete || !this.#shows) return;
+    // Completion parses the whole line before the cursor: past a screenful or so, the bell.
+    if (this.#cursor > MAX_COMPLETION_INPUT) {
+      this.#sink.output('\x07');
+      return;
+    }
     const outcome = complete(this.#buffer.slice(0, this.#cursor), secondTab);
     if (!(outcome instanceof Promise)) {
       this.#applyTab(outcome);
@@ -390,7 +622,7 @@ export class LineEditor {
     } else {
       const list = `${this.#toEnd()}\n${columns(outcome.candidates, this.#width)}\n`;
       this.#at = 0;
-      this.#sink.output(list + this.#drawLine());
+      this.#sink.output(list + this.#render());
     }
   }
 
@@ -399,9 +631,9 @@ export class LineEditor {
     const { useHistory, history, historyLimits } = this.#options;
     const toEnd = this.#toEnd();
     this.#active = false;
-    this.#buffer = '';
-    this.#cursor = 0;
-    if (useHistory) remember(history, line, historyLimits ?? DEFAULT_HISTORY_LIMITS);
+    this.#clearLine();
+    // Echo-off input (a password, a PIN) never enters history, whatever the options say.
+    if (useHistory && this.#options.echo) remember(history, line, historyLimits ?? DEFAULT_HISTORY_LIMITS);
     // A client that echoes itself has already moved to the next line.
     if (!this.#clientEchoes) this.#sink.output(`${toEnd}\n`);
     this.#sink.line(line, !this.#options.echo);
@@ -411,16 +643,29 @@ export class LineEditor {
   #deleteRange(start: number, end: number): void {
     if (end <= start) return;
     this.#buffer = this.#buffer.slice(0, start) + this.#buffer.slice(end);
+    this.#cells.remove(start, end);
     this.#cursor = start;
+    const from = this.#measureAround(start, start);
     if (!this.#shows) return;
-    const at = this.#column(start);
-    this.#sink.output(this.#goto(at) + ERASE_BELOW + this.#print(this.#buffer.slice(start)) + this.#goto(at));
+    const switched = this.#switchMode();
+    if (switched !== null) {
+      this.#sink.output(switched);
+      return;
+    }
+    if (!this.#wrapped) {
+      this.#sink.output(this.#drawRow());
+      return;
+    }
+    const at = this.#column(from);
+    const redraw = this.#goto(at) + ERASE_BELOW + this.#printRange(from, this.#buffer.length);
+    this.#sink.output(redraw + this.#goto(this.#column(start)));
   }
 
   #moveTo(position: number): void {
     if (position === this.#cursor) return;
     this.#cursor = position;
-    if (this.#shows) this.#sink.output(this.#goto(this.#column(position)));
+    if (!this.#shows) return;
+    this.#sink.output(this.#wrapped ? this.#goto(this.#column(position)) : this.#drawRow());
   }
 
   #walkHistory(step: -1 | 1): void {
@@ -429,32 +674,40 @@ export class LineEditor {
     const index = Math.min(this.#historyIndex, history.length);
     const next = index + step;
     if (next < 0 || next > history.length) return;
-    if (index === history.length) this.#savedLine = this.#buffer;
+    if (index === history.length) {
+      this.#savedLine = this.#buffer;
+      this.#savedCells = this.#cells.snapshot();
+    }
     this.#historyIndex = next;
-    this.#replaceLine(next === history.length ? this.#savedLine : (history[next] ?? ''));
+    if (next === history.length) this.#replaceLine(this.#savedLine, this.#savedCells);
+    else {
+      const line = history[next] ?? '';
+      this.#replaceLine(line, this.#recall(line));
+    }
   }
 
-  #replaceLine(line: string): void {
+  /** The cells of a history line, kept for the last few recalled so walking back and forth is free. */
+  #recall(line: string): Cells {
+    const kept = this.#recalled.get(line);
+    if (kept) return kept;
+    const cells = measureCells(line);
+    if (this.#recalled.size >= RECALLED_KEPT) this.#recalled.delete(this.#recalled.keys().next().value!);
+    this.#recalled.set(line, cells);
+    return cells;
+  }
+
+  #replaceLine(line: string, cells: Cells): void {
+    const wasWrapped = this.#wrapped;
+    const erase = this.#shows && wasWrapped ? this.#goto(this.#column(0)) + ERASE_BELOW : '';
     this.#buffer = line;
+    this.#cells.replace(cells);
     this.#cursor = line.length;
-    if (this.#shows) this.#sink.output(this.#goto(this.#column(0)) + ERASE_BELOW + this.#print(line));
-  }
-
-  #shown(start: number, end: number): string {
-    return this.#shows ? this.#buffer.slice(start, end) : '';
-  }
-
-  /** The start of the character (grapheme) before `index`; only the neighbourhood is segmented. */
-  #previousBoundary(index: number): number {
-    const from = Math.max(0, index - 16);
-    let last = from;
-    for (const { index: at } of segmenter.segment(this.#buffer.slice(from, index))) last = from + at;
-    return last;
-  }
-
-  #nextBoundary(index: number): number {
-    const slice = this.#buffer.slice(index, index + 16);
-    const first = segmenter.segment(slice)[Symbol.iterator]().next();
-    return first.done ? this.#buffer.length : index + first.value.segment.length;
+    if (!this.#shows) return;
+    if (wasWrapped && this.#fitsWrapped()) {
+      this.#sink.output(erase + this.#printRange(0, line.length));
+      return;
+    }
+    const switched = this.#switchMode();
+    this.#sink.output(erase + (switched ?? this.#drawRow()));
   }
 }
