@@ -105,9 +105,13 @@ export class LineEditor {
   /** Counts begin() calls, so a completion that finishes after its line ended is dropped. */
   #generation = 0;
 
-  constructor(sink: LineEditorSink, options: { maxLineLength?: number } = {}) {
+  /** Cells of prompt + input drawn wrapped; past it, one scrolled row. */
+  readonly #wrapLimit: number;
+
+  constructor(sink: LineEditorSink, options: { maxLineLength?: number; wrapLimit?: number } = {}) {
     this.#sink = sink;
     this.#maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+    this.#wrapLimit = options.wrapLimit ?? WRAP_LIMIT;
   }
 
   get active(): boolean {
@@ -134,6 +138,11 @@ export class LineEditor {
 
   get cursor(): number {
     return this.#cursor;
+  }
+
+  /** The input is longer than a screenful and shown in one row scrolled sideways. */
+  get scrolled(): boolean {
+    return !this.#wrapped;
   }
 
   setWidth(columns: number): void {
@@ -291,7 +300,7 @@ export class LineEditor {
   /** Prompt + input small enough to be drawn wrapped (`half`: the lower mark, to come back to it). */
   #fitsWrapped(half = false): boolean {
     const size = this.#measurePrompt() + Math.max(this.#buffer.length, this.#cells.width);
-    return size <= (half ? WRAP_LIMIT / 2 : WRAP_LIMIT);
+    return size <= (half ? this.#wrapLimit / 2 : this.#wrapLimit);
   }
 
   /** After the buffer changed: the display mode it needs; the output of a switch, or null. */
@@ -352,8 +361,8 @@ export class LineEditor {
     }
     const before = this.#cellsBetween(this.#viewStart, cursor, room);
     if (before <= room) return before;
-    // Moving right out of view: the cursor two thirds of the way in.
-    this.#viewStart = this.#back(cursor, Math.floor((room * 2) / 3));
+    // Moving right out of view: typing at the end shows all the row can; else the cursor two thirds in.
+    this.#viewStart = this.#back(cursor, cursor === this.#buffer.length ? room : Math.floor((room * 2) / 3));
     return this.#cellsBetween(this.#viewStart, cursor, room);
   }
 
