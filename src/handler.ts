@@ -139,10 +139,12 @@ export class TelnetHandler {
    * `InputAborted` on ^C / ^D or when the session ends.
    */
   readLine(options: ReadLineOptions = {}): Promise<string> {
+    const echo = options.echo ?? true;
     return this.#link().readLine({
       prompt: options.prompt ?? '',
-      echo: options.echo ?? true,
-      useHistory: options.useHistory ?? true,
+      echo,
+      // Echo-off input is a secret: never kept in history, whatever `useHistory` says.
+      useHistory: echo && (options.useHistory ?? true),
     });
   }
 

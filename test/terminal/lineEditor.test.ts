@@ -143,6 +143,55 @@ test('echo false shows nothing of the line', () => {
   assert.is(screen.all, '> \n');
 });
 
+test('echo off with useHistory on: the secret still never enters history, nor comes back with Up', () => {
+  const { ed, history, begin } = editor({ echo: false, useHistory: true, history: ['ls'] });
+  ed.feed('hunter2\r');
+  assert.equal(history, ['ls']);
+  begin();
+  ed.feed('\x1b[A\r');
+  assert.equal(history, ['ls']);
+});
+
+test('the line limit: exactly the limit is a line, one more is refused (issue 21, mutant 1)', () => {
+  const exact = editor({ max: 10 });
+  exact.ed.feed('0123456789\r');
+  assert.equal(exact.events, ['line 0123456789']);
+  const typed = editor({ max: 10 });
+  // Typed a key at a time as well as pasted: the check is on the line, not on one chunk.
+  for (const ch of '0123456789') typed.ed.feed(ch);
+  typed.ed.feed('\r');
+  assert.equal(typed.events, ['line 0123456789']);
+  const over = editor({ max: 10 });
+  for (const ch of '0123456789A') over.ed.feed(ch);
+  assert.equal(over.events, ['too long 10']);
+});
+
+test('type-ahead while a command runs is bounded: up to the line limit kept, beyond it dropped (issue 21, mutant 2)', () => {
+  const { ed, events, begin } = editor({ max: 10 });
+  ed.feed('run\r');
+  assert.not.ok(ed.active);
+  // 10 characters queued: exactly the bound, all kept.
+  ed.feed('01234567');
+  ed.feed('ab');
+  // One more: dropped, as is everything after it while the queue is full.
+  ed.feed('c');
+  ed.feed('d');
+  begin();
+  assert.is(ed.buffer, '01234567ab');
+  ed.feed('\r');
+  assert.equal(events, ['line run', 'line 01234567ab']);
+});
+
+test('CR LF is one Enter, and the LF is not left queued as a second (issue 21, mutant 8)', () => {
+  const { ed, events, begin } = editor();
+  ed.feed('a\r\n');
+  begin();
+  ed.feed('b\r');
+  begin();
+  assert.equal(events, ['line a', 'line b']);
+  assert.is(ed.buffer, '');
+});
+
 test('^C abandons with ^C ABORT; ^D on an empty line is end of input, else deletes', () => {
   const a = editor();
   a.ed.feed('half\x03');
