@@ -19,6 +19,10 @@ export interface SessionLimits {
   maxLoginAttempts: number;
   loginRetryDelayMs: number;
   maxLineLength: number;
+  /** Longest line at the prompts before login (username, password): a name needs no 128 Ki. */
+  maxLoginLineLength: number;
+  /** Most lines one command may span with continuation (its characters together: maxLineLength). */
+  maxCommandLines: number;
 }
 
 /** What the server lends each session. */
@@ -61,6 +65,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   readonly #complete: ReturnType<typeof commandCompleter>;
   readonly #editor: LineEditor;
   #timers: Set<NodeJS.Timeout> | null = null;
+  /** The login prompts' small limit until the login is accepted, then the command line's. */
+  #lineLimit: number;
 
   constructor(handlerClass: HandlerClass, transport: TerminalTransport, services: SessionServices) {
     this.#transport = transport;
@@ -70,6 +76,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     this.#complete = commandCompleter(this.#registry, this.handler, (err) => this.log('warn', 'completer failed', err));
     this.settings = new SessionSettings(this.handler, transport, services.limits);
     this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength });
+    this.#lineLimit = services.limits.maxLoginLineLength;
     const { term, width, height } = transport.initialTerminal;
     if (term) this.handler.term = term;
     if (width) this.setWindowSize(width, height ?? this.handler.height);
@@ -159,6 +166,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   closed(): void {
+    // Keys still queued from a connection that is gone are dropped, not processed.
+    this.#editor.close();
     this.actor.send({ type: 'DISCONNECTED' });
   }
 
@@ -180,6 +189,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
       history: handler.history,
       historyLimits: { lines: handler.historyLimit, characters: handler.historyCharacterLimit },
       complete: completion ? this.#complete : undefined,
+      maxLineLength: this.#lineLimit,
     });
     this.#transport.promptShown?.();
   }
@@ -220,6 +230,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   acceptLogin(username: string | null): void {
+    this.#lineLimit = this.#services.limits.maxLineLength;
     if (username !== null) this.handler.username = username;
     this.log('info', `session started${username === null ? '' : ` for ${JSON.stringify(username)}`}`);
   }
@@ -371,6 +382,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   #finish(): void {
     if (this.#finished) return;
     this.#finished = true;
+    this.#editor.close();
     this.#clearTimers();
     this.handler[attachSession](null);
     this.#services.sessionEnded(this);

@@ -37,4 +37,6 @@ export class SessionSettings implements Settings {
   get loginTimeoutMs() { return this.#limits.loginTimeoutMs; }
   get maxLoginAttempts() { return this.#limits.maxLoginAttempts; }
   get loginRetryDelayMs() { return this.#limits.loginRetryDelayMs; }
+  get maxCommandLines() { return this.#limits.maxCommandLines; }
+  get maxCommandLength() { return this.#limits.maxLineLength; }
 }

@@ -34,6 +34,9 @@ export interface SessionHost {
     readonly loginTimeoutMs: number;
     readonly maxLoginAttempts: number;
     readonly loginRetryDelayMs: number;
+    /** Most lines one command spans with continuation lines, and most characters they hold together. */
+    readonly maxCommandLines: number;
+    readonly maxCommandLength: number;
   };
   write(text: string): void;
   /** Shows a prompt and reads one line; the editor answers with LINE, INTERRUPT, END_OF_INPUT, ... */
