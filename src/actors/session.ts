@@ -5,7 +5,8 @@ import { InputAborted, type AnySessionMachine, type SessionHost } from '../machi
 import { CommandRegistry } from '../shell/registry.js';
 import type { TelnetOption } from '../protocol/telnetOption.js';
 import { commandCompleter } from '../shell/commandCompletion.js';
-import { parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
+import { joinContinuation, parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
+import { remember } from '../terminal/history.js';
 import { LineEditor } from '../terminal/lineEditor.js';
 import type { TerminalEvents, TerminalTransport } from '../transports/terminalTransport.js';
 import { EditorToChart } from './editorToChart.js';
@@ -177,7 +178,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     this.#transport.write(text);
   }
 
-  promptLine(prompt: string, echo: boolean, useHistory: boolean, completion = false): void {
+  promptLine(prompt: string, echo: boolean, useHistory: boolean, completion = false, partOfCommand = false): void {
     // Only a client that echoes itself is told; said at every prompt, as the option table answers a
     // repeat with nothing on the wire.
     if (this.#editor.clientEchoes) this.#transport.secretInput?.(!echo);
@@ -190,6 +191,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
       historyLimits: { lines: handler.historyLimit, characters: handler.historyCharacterLimit },
       complete: completion ? this.#complete : undefined,
       maxLineLength: this.#lineLimit,
+      remember: !partOfCommand,
     });
     this.#transport.promptShown?.();
   }
@@ -240,6 +242,11 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   async runCommand(lines: readonly string[], words: readonly string[]): Promise<void> {
+    // One history entry per command, however many continuation lines it was typed over (as bash's cmdhist).
+    if (lines.length > 0) {
+      const { history, historyLimit, historyCharacterLimit } = this.handler;
+      remember(history, joinContinuation(lines), { lines: historyLimit, characters: historyCharacterLimit });
+    }
     await this.#dispatch(lines, words);
   }
 

@@ -28,6 +28,11 @@ export interface ReadOptions {
   historyLimits?: HistoryLimits;
   /** Tab completion for this line: given the text before the cursor and whether Tab came twice. */
   complete?: (before: string, secondTab: boolean) => TabOutcome | Promise<TabOutcome>;
+  /**
+   * False: Up and Down walk the history but Enter does not add the line to it (the shell adds a
+   * command typed over continuation lines as one entry when it is complete). True when absent.
+   */
+  remember?: boolean;
   /** Longest line for this read (the prompts before login take a smaller one); the editor's own when absent. */
   maxLineLength?: number;
 }
@@ -642,7 +647,7 @@ export class LineEditor {
     this.#active = false;
     this.#clearLine();
     // Echo-off input (a password, a PIN) never enters history, whatever the options say.
-    if (useHistory && this.#options.echo) remember(history, line, historyLimits ?? DEFAULT_HISTORY_LIMITS);
+    if (useHistory && this.#options.echo && this.#options.remember !== false) remember(history, line, historyLimits ?? DEFAULT_HISTORY_LIMITS);
     // A client that echoes itself has already moved to the next line.
     if (!this.#clientEchoes) this.#sink.output(`${toEnd}\n`);
     this.#sink.line(line, !this.#options.echo);
