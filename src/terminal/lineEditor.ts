@@ -178,7 +178,7 @@ export class LineEditor {
     this.#generation++;
     this.#active = true;
     this.#at = 0;
-    this.#sink.output(this.#printPrompt());
+    this.#emit(this.#printPrompt());
     this.#drain();
   }
 
@@ -208,6 +208,7 @@ export class LineEditor {
 
   /** An asynchronous message: on its own line, then the prompt and the half-typed input again. */
   writeAbove(text: string): void {
+    this.#flush();
     if (!this.#active) {
       this.#sink.output(`${text}\n`);
       return;
@@ -223,7 +224,7 @@ export class LineEditor {
   redraw(): void {
     if (!this.#active) return;
     this.#at = 0;
-    this.#sink.output(this.#render());
+    this.#emit(this.#render());
   }
 
   /** The prompt and the input from the start of a row, as the display mode draws them. */
@@ -411,9 +412,27 @@ export class LineEditor {
     this.#queue.push(key);
   }
 
+  /** Output of the keys of one drain, sent as one write when it ends (or before a line event). */
+  #batch: string[] | null = null;
+
+  #emit(text: string): void {
+    if (text === '') return;
+    if (this.#batch) this.#batch.push(text);
+    else this.#sink.output(text);
+  }
+
+  #flush(): void {
+    const batch = this.#batch;
+    if (batch === null || batch.length === 0) return;
+    this.#batch = [];
+    this.#sink.output(batch.join(''));
+  }
+
   #drain(): void {
     if (this.#draining) return;
     this.#draining = true;
+    const outer = this.#batch === null;
+    if (outer) this.#batch = [];
     try {
       while (this.#active && !this.#completing && this.#queueHead < this.#queue.length) {
         const key = this.#queue[this.#queueHead++]!;
@@ -427,6 +446,10 @@ export class LineEditor {
       }
     } finally {
       this.#draining = false;
+      if (outer) {
+        this.#flush();
+        this.#batch = null;
+      }
     }
     // Keys that came while idle and found no reader still wait, and are dropped while discarding.
     while (this.#discarding && this.#queueHead < this.#queue.length) {
@@ -513,21 +536,25 @@ export class LineEditor {
         return;
       }
       case 'l':
-        this.#sink.output('\x1b[H\x1b[2J');
+        // What is still to be sent would be cleared at once: 60,000 ^L in a row draw the line once.
+        if (this.#batch) this.#batch.length = 0;
+        this.#emit('\x1b[H\x1b[2J');
         this.redraw();
         return;
       case 'c': {
         const toEnd = this.#toEnd();
         this.#active = false;
         this.#clearLine();
-        this.#sink.output(`${toEnd}^C ABORT\n`);
+        this.#emit(`${toEnd}^C ABORT\n`);
+        this.#flush();
         this.#sink.interrupt();
         return;
       }
       case 'd':
         if (this.#buffer.length === 0) {
           this.#active = false;
-          this.#sink.output('\n');
+          this.#emit('\n');
+          this.#flush();
           this.#sink.endOfInput();
         } else if (this.#cursor < this.#buffer.length) {
           this.#deleteRange(this.#cursor, this.#cells.nextStart(this.#cursor));
@@ -549,7 +576,8 @@ export class LineEditor {
       this.#active = false;
       this.#discarding = true;
       this.#clearLine();
-      this.#sink.output(`${toEnd}\n`);
+      this.#emit(`${toEnd}\n`);
+      this.#flush();
       this.#sink.lineTooLong(limit);
       return;
     }
@@ -562,22 +590,22 @@ export class LineEditor {
     if (!this.#shows) return;
     const switched = this.#switchMode();
     if (switched !== null) {
-      this.#sink.output(switched);
+      this.#emit(switched);
       return;
     }
     if (!this.#wrapped) {
-      this.#sink.output(this.#drawRow());
+      this.#emit(this.#drawRow());
       return;
     }
     // From where measuring began: a mark typed after a letter may change how the letter is drawn.
     const back = from < at ? this.#goto(this.#column(from)) : '';
     if (atEnd) {
-      this.#sink.output(back + this.#printRange(from, this.#buffer.length));
+      this.#emit(back + this.#printRange(from, this.#buffer.length));
       return;
     }
     // Erased first: with wide characters the tail may land in other cells than before.
     const redraw = this.#printRange(from, this.#buffer.length);
-    this.#sink.output(back + ERASE_BELOW + redraw + this.#goto(this.#column(this.#cursor)));
+    this.#emit(back + ERASE_BELOW + redraw + this.#goto(this.#column(this.#cursor)));
   }
 
   get #lineLimit(): number {
@@ -607,7 +635,7 @@ export class LineEditor {
     if (!complete || !this.#shows) return;
     // Completion parses the whole line before the cursor: past a screenful or so, the bell.
     if (this.#cursor > MAX_COMPLETION_INPUT) {
-      this.#sink.output('\x07');
+      this.#emit('\x07');
       return;
     }
     const outcome = complete(this.#buffer.slice(0, this.#cursor), secondTab);
@@ -628,7 +656,7 @@ export class LineEditor {
 
   #applyTab(outcome: TabOutcome): void {
     if (outcome.kind === 'none') {
-      this.#sink.output('\x07');
+      this.#emit('\x07');
     } else if (outcome.kind === 'replace') {
       const start = Math.min(outcome.start, this.#cursor);
       this.#deleteRange(start, this.#cursor);
@@ -636,7 +664,7 @@ export class LineEditor {
     } else {
       const list = `${this.#toEnd()}\n${columns(outcome.candidates, this.#width)}\n`;
       this.#at = 0;
-      this.#sink.output(list + this.#render());
+      this.#emit(list + this.#render());
     }
   }
 
@@ -649,7 +677,8 @@ export class LineEditor {
     // Echo-off input (a password, a PIN) never enters history, whatever the options say.
     if (useHistory && this.#options.echo && this.#options.remember !== false) remember(history, line, historyLimits ?? DEFAULT_HISTORY_LIMITS);
     // A client that echoes itself has already moved to the next line.
-    if (!this.#clientEchoes) this.#sink.output(`${toEnd}\n`);
+    if (!this.#clientEchoes) this.#emit(`${toEnd}\n`);
+    this.#flush();
     this.#sink.line(line, !this.#options.echo);
   }
 
@@ -663,23 +692,23 @@ export class LineEditor {
     if (!this.#shows) return;
     const switched = this.#switchMode();
     if (switched !== null) {
-      this.#sink.output(switched);
+      this.#emit(switched);
       return;
     }
     if (!this.#wrapped) {
-      this.#sink.output(this.#drawRow());
+      this.#emit(this.#drawRow());
       return;
     }
     const at = this.#column(from);
     const redraw = this.#goto(at) + ERASE_BELOW + this.#printRange(from, this.#buffer.length);
-    this.#sink.output(redraw + this.#goto(this.#column(start)));
+    this.#emit(redraw + this.#goto(this.#column(start)));
   }
 
   #moveTo(position: number): void {
     if (position === this.#cursor) return;
     this.#cursor = position;
     if (!this.#shows) return;
-    this.#sink.output(this.#wrapped ? this.#goto(this.#column(position)) : this.#drawRow());
+    this.#emit(this.#wrapped ? this.#goto(this.#column(position)) : this.#drawRow());
   }
 
   #walkHistory(step: -1 | 1): void {
@@ -718,10 +747,10 @@ export class LineEditor {
     this.#cursor = line.length;
     if (!this.#shows) return;
     if (wasWrapped && this.#fitsWrapped()) {
-      this.#sink.output(erase + this.#printRange(0, line.length));
+      this.#emit(erase + this.#printRange(0, line.length));
       return;
     }
     const switched = this.#switchMode();
-    this.#sink.output(erase + (switched ?? this.#drawRow()));
+    this.#emit(erase + (switched ?? this.#drawRow()));
   }
 }
