@@ -115,6 +115,8 @@ export class CellLine {
   clear(): void {
     this.#length = 0;
     this.#width = 0;
+    // A session that once had a long line does not keep its room while idle.
+    if (this.#cells.length > 4096) this.#cells = new Uint8Array(64);
   }
 
   /** The line becomes exactly `cells` (a copy is kept). */

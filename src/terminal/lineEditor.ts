@@ -174,6 +174,7 @@ export class LineEditor {
     this.#viewStart = 0;
     this.#historyIndex = options.history.length;
     this.#savedLine = '';
+    this.#savedCells = new Uint8Array(0);
     this.#lastKeyWasTab = false;
     this.#generation++;
     this.#active = true;
