@@ -615,14 +615,20 @@ export class LineEditor {
 
   /**
    * Measures buffer[start, end) again with the characters either side of it (a mark joins the letter
-   * before it; a letter may take the mark after it); returns where measuring began.
+   * before it; a letter may take the mark after it); returns where the screen must be redrawn from:
+   * `start`, or the character before it when that one changed.
    */
   #measureAround(start: number, end: number): number {
     const cells = this.#cells;
     const from = start > 0 ? cells.startOf(start - 1) : 0;
     const to = end < this.#buffer.length ? cells.nextStart(end) : this.#buffer.length;
-    if (to > from) cells.overwrite(from, measureCells(this.#buffer.slice(from, to)));
-    return from;
+    if (to <= from) return start;
+    const measured = measureCells(this.#buffer.slice(from, to));
+    // Redrawn from the character before only when it changed (a mark joined it, say).
+    let same = from;
+    while (same < start && measured[same - from] === cells.at(same)) same++;
+    cells.overwrite(from, measured);
+    return same < start ? from : start;
   }
 
   #clearLine(): void {
