@@ -13,7 +13,9 @@ import { DEFAULT_HISTORY_LIMITS } from './terminal/history.js';
 
 export interface ReadLineOptions {
   prompt?: string;
+  /** False for secrets (a password, a PIN): nothing is shown, and the line never enters history. */
   echo?: boolean;
+  /** Up/Down walk the history and the line is added to it (true by default; always false with echo off). */
   useHistory?: boolean;
 }
 
