@@ -62,6 +62,8 @@ const left = (columns: number) => (columns > 0 ? `\x1b[${columns}D` : '');
 const right = (columns: number) => (columns > 0 ? `\x1b[${columns}C` : '');
 const up = (rows: number) => (rows > 0 ? `\x1b[${rows}A` : '');
 const down = (rows: number) => (rows > 0 ? `\x1b[${rows}B` : '');
+/** Home, then erase the whole screen (^L). */
+const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 /** Erases from the cursor to the end of the screen: an input wrapped over several rows goes too. */
 const ERASE_BELOW = '\x1b[J';
 
@@ -415,6 +417,8 @@ export class LineEditor {
 
   /** Output of the keys of one drain, sent as one write when it ends (or before a line event). */
   #batch: string[] | null = null;
+  /** ^L came in this batch: clear and redraw before anything else is drawn or sent. */
+  #redrawPending = false;
 
   #emit(text: string): void {
     if (text === '') return;
@@ -422,7 +426,16 @@ export class LineEditor {
     else this.#sink.output(text);
   }
 
+  /** A ^L of this batch: the clear and the line drawn again, now. */
+  #settleRedraw(): void {
+    if (!this.#redrawPending) return;
+    this.#redrawPending = false;
+    this.#emit(CLEAR_SCREEN);
+    this.redraw();
+  }
+
   #flush(): void {
+    this.#settleRedraw();
     const batch = this.#batch;
     if (batch === null || batch.length === 0) return;
     this.#batch = [];
@@ -464,6 +477,7 @@ export class LineEditor {
       if (key.kind === 'enter') this.#discarding = false;
       return;
     }
+    if (!(key.kind === 'ctrl' && key.letter === 'l')) this.#settleRedraw();
     const secondTab = key.kind === 'tab' && this.#lastKeyWasTab;
     this.#lastKeyWasTab = key.kind === 'tab';
     switch (key.kind) {
@@ -537,9 +551,14 @@ export class LineEditor {
         return;
       }
       case 'l':
-        // What is still to be sent would be cleared at once: 60,000 ^L in a row draw the line once.
-        if (this.#batch) this.#batch.length = 0;
-        this.#emit('\x1b[H\x1b[2J');
+        // What is still to be sent would be cleared at once, and the line is drawn when the batch is
+        // sent or another key comes: 60,000 ^L in a row clear and draw once.
+        if (this.#batch) {
+          this.#batch.length = 0;
+          this.#redrawPending = true;
+          return;
+        }
+        this.#emit(CLEAR_SCREEN);
         this.redraw();
         return;
       case 'c': {

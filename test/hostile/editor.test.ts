@@ -2,7 +2,7 @@
 // for 19 s to 242 s before the line editor kept its widths as keys arrive. Each runs against a server in
 // a process of its own (so its RSS is its own) while a logged-in session runs `echo` every 20 ms; the
 // probe's round trips and the server's RSS are printed, and the worst round trip must stay far below
-// the old freezes (500 ms here, on a loaded 2-core machine; the figures printed are typically tens of ms).
+// the old freezes (see MAX_ROUND_TRIP_MS).
 //
 // EDITOR_ATTACK_SERVER=<path of a hostileServer.ts> runs the same attacks against another checkout (the
 // "before" figures in the issue's closing note); EDITOR_ATTACK_TIMEOUT_MS lets those run for minutes.
@@ -16,7 +16,13 @@ import { login, type TelnetTestClient } from '../support/telnetClient.js';
 
 const SERVER = process.env.EDITOR_ATTACK_SERVER ?? fileURLToPath(new URL('../support/hostileServer.ts', import.meta.url));
 const ATTACK_TIMEOUT_MS = Number(process.env.EDITOR_ATTACK_TIMEOUT_MS ?? 30_000);
-const MAX_ROUND_TRIP_MS = 500;
+/**
+ * The old freezes were 19 s to 242 s (50 s to over 600 s with this machine loaded); here the worst
+ * round trip is typically 50-500 ms, most of it the telnet decoding of 190 KB in one burst. The bound
+ * is far above that, so a loaded machine (load 18 on 2 cores was seen) does not fail it, and far below
+ * any freeze: the exact per-key work is held by test/terminal/lineEditorCost.test.ts, by count.
+ */
+const MAX_ROUND_TRIP_MS = Number(process.env.EDITOR_PROBE_BOUND_MS ?? 2000);
 const MiB = 1024 * 1024;
 
 interface Stats {
