@@ -14,6 +14,7 @@ function host(): SessionHost {
       prompt: '> ', continuePrompt: '... ', issue: null, welcome: 'hi', promptUser: 'Username: ', promptPass: 'Password: ',
       authNeedUser: true, authNeedPass: false, hasAuthCallback: true, authenticatedUser: null, needsNegotiation: true,
       execCommand: null, negotiationTimeoutMs: 500, loginTimeoutMs: 60_000, maxLoginAttempts: 3, loginRetryDelayMs: 0,
+      maxCommandLines: 64, maxCommandLength: 128 * 1024,
     },
     write() {},
     promptLine() {},

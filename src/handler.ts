@@ -13,7 +13,9 @@ import { DEFAULT_HISTORY_LIMITS } from './terminal/history.js';
 
 export interface ReadLineOptions {
   prompt?: string;
+  /** False for secrets (a password, a PIN): nothing is shown, and the line never enters history. */
   echo?: boolean;
+  /** Up/Down walk the history and the line is added to it (true by default; always false with echo off). */
   useHistory?: boolean;
 }
 
@@ -131,10 +133,12 @@ export class TelnetHandler {
    * `InputAborted` on ^C / ^D or when the session ends.
    */
   readLine(options: ReadLineOptions = {}): Promise<string> {
+    const echo = options.echo ?? true;
     return this.#link().readLine({
       prompt: options.prompt ?? '',
-      echo: options.echo ?? true,
-      useHistory: options.useHistory ?? true,
+      echo,
+      // Echo-off input is a secret: never kept in history, whatever `useHistory` says.
+      useHistory: echo && (options.useHistory ?? true),
     });
   }
 

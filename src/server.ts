@@ -50,6 +50,8 @@ export const DEFAULT_LIMITS: SessionLimits = {
   maxLoginAttempts: 3,
   loginRetryDelayMs: 1000,
   maxLineLength: 128 * 1024,
+  maxLoginLineLength: 256,
+  maxCommandLines: 64,
 };
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {

@@ -5,7 +5,8 @@ import { InputAborted, type AnySessionMachine, type SessionHost } from '../machi
 import { CommandRegistry } from '../shell/registry.js';
 import type { TelnetOption } from '../protocol/telnetOption.js';
 import { commandCompleter } from '../shell/commandCompletion.js';
-import { parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
+import { joinContinuation, parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
+import { remember } from '../terminal/history.js';
 import { LineEditor } from '../terminal/lineEditor.js';
 import type { TerminalEvents, TerminalTransport } from '../transports/terminalTransport.js';
 import { EditorToChart } from './editorToChart.js';
@@ -21,6 +22,10 @@ export interface SessionLimits {
   maxLoginAttempts: number;
   loginRetryDelayMs: number;
   maxLineLength: number;
+  /** Longest line at the prompts before login (username, password): a name needs no 128 Ki. */
+  maxLoginLineLength: number;
+  /** Most lines one command may span with continuation (its characters together: maxLineLength). */
+  maxCommandLines: number;
 }
 
 /** What the server lends each session. */
@@ -68,6 +73,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   readonly #complete: ReturnType<typeof commandCompleter>;
   readonly #editor: LineEditor;
   #timers: Set<NodeJS.Timeout> | null = null;
+  /** The login prompts' small limit until the login is accepted, then the command line's. */
+  #lineLimit: number;
 
   constructor(handlerClass: HandlerClass, transport: TerminalTransport, services: SessionServices) {
     this.#transport = transport;
@@ -77,6 +84,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     this.#complete = commandCompleter(this.#registry, this.handler, (err) => this.log('warn', 'completer failed', err));
     this.settings = new SessionSettings(this.handler, transport, services.limits, services.loginThrottle);
     this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength });
+    this.#lineLimit = services.limits.maxLoginLineLength;
     const { term, width, height } = transport.initialTerminal;
     if (term) this.handler.term = term;
     if (width) this.setWindowSize(width, height ?? this.handler.height);
@@ -166,6 +174,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   closed(): void {
+    // Keys still queued from a connection that is gone are dropped, not processed.
+    this.#editor.close();
     this.actor.send({ type: 'DISCONNECTED' });
   }
 
@@ -175,7 +185,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     this.#transport.write(text);
   }
 
-  promptLine(prompt: string, echo: boolean, useHistory: boolean, completion = false): void {
+  promptLine(prompt: string, echo: boolean, useHistory: boolean, completion = false, partOfCommand = false): void {
     // Only a client that echoes itself is told; said at every prompt, as the option table answers a
     // repeat with nothing on the wire.
     if (this.#editor.clientEchoes) this.#transport.secretInput?.(!echo);
@@ -187,6 +197,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
       history: handler.history,
       historyLimits: { lines: handler.historyLimit, characters: handler.historyCharacterLimit },
       complete: completion ? this.#complete : undefined,
+      maxLineLength: this.#lineLimit,
+      remember: !partOfCommand,
     });
     this.#transport.promptShown?.();
   }
@@ -235,6 +247,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   acceptLogin(username: string | null): void {
+    this.#lineLimit = this.#services.limits.maxLineLength;
     if (username !== null) this.handler.username = username;
     this.log('info', `session started${username === null ? '' : ` for ${JSON.stringify(username)}`}`);
   }
@@ -244,6 +257,11 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   async runCommand(lines: readonly string[], words: readonly string[]): Promise<void> {
+    // One history entry per command, however many continuation lines it was typed over (as bash's cmdhist).
+    if (lines.length > 0) {
+      const { history, historyLimit, historyCharacterLimit } = this.handler;
+      remember(history, joinContinuation(lines), { lines: historyLimit, characters: historyCharacterLimit });
+    }
     await this.#dispatch(lines, words);
   }
 
@@ -386,6 +404,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   #finish(): void {
     if (this.#finished) return;
     this.#finished = true;
+    this.#editor.close();
     this.#clearTimers();
     this.handler[attachSession](null);
     this.#services.sessionEnded(this);

@@ -5,7 +5,7 @@ import type { LoginThrottle } from './loginThrottle.js';
 
 type Settings = SessionHost['settings'];
 /** The server's limits this reads (`SessionLimits` has them; named here so this imports no session). */
-type Limits = Pick<Settings, 'negotiationTimeoutMs' | 'loginTimeoutMs' | 'maxLoginAttempts' | 'loginRetryDelayMs'>;
+type Limits = Pick<Settings, 'negotiationTimeoutMs' | 'loginTimeoutMs' | 'maxLoginAttempts' | 'loginRetryDelayMs' | 'maxCommandLines'> & { maxLineLength: number };
 
 /**
  * Reads the handler's fields when asked, so a command may change the prompt at run time. A class,
@@ -44,4 +44,6 @@ export class SessionSettings implements Settings {
   get maxLoginAttempts() { return this.#limits.maxLoginAttempts; }
   /** After a failed login: the fixed pause, or longer while the address's throttle penalty runs. */
   get loginRetryDelayMs() { return Math.max(this.#limits.loginRetryDelayMs, this.#throttle?.penaltyMs(this.#remoteAddress) ?? 0); }
+  get maxCommandLines() { return this.#limits.maxCommandLines; }
+  get maxCommandLength() { return this.#limits.maxLineLength; }
 }

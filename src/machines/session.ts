@@ -103,6 +103,14 @@ export const sessionSetup = setup({
     // The line just typed, with the lines before it when it continues them (the host keeps the last
     // parse, so the action that takes the line does not parse it again).
     lineIncomplete: ({ context, event }, params: { continued: boolean }) => !parseWith(context, event, params.continued).complete,
+    // One more continuation line would take the command past its lines or its characters.
+    commandTooLong: ({ context, event }) => {
+      if (event.type !== 'LINE') return false;
+      const { maxCommandLines, maxCommandLength } = context.host.settings;
+      let length = event.line.length;
+      for (const line of context.lines) length += line.length + 1;
+      return context.lines.length + 1 > maxCommandLines || length > maxCommandLength;
+    },
     lineEmpty: ({ context, event }, params: { continued: boolean }) => {
       const parsed = parseWith(context, event, params.continued);
       return parsed.complete && parsed.words.length === 0;
@@ -129,8 +137,8 @@ export const sessionSetup = setup({
       context.host.log('warn', 'too many failed login attempts: disconnecting');
     },
     showWelcome: ({ context }) => context.host.write(`${context.host.settings.welcome}\n`),
-    readCommandLine: ({ context }) => context.host.promptLine(context.host.settings.prompt, true, true, true),
-    readContinuationLine: ({ context }) => context.host.promptLine(context.host.settings.continuePrompt, true, true),
+    readCommandLine: ({ context }) => context.host.promptLine(context.host.settings.prompt, true, true, true, true),
+    readContinuationLine: ({ context }) => context.host.promptLine(context.host.settings.continuePrompt, true, true, false, true),
     // The first line of a command replaces the last command's lines; a continuation line adds to them.
     startLine: assign(({ context, event }) => {
       if (event.type !== 'LINE') return {};
@@ -160,6 +168,12 @@ export const sessionSetup = setup({
       context.host.write(`Line too long (more than ${event.limit} characters): discarded.\n`);
       context.host.log('warn', `line over ${event.limit} characters discarded`);
     },
+    sayCommandTooLong: ({ context }) => {
+      const { maxCommandLines, maxCommandLength } = context.host.settings;
+      context.host.write(`Command too long (more than ${maxCommandLines} lines or ${maxCommandLength} characters): discarded.\n`);
+      context.host.log('warn', `command over ${maxCommandLines} lines or ${maxCommandLength} characters discarded`);
+    },
+    forgetLines: assign({ lines: () => [], parsed: null }),
     reportError: ({ context }, params: { error: unknown }) => context.host.reportError(params.error),
     // The client has gone by now: the failure is only for the server log.
     logSessionEndError: ({ context, event }) => {
@@ -481,6 +495,8 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
           entry: 'readContinuationLine',
           on: {
             LINE: [
+              // Checked first: a line that would complete the command is refused too when it is one too many.
+              { guard: 'commandTooLong', target: 'prompting', actions: ['sayCommandTooLong', 'forgetLines'] },
               { guard: { type: 'lineIncomplete', params: { continued: true } }, target: 'continuing', reenter: true, actions: 'collectLine' },
               { guard: { type: 'lineEmpty', params: { continued: true } }, target: 'prompting' },
               { target: 'executing', actions: ['collectLine', 'startCommand'] },

@@ -34,11 +34,17 @@ export interface SessionHost {
     readonly loginTimeoutMs: number;
     readonly maxLoginAttempts: number;
     readonly loginRetryDelayMs: number;
+    /** Most lines one command spans with continuation lines, and most characters they hold together. */
+    readonly maxCommandLines: number;
+    readonly maxCommandLength: number;
   };
   write(text: string): void;
-  /** Shows a prompt and reads one line; the editor answers with LINE, INTERRUPT, END_OF_INPUT, ... */
-  /** Shows `prompt` and reads a line; `completion` turns Tab completion of commands on. */
-  promptLine(prompt: string, echo: boolean, useHistory: boolean, completion?: boolean): void;
+  /**
+   * Shows `prompt` and reads a line; the editor answers with LINE, INTERRUPT, END_OF_INPUT, ...
+   * `completion` turns Tab completion of commands on; `partOfCommand`: the line is (part of) a
+   * command, which history keeps whole when it runs (`runCommand`), not line by line.
+   */
+  promptLine(prompt: string, echo: boolean, useHistory: boolean, completion?: boolean, partOfCommand?: boolean): void;
   parse(lines: readonly string[]): ParseResult;
   authenticate(username: string | null, password: string | null): Promise<void>;
   acceptLogin(username: string | null): void;

@@ -17,7 +17,18 @@ const ESCAPES: Record<string, string> = { t: '\t', n: '\n' };
 
 export function completionContext(before: string): CompletionContext {
   const words: string[] = [];
-  let word = '';
+  // The word's pieces: slices of `before` and escaped characters, joined once (never `word += ch`).
+  let parts: string[] = [];
+  let from = -1;
+  const cut = (index: number) => {
+    if (from >= 0 && index > from) parts.push(before.slice(from, index));
+    from = -1;
+  };
+  const take = () => {
+    const word = parts.length === 1 ? parts[0]! : parts.join('');
+    parts = [];
+    return word;
+  };
   let inWord = false;
   let start = 0;
   let quote: '"' | "'" | null = null;
@@ -28,25 +39,29 @@ export function completionContext(before: string): CompletionContext {
       start = i;
     }
     if (ch === '\\' && quote !== "'") {
+      cut(i);
       if (i + 1 < before.length) {
         const next = before[++i]!;
-        word += ESCAPES[next] ?? next;
+        parts.push(ESCAPES[next] ?? next);
       }
     } else if (quote) {
-      if (ch === quote) quote = null;
-      else word += ch;
+      if (ch === quote) {
+        cut(i);
+        quote = null;
+      } else if (from < 0) from = i;
     } else if (ch === '"' || ch === "'") {
+      cut(i);
       quote = ch;
     } else if (ch === ' ' || ch === '\t') {
-      if (inWord) words.push(word);
-      word = '';
+      cut(i);
+      if (inWord) words.push(take());
+      else parts = [];
       inWord = false;
       start = i + 1;
-    } else {
-      word += ch;
-    }
+    } else if (from < 0) from = i;
   }
-  return { words, partial: inWord ? word : '', start: inWord ? start : before.length, quote };
+  cut(before.length);
+  return { words, partial: inWord ? take() : '', start: inWord ? start : before.length, quote };
 }
 
 /** The candidate as it must be typed: quoted when it holds spaces, quotes or backslashes. */

@@ -1,5 +1,6 @@
 import { DEFAULT_HISTORY_LIMITS, remember, type HistoryLimits } from './history.js';
 import { advance } from './displayWidth.js';
+import { CellLine, cellWork, measureCells, type Cells } from './graphemeCells.js';
 import { KeyDecoder, type Key } from './keys.js';
 import { columns } from './columns.js';
 import type { TabOutcome } from '../shell/completion.js';
@@ -27,19 +28,42 @@ export interface ReadOptions {
   historyLimits?: HistoryLimits;
   /** Tab completion for this line: given the text before the cursor and whether Tab came twice. */
   complete?: (before: string, secondTab: boolean) => TabOutcome | Promise<TabOutcome>;
+  /**
+   * False: Up and Down walk the history but Enter does not add the line to it (the shell adds a
+   * command typed over continuation lines as one entry when it is complete). True when absent.
+   */
+  remember?: boolean;
+  /** Longest line for this read (the prompts before login take a smaller one); the editor's own when absent. */
+  maxLineLength?: number;
 }
 
 export const DEFAULT_MAX_LINE_LENGTH = 128 * 1024;
 
+/**
+ * Prompt + input up to this many cells (and code units) is drawn wrapped over rows, as typed: about
+ * a 80x24 screen. A longer input is shown in one row that scrolls sideways around the cursor, so
+ * that no key costs more than a screen of work however long the line (a wrapped line longer than
+ * the screen cannot be shown whole anyway: the terminal cannot move the cursor above its top row).
+ * Back to wrapped at half of it, so a line at the edge does not flip at every key.
+ */
+export const WRAP_LIMIT = 2048;
+/** Most code units walked to find what one scrolled row shows (zero-width text takes no cells). */
+const ROW_UNITS = 4096;
+/** Tab with more than this before the cursor rings the bell: completion parses the whole line. */
+export const MAX_COMPLETION_INPUT = 4096;
+/** Recalled history lines whose cells are kept, so walking up and down measures nothing again. */
+const RECALLED_KEPT = 8;
+
 const CTRL_C: Key = { kind: 'ctrl', letter: 'c' };
 const CTRL_U: Key = { kind: 'ctrl', letter: 'u' };
 const BACKSPACE: Key = { kind: 'backspace' };
-const segmenter = new Intl.Segmenter();
 
 const left = (columns: number) => (columns > 0 ? `\x1b[${columns}D` : '');
 const right = (columns: number) => (columns > 0 ? `\x1b[${columns}C` : '');
 const up = (rows: number) => (rows > 0 ? `\x1b[${rows}A` : '');
 const down = (rows: number) => (rows > 0 ? `\x1b[${rows}B` : '');
+/** Home, then erase the whole screen (^L). */
+const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 /** Erases from the cursor to the end of the screen: an input wrapped over several rows goes too. */
 const ERASE_BELOW = '\x1b[J';
 
@@ -59,7 +83,20 @@ export class LineEditor {
   #active = false;
   #options: ReadOptions = { prompt: '', echo: true, useHistory: false, history: [] };
   #buffer = '';
+  /** One byte per code unit of the buffer: where characters start and their widths. */
+  readonly #cells = new CellLine();
   #cursor = 0;
+  /** Column after the prompt (printed from column 0), measured once per prompt and width. */
+  #promptEnd = 0;
+  #promptMeasured: { prompt: string; width: number } | null = null;
+  /** Drawn wrapped over rows (short input) or in one row scrolled sideways (long input). */
+  #wrapped = true;
+  /** Scrolled: the first buffer index the row shows. */
+  #viewStart = 0;
+  /** The connection is gone: keys still arriving are dropped. */
+  #closed = false;
+  #savedCells: Cells = new Uint8Array(0);
+  readonly #recalled = new Map<string, Cells>();
   #historyIndex = 0;
   #savedLine = '';
   #width = 80;
@@ -75,9 +112,13 @@ export class LineEditor {
   /** Counts begin() calls, so a completion that finishes after its line ended is dropped. */
   #generation = 0;
 
-  constructor(sink: LineEditorSink, options: { maxLineLength?: number } = {}) {
+  /** Cells of prompt + input drawn wrapped; past it, one scrolled row. */
+  readonly #wrapLimit: number;
+
+  constructor(sink: LineEditorSink, options: { maxLineLength?: number; wrapLimit?: number } = {}) {
     this.#sink = sink;
     this.#maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+    this.#wrapLimit = options.wrapLimit ?? WRAP_LIMIT;
   }
 
   get active(): boolean {
@@ -106,76 +147,142 @@ export class LineEditor {
     return this.#cursor;
   }
 
+  /** The input is longer than a screenful and shown in one row scrolled sideways. */
+  get scrolled(): boolean {
+    return !this.#wrapped;
+  }
+
   setWidth(columns: number): void {
     if (columns > 0) this.#width = columns;
   }
 
+  /** The connection closed: nothing more is read, queued keys are dropped. */
+  close(): void {
+    this.#closed = true;
+    this.#active = false;
+    this.#queue = [];
+    this.#queueHead = 0;
+    this.#queuedChars = 0;
+  }
+
   /** Shows the prompt and starts a new line; type-ahead is applied at once. */
   begin(options: ReadOptions): void {
+    if (this.#closed) return;
     this.#options = options;
     this.#buffer = '';
+    this.#cells.clear();
     this.#cursor = 0;
+    this.#wrapped = true;
+    this.#viewStart = 0;
     this.#historyIndex = options.history.length;
     this.#savedLine = '';
+    this.#savedCells = new Uint8Array(0);
     this.#lastKeyWasTab = false;
     this.#generation++;
     this.#active = true;
     this.#at = 0;
-    this.#sink.output(this.#print(options.prompt));
+    this.#emit(this.#printPrompt());
     this.#drain();
   }
 
   feed(text: string): void {
+    if (this.#closed) return;
     this.#decoder.feed(text, (key) => this.#enqueue(key));
     this.#drain();
   }
 
   interrupt(): void {
+    if (this.#closed) return;
     this.#enqueue(CTRL_C);
     this.#drain();
   }
 
   eraseCharacter(): void {
+    if (this.#closed) return;
     this.#enqueue(BACKSPACE);
     this.#drain();
   }
 
   eraseLine(): void {
+    if (this.#closed) return;
     this.#enqueue(CTRL_U);
     this.#drain();
   }
 
   /** An asynchronous message: on its own line, then the prompt and the half-typed input again. */
   writeAbove(text: string): void {
+    this.#flush();
     if (!this.#active) {
       this.#sink.output(`${text}\n`);
       return;
     }
     // Back to the first row of a wrapped prompt+input, erase it, and draw it again below the text.
-    const erase = `\r${up(Math.floor(this.#at / this.#width))}${ERASE_BELOW}${text}\n`;
+    const rows = this.#wrapped ? up(Math.floor(this.#at / this.#width)) : '';
+    const erase = `\r${rows}${ERASE_BELOW}${text}\n`;
     this.#at = 0;
-    this.#sink.output(erase + this.#drawLine());
+    this.#sink.output(erase + this.#render());
   }
 
   /** Prints the prompt and the input again where the cursor is (after ^L's clear). */
   redraw(): void {
     if (!this.#active) return;
     this.#at = 0;
-    this.#sink.output(this.#drawLine());
+    this.#emit(this.#render());
   }
 
-  /** The prompt and the input from the start of a row, the cursor put back where it belongs. */
+  /** The prompt and the input from the start of a row, as the display mode draws them. */
+  #render(): string {
+    return this.#wrapped ? this.#drawLine() : this.#drawRow();
+  }
+
+  /** Wrapped: the prompt and the input from the start of a row, the cursor put back where it belongs. */
   #drawLine(): string {
-    return this.#print(this.#options.prompt + this.#shown(0, this.#buffer.length)) + this.#goto(this.#column(this.#cursor));
+    if (!this.#shows) return this.#printPrompt();
+    return this.#printPrompt() + this.#printRange(0, this.#buffer.length) + this.#goto(this.#column(this.#cursor));
   }
 
-  /** Output that advances the cursor; at the right margin a new row is begun at once, so every
-   * position has a row to move to (terminals otherwise wait at the margin for the next character). */
-  #print(text: string): string {
-    const end = advance(this.#at, text, this.#width);
-    if (end === this.#at) return text;
+  /** The prompt, printed from column 0. */
+  #printPrompt(): string {
+    const end = this.#measurePrompt();
     this.#at = end;
-    return end % this.#width === 0 ? `${text}\n` : text;
+    const prompt = this.#options.prompt;
+    return end > 0 && end % this.#width === 0 ? `${prompt}\n` : prompt;
+  }
+
+  #measurePrompt(): number {
+    const { prompt } = this.#options;
+    const measured = this.#promptMeasured;
+    if (measured === null || measured.prompt !== prompt || measured.width !== this.#width) {
+      this.#promptEnd = advance(0, prompt, this.#width);
+      this.#promptMeasured = { prompt, width: this.#width };
+    }
+    return this.#promptEnd;
+  }
+
+  /** Output that prints buffer[start, end) from the cursor; at the right margin a new row is begun
+   * at once, so every position has a row to move to (terminals otherwise wait at the margin). */
+  #printRange(start: number, end: number): string {
+    const text = this.#buffer.slice(start, end);
+    const to = this.#advance(this.#at, start, end);
+    if (to === this.#at) return text;
+    this.#at = to;
+    return to % this.#width === 0 ? `${text}\n` : text;
+  }
+
+  /** The column reached printing buffer[start, end) from `column`: a wide character that would
+   * straddle the right margin goes to the next row, as terminals print it. */
+  #advance(column: number, start: number, end: number): number {
+    const width = this.#width;
+    const cells = this.#cells;
+    let at = column;
+    for (let i = start; i < end; i++) {
+      const cell = cells.at(i);
+      if (cell === 0) continue;
+      if (cell === 3 && at % width === width - 1) at++;
+      at += cell - 1;
+    }
+    cellWork.scanned += end - start;
+    return at;
   }
 
   /** Moves the cursor to column `to` (counted from the start of the prompt) across rows. */
@@ -188,14 +295,116 @@ export class LineEditor {
     return rows + (toColumn < fromColumn ? left(fromColumn - toColumn) : right(toColumn - fromColumn));
   }
 
-  /** The column of buffer index `index`, counted from the start of the prompt. */
+  /** Wrapped: the column of buffer index `index`, counted from the start of the prompt. */
   #column(index: number): number {
-    return advance(0, this.#options.prompt + this.#shown(0, index), this.#width);
+    return this.#advance(this.#measurePrompt(), 0, index);
   }
 
   /** Before output below the input (Enter, ^C, a candidate list): to the end of the input. */
   #toEnd(): string {
-    return this.#shows ? this.#goto(this.#column(this.#buffer.length)) : '';
+    if (!this.#shows || !this.#wrapped) return '';
+    return this.#goto(this.#column(this.#buffer.length));
+  }
+
+  /** Prompt + input small enough to be drawn wrapped (`half`: the lower mark, to come back to it). */
+  #fitsWrapped(half = false): boolean {
+    const size = this.#measurePrompt() + Math.max(this.#buffer.length, this.#cells.width);
+    return size <= (half ? this.#wrapLimit / 2 : this.#wrapLimit);
+  }
+
+  /** After the buffer changed: the display mode it needs; the output of a switch, or null. */
+  #switchMode(): string | null {
+    if (this.#wrapped && !this.#fitsWrapped()) {
+      // From the first row of the wrapped input (as far up as the screen goes), erased.
+      const erase = this.#goto(0) + ERASE_BELOW;
+      this.#wrapped = false;
+      this.#viewStart = this.#cursor;
+      this.#at = 0;
+      return erase + this.#drawRow();
+    }
+    if (!this.#wrapped && this.#fitsWrapped(true)) {
+      this.#wrapped = true;
+      this.#at = 0;
+      return `\r${ERASE_BELOW}${this.#drawLine()}`;
+    }
+    return null;
+  }
+
+  /**
+   * Scrolled: the row from its start: the prompt when it takes at most half the row, then as much
+   * of the input from `#viewStart` as fits before the last column, the cursor put where it belongs.
+   */
+  #drawRow(): string {
+    const width = this.#width;
+    const promptEnd = this.#measurePrompt();
+    const prompt = promptEnd * 2 <= width ? this.#options.prompt : '';
+    const shown = prompt === '' ? 0 : promptEnd;
+    const room = Math.max(2, width - 1 - shown);
+    const cursorAt = this.#settleView(room);
+    const cells = this.#cells;
+    let end = this.#viewStart;
+    let used = 0;
+    while (end < this.#buffer.length && end - this.#viewStart < ROW_UNITS) {
+      const cell = cells.at(end);
+      if (cell > 0 && used + cell - 1 > room) break;
+      if (cell > 0) used += cell - 1;
+      end++;
+    }
+    // Never a character cut in two at the end.
+    if (end < this.#buffer.length) end = cells.startOf(end);
+    cellWork.scanned += end - this.#viewStart;
+    this.#at = shown + cursorAt;
+    const row = `\r${prompt}${this.#buffer.slice(this.#viewStart, end)}\x1b[K`;
+    return row + left(this.#advance(0, this.#viewStart, end) - cursorAt);
+  }
+
+  /** Moves the scrolled view so that the cursor is in it; returns the cursor's cells from its start. */
+  #settleView(room: number): number {
+    const cells = this.#cells;
+    const cursor = this.#cursor;
+    if (this.#viewStart > cursor) {
+      // Moving left out of view: the cursor a third of the way in, so there is text to its left.
+      this.#viewStart = this.#back(cursor, Math.floor(room / 3));
+    } else {
+      this.#viewStart = cells.startOf(Math.min(this.#viewStart, this.#buffer.length));
+    }
+    const before = this.#cellsBetween(this.#viewStart, cursor, room);
+    if (before <= room) return before;
+    // Moving right out of view: typing at the end shows all the row can; else the cursor two thirds in.
+    this.#viewStart = this.#back(cursor, cursor === this.#buffer.length ? room : Math.floor((room * 2) / 3));
+    return this.#cellsBetween(this.#viewStart, cursor, room);
+  }
+
+  /** Cells from `start` to `end`, or more than `most` as soon as that is clear. */
+  #cellsBetween(start: number, end: number, most: number): number {
+    const cells = this.#cells;
+    let used = 0;
+    let i = start;
+    for (; i < end; i++) {
+      const cell = cells.at(i);
+      if (cell > 0) used += cell - 1;
+      if (used > most || i - start >= 2 * ROW_UNITS) {
+        used = most + 1;
+        break;
+      }
+    }
+    cellWork.scanned += i - start;
+    return used;
+  }
+
+  /** The character start up to `most` cells (and ROW_UNITS code units) before `index`. */
+  #back(index: number, most: number): number {
+    const cells = this.#cells;
+    let at = index;
+    let used = 0;
+    while (at > 0 && index - at < ROW_UNITS) {
+      const previous = cells.previousStart(at);
+      const width = Math.max(0, cells.at(previous) - 1);
+      if (used + width > most) break;
+      used += width;
+      at = previous;
+    }
+    return at;
   }
 
   #enqueue(key: Key): void {
@@ -206,9 +415,38 @@ export class LineEditor {
     this.#queue.push(key);
   }
 
+  /** Output of the keys of one drain, sent as one write when it ends (or before a line event). */
+  #batch: string[] | null = null;
+  /** ^L came in this batch: clear and redraw before anything else is drawn or sent. */
+  #redrawPending = false;
+
+  #emit(text: string): void {
+    if (text === '') return;
+    if (this.#batch) this.#batch.push(text);
+    else this.#sink.output(text);
+  }
+
+  /** A ^L of this batch: the clear and the line drawn again, now. */
+  #settleRedraw(): void {
+    if (!this.#redrawPending) return;
+    this.#redrawPending = false;
+    this.#emit(CLEAR_SCREEN);
+    this.redraw();
+  }
+
+  #flush(): void {
+    this.#settleRedraw();
+    const batch = this.#batch;
+    if (batch === null || batch.length === 0) return;
+    this.#batch = [];
+    this.#sink.output(batch.join(''));
+  }
+
   #drain(): void {
     if (this.#draining) return;
     this.#draining = true;
+    const outer = this.#batch === null;
+    if (outer) this.#batch = [];
     try {
       while (this.#active && !this.#completing && this.#queueHead < this.#queue.length) {
         const key = this.#queue[this.#queueHead++]!;
@@ -222,6 +460,10 @@ export class LineEditor {
       }
     } finally {
       this.#draining = false;
+      if (outer) {
+        this.#flush();
+        this.#batch = null;
+      }
     }
     // Keys that came while idle and found no reader still wait, and are dropped while discarding.
     while (this.#discarding && this.#queueHead < this.#queue.length) {
@@ -235,6 +477,7 @@ export class LineEditor {
       if (key.kind === 'enter') this.#discarding = false;
       return;
     }
+    if (!(key.kind === 'ctrl' && key.letter === 'l')) this.#settleRedraw();
     const secondTab = key.kind === 'tab' && this.#lastKeyWasTab;
     this.#lastKeyWasTab = key.kind === 'tab';
     switch (key.kind) {
@@ -245,16 +488,16 @@ export class LineEditor {
         this.#enter();
         return;
       case 'backspace':
-        if (this.#cursor > 0) this.#deleteRange(this.#previousBoundary(this.#cursor), this.#cursor);
+        if (this.#cursor > 0) this.#deleteRange(this.#cells.previousStart(this.#cursor), this.#cursor);
         return;
       case 'delete':
-        if (this.#cursor < this.#buffer.length) this.#deleteRange(this.#cursor, this.#nextBoundary(this.#cursor));
+        if (this.#cursor < this.#buffer.length) this.#deleteRange(this.#cursor, this.#cells.nextStart(this.#cursor));
         return;
       case 'left':
-        if (this.#cursor > 0) this.#moveTo(this.#previousBoundary(this.#cursor));
+        if (this.#cursor > 0) this.#moveTo(this.#cells.previousStart(this.#cursor));
         return;
       case 'right':
-        if (this.#cursor < this.#buffer.length) this.#moveTo(this.#nextBoundary(this.#cursor));
+        if (this.#cursor < this.#buffer.length) this.#moveTo(this.#cells.nextStart(this.#cursor));
         return;
       case 'home':
         this.#moveTo(0);
@@ -300,32 +543,41 @@ export class LineEditor {
         this.#deleteRange(this.#cursor, this.#buffer.length);
         return;
       case 'w': {
+        // Erases what it walks over, so the walk costs no more than the characters it removes.
         let start = this.#cursor;
         while (start > 0 && this.#buffer[start - 1] === ' ') start--;
         while (start > 0 && this.#buffer[start - 1] !== ' ') start--;
-        this.#deleteRange(start, this.#cursor);
+        this.#deleteRange(this.#cells.startOf(start), this.#cursor);
         return;
       }
       case 'l':
-        this.#sink.output('\x1b[H\x1b[2J');
+        // What is still to be sent would be cleared at once, and the line is drawn when the batch is
+        // sent or another key comes: 60,000 ^L in a row clear and draw once.
+        if (this.#batch) {
+          this.#batch.length = 0;
+          this.#redrawPending = true;
+          return;
+        }
+        this.#emit(CLEAR_SCREEN);
         this.redraw();
         return;
       case 'c': {
         const toEnd = this.#toEnd();
         this.#active = false;
-        this.#buffer = '';
-        this.#cursor = 0;
-        this.#sink.output(`${toEnd}^C ABORT\n`);
+        this.#clearLine();
+        this.#emit(`${toEnd}^C ABORT\n`);
+        this.#flush();
         this.#sink.interrupt();
         return;
       }
       case 'd':
         if (this.#buffer.length === 0) {
           this.#active = false;
-          this.#sink.output('\n');
+          this.#emit('\n');
+          this.#flush();
           this.#sink.endOfInput();
         } else if (this.#cursor < this.#buffer.length) {
-          this.#deleteRange(this.#cursor, this.#nextBoundary(this.#cursor));
+          this.#deleteRange(this.#cursor, this.#cells.nextStart(this.#cursor));
         }
         return;
       case 'p':
@@ -338,32 +590,80 @@ export class LineEditor {
   }
 
   #insert(text: string): void {
-    if (this.#buffer.length + text.length > this.#maxLineLength) {
+    const limit = this.#lineLimit;
+    if (this.#buffer.length + text.length > limit) {
       const toEnd = this.#toEnd();
       this.#active = false;
       this.#discarding = true;
-      this.#buffer = '';
-      this.#cursor = 0;
-      this.#sink.output(`${toEnd}\n`);
-      this.#sink.lineTooLong(this.#maxLineLength);
+      this.#clearLine();
+      this.#emit(`${toEnd}\n`);
+      this.#flush();
+      this.#sink.lineTooLong(limit);
       return;
     }
-    const atEnd = this.#cursor === this.#buffer.length;
-    this.#buffer = atEnd ? this.#buffer + text : this.#buffer.slice(0, this.#cursor) + text + this.#buffer.slice(this.#cursor);
+    const at = this.#cursor;
+    const atEnd = at === this.#buffer.length;
+    this.#buffer = atEnd ? this.#buffer + text : this.#buffer.slice(0, at) + text + this.#buffer.slice(at);
     this.#cursor += text.length;
+    this.#cells.insert(at, new Uint8Array(text.length));
+    const from = this.#measureAround(at, at + text.length);
     if (!this.#shows) return;
+    const switched = this.#switchMode();
+    if (switched !== null) {
+      this.#emit(switched);
+      return;
+    }
+    if (!this.#wrapped) {
+      this.#emit(this.#drawRow());
+      return;
+    }
+    // From where measuring began: a mark typed after a letter may change how the letter is drawn.
+    const back = from < at ? this.#goto(this.#column(from)) : '';
     if (atEnd) {
-      this.#sink.output(this.#print(text));
+      this.#emit(back + this.#printRange(from, this.#buffer.length));
       return;
     }
     // Erased first: with wide characters the tail may land in other cells than before.
-    const tail = this.#buffer.slice(this.#cursor);
-    this.#sink.output(ERASE_BELOW + this.#print(text + tail) + this.#goto(this.#column(this.#cursor)));
+    const redraw = this.#printRange(from, this.#buffer.length);
+    this.#emit(back + ERASE_BELOW + redraw + this.#goto(this.#column(this.#cursor)));
+  }
+
+  get #lineLimit(): number {
+    return this.#options.maxLineLength ?? this.#maxLineLength;
+  }
+
+  /**
+   * Measures buffer[start, end) again with the characters either side of it (a mark joins the letter
+   * before it; a letter may take the mark after it); returns where the screen must be redrawn from:
+   * `start`, or the character before it when that one changed.
+   */
+  #measureAround(start: number, end: number): number {
+    const cells = this.#cells;
+    const from = start > 0 ? cells.startOf(start - 1) : 0;
+    const to = end < this.#buffer.length ? cells.nextStart(end) : this.#buffer.length;
+    if (to <= from) return start;
+    const measured = measureCells(this.#buffer.slice(from, to));
+    // Redrawn from the character before only when it changed (a mark joined it, say).
+    let same = from;
+    while (same < start && measured[same - from] === cells.at(same)) same++;
+    cells.overwrite(from, measured);
+    return same < start ? from : start;
+  }
+
+  #clearLine(): void {
+    this.#buffer = '';
+    this.#cells.clear();
+    this.#cursor = 0;
   }
 
   #tab(secondTab: boolean): void {
     const complete = this.#options.complete;
     if (!complete || !this.#shows) return;
+    // Completion parses the whole line before the cursor: past a screenful or so, the bell.
+    if (this.#cursor > MAX_COMPLETION_INPUT) {
+      this.#emit('\x07');
+      return;
+    }
     const outcome = complete(this.#buffer.slice(0, this.#cursor), secondTab);
     if (!(outcome instanceof Promise)) {
       this.#applyTab(outcome);
@@ -382,7 +682,7 @@ export class LineEditor {
 
   #applyTab(outcome: TabOutcome): void {
     if (outcome.kind === 'none') {
-      this.#sink.output('\x07');
+      this.#emit('\x07');
     } else if (outcome.kind === 'replace') {
       const start = Math.min(outcome.start, this.#cursor);
       this.#deleteRange(start, this.#cursor);
@@ -390,7 +690,7 @@ export class LineEditor {
     } else {
       const list = `${this.#toEnd()}\n${columns(outcome.candidates, this.#width)}\n`;
       this.#at = 0;
-      this.#sink.output(list + this.#drawLine());
+      this.#emit(list + this.#render());
     }
   }
 
@@ -399,11 +699,12 @@ export class LineEditor {
     const { useHistory, history, historyLimits } = this.#options;
     const toEnd = this.#toEnd();
     this.#active = false;
-    this.#buffer = '';
-    this.#cursor = 0;
-    if (useHistory) remember(history, line, historyLimits ?? DEFAULT_HISTORY_LIMITS);
+    this.#clearLine();
+    // Echo-off input (a password, a PIN) never enters history, whatever the options say.
+    if (useHistory && this.#options.echo && this.#options.remember !== false) remember(history, line, historyLimits ?? DEFAULT_HISTORY_LIMITS);
     // A client that echoes itself has already moved to the next line.
-    if (!this.#clientEchoes) this.#sink.output(`${toEnd}\n`);
+    if (!this.#clientEchoes) this.#emit(`${toEnd}\n`);
+    this.#flush();
     this.#sink.line(line, !this.#options.echo);
   }
 
@@ -411,16 +712,29 @@ export class LineEditor {
   #deleteRange(start: number, end: number): void {
     if (end <= start) return;
     this.#buffer = this.#buffer.slice(0, start) + this.#buffer.slice(end);
+    this.#cells.remove(start, end);
     this.#cursor = start;
+    const from = this.#measureAround(start, start);
     if (!this.#shows) return;
-    const at = this.#column(start);
-    this.#sink.output(this.#goto(at) + ERASE_BELOW + this.#print(this.#buffer.slice(start)) + this.#goto(at));
+    const switched = this.#switchMode();
+    if (switched !== null) {
+      this.#emit(switched);
+      return;
+    }
+    if (!this.#wrapped) {
+      this.#emit(this.#drawRow());
+      return;
+    }
+    const at = this.#column(from);
+    const redraw = this.#goto(at) + ERASE_BELOW + this.#printRange(from, this.#buffer.length);
+    this.#emit(redraw + this.#goto(this.#column(start)));
   }
 
   #moveTo(position: number): void {
     if (position === this.#cursor) return;
     this.#cursor = position;
-    if (this.#shows) this.#sink.output(this.#goto(this.#column(position)));
+    if (!this.#shows) return;
+    this.#emit(this.#wrapped ? this.#goto(this.#column(position)) : this.#drawRow());
   }
 
   #walkHistory(step: -1 | 1): void {
@@ -429,32 +743,40 @@ export class LineEditor {
     const index = Math.min(this.#historyIndex, history.length);
     const next = index + step;
     if (next < 0 || next > history.length) return;
-    if (index === history.length) this.#savedLine = this.#buffer;
+    if (index === history.length) {
+      this.#savedLine = this.#buffer;
+      this.#savedCells = this.#cells.snapshot();
+    }
     this.#historyIndex = next;
-    this.#replaceLine(next === history.length ? this.#savedLine : (history[next] ?? ''));
+    if (next === history.length) this.#replaceLine(this.#savedLine, this.#savedCells);
+    else {
+      const line = history[next] ?? '';
+      this.#replaceLine(line, this.#recall(line));
+    }
   }
 
-  #replaceLine(line: string): void {
+  /** The cells of a history line, kept for the last few recalled so walking back and forth is free. */
+  #recall(line: string): Cells {
+    const kept = this.#recalled.get(line);
+    if (kept) return kept;
+    const cells = measureCells(line);
+    if (this.#recalled.size >= RECALLED_KEPT) this.#recalled.delete(this.#recalled.keys().next().value!);
+    this.#recalled.set(line, cells);
+    return cells;
+  }
+
+  #replaceLine(line: string, cells: Cells): void {
+    const wasWrapped = this.#wrapped;
+    const erase = this.#shows && wasWrapped ? this.#goto(this.#column(0)) + ERASE_BELOW : '';
     this.#buffer = line;
+    this.#cells.replace(cells);
     this.#cursor = line.length;
-    if (this.#shows) this.#sink.output(this.#goto(this.#column(0)) + ERASE_BELOW + this.#print(line));
-  }
-
-  #shown(start: number, end: number): string {
-    return this.#shows ? this.#buffer.slice(start, end) : '';
-  }
-
-  /** The start of the character (grapheme) before `index`; only the neighbourhood is segmented. */
-  #previousBoundary(index: number): number {
-    const from = Math.max(0, index - 16);
-    let last = from;
-    for (const { index: at } of segmenter.segment(this.#buffer.slice(from, index))) last = from + at;
-    return last;
-  }
-
-  #nextBoundary(index: number): number {
-    const slice = this.#buffer.slice(index, index + 16);
-    const first = segmenter.segment(slice)[Symbol.iterator]().next();
-    return first.done ? this.#buffer.length : index + first.value.segment.length;
+    if (!this.#shows) return;
+    if (wasWrapped && this.#fitsWrapped()) {
+      this.#emit(erase + this.#printRange(0, line.length));
+      return;
+    }
+    const switched = this.#switchMode();
+    this.#emit(erase + (switched ?? this.#drawRow()));
   }
 }

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { LineEditor, type ReadOptions } from '../../src/terminal/lineEditor.js';
 import stringWidth from 'string-width';
-import { check } from './runs.js';
+import { check, FUZZ_RUNS } from './runs.js';
 
 const WIDTH = 20;
 
@@ -140,6 +140,62 @@ test('input wrapped over several rows: the rows show prompt + buffer and the cur
         assert.is(screen.column, want.cursorColumn, 'cursor column');
       }
     }),
+  );
+});
+
+// Long pastes push the input past a screenful (scrolled in one row) and editing brings it back.
+const longKey = fc.oneof(
+  { weight: 6, arbitrary: key },
+  { weight: 1, arbitrary: fc.constantFrom('PASTE', 'WIDE', '\x17\x17\x17', '\x15', '\x0c') },
+);
+const PASTES: Record<string, string> = {
+  PASTE: Array.from({ length: 110 }, (_, i) => String.fromCharCode(0x61 + (i % 26))).join(''),
+  WIDE: '界éa👍'.repeat(25),
+};
+
+test('long input scrolled in one row: the row shows the prompt and a piece of the buffer around the cursor', () => {
+  // A quarter of the runs: each case types hundreds of characters through a screen model.
+  fc.assert(
+    fc.property(fc.array(longKey, { maxLength: 40 }), (keys) => {
+      const screen = new WrappingScreen();
+      // A screenful of 200 cells (the server's is 2048), so that the property runs fast.
+      const sink = { output: (text: string) => screen.write(text), line: () => {}, interrupt: () => {}, endOfInput: () => {}, lineTooLong: () => {} };
+      const edit = new LineEditor(sink, { wrapLimit: 200 });
+      edit.setWidth(WIDTH);
+      const history = ['a history entry long enough to wrap twice over', PASTES.PASTE!.repeat(2)];
+      edit.begin({ prompt: PROMPT, echo: true, useHistory: true, history });
+      for (const k of keys) {
+        if (k === 'MSG') edit.writeAbove('a message above the line');
+        else if (k === '\x0c') {
+          // ^L: the screen cleared, the cursor home, the line drawn again.
+          Object.assign(screen, { rows: [[]], row: 0, column: 0, pendingWrap: false });
+          edit.redraw();
+        } else edit.feed(PASTES[k] ?? k);
+        assert.not.ok(screen.pendingWrap, 'the editor never leaves the cursor waiting at the margin');
+        if (!edit.scrolled) {
+          const want = expected(edit.buffer, edit.cursor);
+          const first = screen.rows.length - want.rows.length;
+          assert.equal(screen.rows.slice(first).map((row) => row.join('')), want.rows, `after ${JSON.stringify(k)}`);
+          assert.is(screen.row - first, want.cursorRow, 'cursor row');
+          assert.is(screen.column, want.cursorColumn, 'cursor column');
+          continue;
+        }
+        assert.is(screen.row, screen.rows.length - 1, 'the scrolled row is the last');
+        const row = screen.rows[screen.row]!.join('');
+        assert.ok(row.startsWith(PROMPT), row);
+        const shown = row.slice(PROMPT.length);
+        assert.ok(stringWidth(row) <= WIDTH - 1, 'the last column stays free');
+        // Where the piece shown sits in the buffer: the cursor inside it, at its column.
+        let found = false;
+        for (let k2 = edit.buffer.indexOf(shown); k2 >= 0 && !found; k2 = edit.buffer.indexOf(shown, k2 + 1)) {
+          if (k2 <= edit.cursor && edit.cursor <= k2 + shown.length) {
+            found = screen.column === stringWidth(PROMPT + edit.buffer.slice(k2, edit.cursor));
+          }
+        }
+        assert.ok(found, `row ${JSON.stringify(row)} column ${screen.column} cursor ${edit.cursor}`);
+      }
+    }),
+    { numRuns: Math.ceil(FUZZ_RUNS / 4) },
   );
 });
 

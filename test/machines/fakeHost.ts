@@ -47,6 +47,8 @@ export function fakeHost(options: FakeOptions = {}): FakeHost {
       loginTimeoutMs: options.loginTimeoutMs ?? 0,
       maxLoginAttempts: 2,
       loginRetryDelayMs: 0,
+      maxCommandLines: 64,
+      maxCommandLength: 128 * 1024,
     },
     write: (text) => void host.out.push(text),
     promptLine: (prompt, echo, useHistory) => void host.prompts.push({ prompt, echo, useHistory }),

@@ -10,6 +10,13 @@ test('blank lines and a repeat of the last line are not kept', () => {
   assert.equal(history, ['a', 'b', 'a']);
 });
 
+test('an immediate repeat is not kept even with room to spare; a repeat further back is (issue 21, mutant 7)', () => {
+  const history: string[] = [];
+  const roomy = { lines: 500, characters: 64 * 1024 };
+  for (const line of ['a', 'a', 'b', 'a', 'a', 'b']) remember(history, line, roomy);
+  assert.equal(history, ['a', 'b', 'a', 'b']);
+});
+
 test('past the line limit the oldest lines go first', () => {
   const history: string[] = [];
   for (const line of ['one', 'two', 'three', 'four', 'five']) remember(history, line, limits);

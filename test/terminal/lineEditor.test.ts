@@ -143,6 +143,55 @@ test('echo false shows nothing of the line', () => {
   assert.is(screen.all, '> \n');
 });
 
+test('echo off with useHistory on: the secret still never enters history, nor comes back with Up', () => {
+  const { ed, history, begin } = editor({ echo: false, useHistory: true, history: ['ls'] });
+  ed.feed('hunter2\r');
+  assert.equal(history, ['ls']);
+  begin();
+  ed.feed('\x1b[A\r');
+  assert.equal(history, ['ls']);
+});
+
+test('the line limit: exactly the limit is a line, one more is refused (issue 21, mutant 1)', () => {
+  const exact = editor({ max: 10 });
+  exact.ed.feed('0123456789\r');
+  assert.equal(exact.events, ['line 0123456789']);
+  const typed = editor({ max: 10 });
+  // Typed a key at a time as well as pasted: the check is on the line, not on one chunk.
+  for (const ch of '0123456789') typed.ed.feed(ch);
+  typed.ed.feed('\r');
+  assert.equal(typed.events, ['line 0123456789']);
+  const over = editor({ max: 10 });
+  for (const ch of '0123456789A') over.ed.feed(ch);
+  assert.equal(over.events, ['too long 10']);
+});
+
+test('type-ahead while a command runs is bounded: up to the line limit kept, beyond it dropped (issue 21, mutant 2)', () => {
+  const { ed, events, begin } = editor({ max: 10 });
+  ed.feed('run\r');
+  assert.not.ok(ed.active);
+  // 10 characters queued: exactly the bound, all kept.
+  ed.feed('01234567');
+  ed.feed('ab');
+  // One more: dropped, as is everything after it while the queue is full.
+  ed.feed('c');
+  ed.feed('d');
+  begin();
+  assert.is(ed.buffer, '01234567ab');
+  ed.feed('\r');
+  assert.equal(events, ['line run', 'line 01234567ab']);
+});
+
+test('CR LF is one Enter, and the LF is not left queued as a second (issue 21, mutant 8)', () => {
+  const { ed, events, begin } = editor();
+  ed.feed('a\r\n');
+  begin();
+  ed.feed('b\r');
+  begin();
+  assert.equal(events, ['line a', 'line b']);
+  assert.is(ed.buffer, '');
+});
+
 test('^C abandons with ^C ABORT; ^D on an empty line is end of input, else deletes', () => {
   const a = editor();
   a.ed.feed('half\x03');
@@ -184,15 +233,21 @@ test('a line over the limit is discarded up to the next Enter', () => {
   assert.equal(events, ['too long 10', 'line ok']);
 });
 
-test('a 64 KiB paste echoes exactly and is fast', () => {
+test('a 64 KiB paste: the whole line comes out, the row shows its end scrolled, and it is fast', () => {
   const { ed, screen, events } = editor();
-  const paste = 'p'.repeat(64 * 1024);
+  const paste = Array.from({ length: 64 * 1024 }, (_, i) => String.fromCharCode(0x61 + (i % 26))).join('');
   const start = performance.now();
   ed.feed(paste.slice(0, 30000));
-  ed.feed(paste.slice(30000) + '\r');
+  ed.feed(paste.slice(30000));
+  // Longer than a screenful: one row, the prompt, then as much of the end as fits before the last column.
+  const row = screen.line;
+  assert.ok(row.startsWith('> '), row);
+  assert.ok(paste.endsWith(row.slice(2)), row);
+  assert.is(row.length, 79);
+  assert.is(screen.col, 79);
+  ed.feed('\r');
   const elapsed = performance.now() - start;
   assert.equal(events, [`line ${paste}`]);
-  assert.is(screen.rows[0]!.join(''), `> ${paste}`);
   assert.ok(elapsed < 1000, `${elapsed} ms`);
 });
 
@@ -232,7 +287,7 @@ test('Tab: nothing matches rings the bell; mid-line completion keeps the tail', 
   const ed2 = new LineEditor({ output: (t) => bells.push(t), line: () => {}, interrupt: () => {}, endOfInput: () => {}, lineTooLong: () => {} });
   ed2.begin({ prompt: '', echo: true, useHistory: false, history: [], complete: completeNames });
   ed2.feed('zz\t');
-  assert.ok(bells.includes('\x07'));
+  assert.is(bells.join(''), 'zz\x07');
   ed.feed('ex x\x1b[D\x1b[D\t');
   assert.is(ed.buffer, 'exit  x');
   assert.is(screen.line, '> exit  x');
