@@ -21,6 +21,8 @@ export type { Completer } from './shell/command.js';
 export { columns } from './terminal/columns.js';
 export { createStderrLogger, silentLogger, type Logger } from './logger.js';
 export { SSHHandler } from './sshHandler.js';
+export { workerModule, type WorkerModule, type WorkerFunctionName, type WorkerArgs, type WorkerResult } from './workers/workerModule.js';
+export { WorkerPoolBusy, type WorkerPoolOptions, type WorkerPoolStats } from './workers/workerPool.js';
 export { getRsaKeyFile, loadOrCreateHostKey, type HostKeyType } from './transports/hostKey.js';
 export type { SshListenOptions, SshAuthCallbacks, SshPublicKey } from './transports/sshListener.js';
 // For actors of your own in an edited chart (a login step's check), without a direct xstate import.

@@ -13,6 +13,8 @@ import { LiveView, type LiveViewOptions } from './liveView/liveViewServer.js';
 import { TelnetTransport } from './transports/telnet.js';
 import type { TerminalTransport } from './transports/terminalTransport.js';
 import { listenSsh, type SshListenOptions } from './transports/sshListener.js';
+import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from './workers/workerPool.js';
+import { StallWatchdog } from './workers/stallWatchdog.js';
 
 export interface ServerOptions extends Partial<SessionLimits>, Partial<ConnectionLimits>, Partial<IdleOptions> {
   logger?: Logger;
@@ -26,6 +28,10 @@ export interface ServerOptions extends Partial<SessionLimits>, Partial<Connectio
   keepAliveMs?: number;
   /** Serve the live view page (sessions and their chart states) on this address; see `listenLiveView`. */
   liveView?: LiveViewOptions;
+  /** Worker threads for `runInWorker`: `threads` (cores available minus one), `maxQueue` (64), `idleTimeoutMs` (30,000). */
+  workerPool?: Partial<WorkerPoolOptions>;
+  /** Handler code holding the event loop longer than this is logged (ms; default 100, 0 = off). */
+  stallThresholdMs?: number;
 }
 
 export interface ListenOptions {
@@ -85,6 +91,8 @@ export class Server implements ServerFacade {
   /** IAC NOP to every session, to find peers that vanished without a FIN. */
   readonly #keepAlive: ServerInterval;
   #closing: Promise<void> | null = null;
+  readonly #workers: WorkerPool;
+  readonly #watchdog: StallWatchdog;
   #liveView: LiveView | null = null;
   /** Where the live view listens, when the `liveView` option started it. */
   readonly liveViewAddress: Promise<BoundAddress> | null = null;
@@ -106,6 +114,12 @@ export class Server implements ServerFacade {
       for (const session of this.#live.values()) session.keepAlive();
     });
     this.#keepAlive.start();
+    this.#workers = new WorkerPool(options.workerPool ?? {}, this.logger);
+    this.#watchdog = new StallWatchdog(
+      { thresholdMs: options.stallThresholdMs ?? 100, runningCommands: () => this.#runningCommands() },
+      this.logger,
+    );
+    this.#watchdog.start();
     const observer = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
     const inspect = observer ? redactInspection(observer) : undefined;
     this.#supervisor = createActor(supervisorMachine, { inspect, id: 'supervisor' });
@@ -122,6 +136,8 @@ export class Server implements ServerFacade {
         this.#counter.release(session.remoteAddress);
         this.#supervisor.send({ type: 'SESSION_CLOSED', id: session.id });
       },
+      workers: this.#workers,
+      watchdog: this.#watchdog,
     };
     if (options.liveView) {
       this.liveViewAddress = this.listenLiveView(options.liveView);
@@ -210,6 +226,17 @@ export class Server implements ServerFacade {
     return view.listen(options);
   }
 
+  /** The worker pool of `runInWorker`: tasks running, threads alive, its options. */
+  get workerPool(): WorkerPoolStats {
+    return this.#workers;
+  }
+
+  #runningCommands(): string[] {
+    const running: string[] = [];
+    for (const session of this.#live.values()) if (session.command !== null) running.push(`${session.id} '${session.command.toLowerCase()}'`);
+    return running;
+  }
+
   /** Ends one session now (a running command is not waited for); false when it has already gone. */
   disconnect(sessionId: string, message: string | null = null): boolean {
     this.#supervisor.send({ type: 'DISCONNECT', id: sessionId, message });
@@ -238,6 +265,9 @@ export class Server implements ServerFacade {
     await Promise.all([...this.#sockets].map((socket) => closedSoon(socket, SOCKET_CLOSE_GRACE_MS)));
     await Promise.all(listenersClosed);
     await this.#liveView?.close();
+    // Sessions are gone and their tasks aborted; anything still in a thread (a task started outside a session) ends here.
+    await this.#workers.close();
+    this.#watchdog.stop();
   }
 
   /** @internal Binds a listener whose connections end up in `serve()`; closed by `close()`. */

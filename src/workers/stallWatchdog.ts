@@ -1,0 +1,109 @@
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import type { Logger } from '../logger.js';
+
+/** Who reported a stall in a command: the session's own log line carries its id and address. */
+export interface StallSource {
+  log(level: 'warn', message: string): void;
+}
+
+export interface StallWatchdogOptions {
+  /** A stretch of handler code longer than this (ms) is logged; 0 turns the watchdog off. */
+  thresholdMs: number;
+  /** How often the event-loop delay seen outside command starts is checked (ms). */
+  checkIntervalMs?: number;
+  /** At most one stall line this often (ms); the ones in between are counted in the next line. */
+  minLogGapMs?: number;
+  /** Commands running when a stall was seen outside any command's start, to name the suspects. */
+  runningCommands?: () => string[];
+}
+
+/** The delay histogram's timer: fine enough for a 100 ms threshold, cheap when idle (50 wake-ups a second). */
+const RESOLUTION_MS = 20;
+
+/**
+ * Says in the server log when handler code holds the event loop (and so every session) too long.
+ * Two views: the synchronous start of each command is timed around its dispatch (naming session and
+ * command), and `monitorEventLoopDelay` catches stalls anywhere else (after a command's first await,
+ * in a timer), naming the commands running at the time. Lines are rate-limited.
+ */
+export class StallWatchdog {
+  readonly thresholdMs: number;
+  readonly #logger: Logger;
+  readonly #checkIntervalMs: number;
+  readonly #minLogGapMs: number;
+  readonly #runningCommands: () => string[];
+  #histogram: IntervalHistogram | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #lastLogAt = -Infinity;
+  #unlogged = 0;
+  /** When the last command stall ended: the delay monitor sees the same stall and must not report it again. */
+  #lastCommandStallAt = -Infinity;
+
+  constructor(options: StallWatchdogOptions, logger: Logger) {
+    this.thresholdMs = options.thresholdMs;
+    this.#logger = logger;
+    this.#checkIntervalMs = options.checkIntervalMs ?? 1000;
+    this.#minLogGapMs = options.minLogGapMs ?? 1000;
+    this.#runningCommands = options.runningCommands ?? (() => []);
+  }
+
+  get enabled(): boolean {
+    return this.thresholdMs > 0;
+  }
+
+  start(): void {
+    if (!this.enabled || this.#timer) return;
+    const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+    histogram.enable();
+    this.#histogram = histogram;
+    this.#timer = setInterval(() => this.#check(), this.#checkIntervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#histogram?.disable();
+    this.#histogram = null;
+  }
+
+  /** The synchronous start of command `command` took `ms` (the caller times it: two clock reads). */
+  commandRan(ms: number, source: StallSource, command: string): void {
+    if (!this.enabled || ms < this.thresholdMs) return;
+    this.#lastCommandStallAt = performance.now();
+    const line = this.#gate();
+    if (line === null) return;
+    source.log(
+      'warn',
+      `command '${command}' held the event loop for ${Math.round(ms)} ms (stall threshold ${this.thresholdMs} ms): every session waited; move CPU work to this.runInWorker()${line}`,
+    );
+  }
+
+  #check(): void {
+    const histogram = this.#histogram;
+    if (!histogram) return;
+    // The histogram is in nanoseconds, and counts the timer's own period in each delay.
+    const worstMs = histogram.max / 1e6 - RESOLUTION_MS;
+    histogram.reset();
+    if (worstMs < this.thresholdMs) return;
+    if (performance.now() - this.#lastCommandStallAt < 2 * this.#checkIntervalMs) return;
+    const line = this.#gate();
+    if (line === null) return;
+    const running = this.#runningCommands();
+    const suspects = running.length === 0 ? 'no command was running' : `commands running: ${running.slice(0, 5).join(', ')}${running.length > 5 ? ', ...' : ''}`;
+    this.#logger.warn(`the event loop stalled for ${Math.round(worstMs)} ms outside a command's start (stall threshold ${this.thresholdMs} ms; ${suspects})${line}`);
+  }
+
+  /** Null when a line was written too recently; else the note of lines held back since. */
+  #gate(): string | null {
+    const now = performance.now();
+    if (now - this.#lastLogAt < this.#minLogGapMs) {
+      this.#unlogged++;
+      return null;
+    }
+    this.#lastLogAt = now;
+    const note = this.#unlogged > 0 ? ` (${this.#unlogged} more stall(s) since the last line not logged)` : '';
+    this.#unlogged = 0;
+    return note;
+  }
+}
