@@ -116,7 +116,7 @@ export class Server implements ServerFacade {
     this.#keepAlive.start();
     this.#workers = new WorkerPool(options.workerPool ?? {}, this.logger);
     this.#watchdog = new StallWatchdog(
-      { thresholdMs: options.stallThresholdMs ?? 100, runningCommands: () => this.#runningCommands() },
+      { thresholdMs: options.stallThresholdMs ?? 100, commandsSince: (sinceMs) => this.#commandsSince(sinceMs) },
       this.logger,
     );
     this.#watchdog.start();
@@ -231,10 +231,14 @@ export class Server implements ServerFacade {
     return this.#workers;
   }
 
-  #runningCommands(): string[] {
-    const running: string[] = [];
-    for (const session of this.#live.values()) if (session.command !== null) running.push(`${session.id} '${session.command.toLowerCase()}'`);
-    return running;
+  /** For the stall watchdog: commands running now or ended since `sinceMs`, as `s3 'crunch'`. */
+  #commandsSince(sinceMs: number): string[] {
+    const commands: string[] = [];
+    for (const session of this.#live.values()) {
+      const name = session.command ?? (session.lastCommandEndedAt >= sinceMs ? session.lastCommand : null);
+      if (name !== null) commands.push(`${session.id} '${name.toLowerCase()}'`);
+    }
+    return commands;
   }
 
   /** Ends one session now (a running command is not waited for); false when it has already gone. */

@@ -70,6 +70,9 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   #timers: Set<NodeJS.Timeout> | null = null;
   /** The command running now (its name as registered), for the stall watchdog's suspects. */
   command: string | null = null;
+  /** The last command that ended and when (`performance.now()`): a suspect of a stall just seen. */
+  lastCommand: string | null = null;
+  lastCommandEndedAt = 0;
   /** Aborted by ^C during the command or by the session's end; made only when a command asks. */
   #commandAbort: AbortController | null = null;
   /** ^C came while the command ran (perhaps before it asked for its signal). */
@@ -259,6 +262,10 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   #commandEnded(): void {
+    if (this.command !== null) {
+      this.lastCommand = this.command;
+      this.lastCommandEndedAt = performance.now();
+    }
     this.command = null;
     this.#commandAbort = null;
     this.#interrupted = false;

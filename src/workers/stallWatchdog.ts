@@ -9,15 +9,18 @@ export interface StallSource {
 export interface StallWatchdogOptions {
   /** A stretch of handler code longer than this (ms) is logged; 0 turns the watchdog off. */
   thresholdMs: number;
-  /** How often the event-loop delay seen outside command starts is checked (ms). */
+  /** How often the event-loop delay is checked (ms): soon after a stall, so its suspects are still known. */
   checkIntervalMs?: number;
   /** At most one stall line this often (ms); the ones in between are counted in the next line. */
   minLogGapMs?: number;
-  /** Commands running when a stall was seen outside any command's start, to name the suspects. */
-  runningCommands?: () => string[];
+  /**
+   * Commands running now or ended since `sinceMs` (`performance.now()` time), to name the suspects
+   * of a stall seen outside any command's start.
+   */
+  commandsSince?: (sinceMs: number) => string[];
 }
 
-/** The delay histogram's timer: fine enough for a 100 ms threshold, cheap when idle (50 wake-ups a second). */
+/** The delay histogram's timer: fine enough for a 100 ms threshold, cheap when idle (with the checks, 60 wake-ups a second). */
 const RESOLUTION_MS = 20;
 
 /**
@@ -31,7 +34,7 @@ export class StallWatchdog {
   readonly #logger: Logger;
   readonly #checkIntervalMs: number;
   readonly #minLogGapMs: number;
-  readonly #runningCommands: () => string[];
+  readonly #commandsSince: (sinceMs: number) => string[];
   #histogram: IntervalHistogram | null = null;
   #timer: NodeJS.Timeout | null = null;
   #lastLogAt = -Infinity;
@@ -42,9 +45,9 @@ export class StallWatchdog {
   constructor(options: StallWatchdogOptions, logger: Logger) {
     this.thresholdMs = options.thresholdMs;
     this.#logger = logger;
-    this.#checkIntervalMs = options.checkIntervalMs ?? 1000;
+    this.#checkIntervalMs = options.checkIntervalMs ?? 100;
     this.#minLogGapMs = options.minLogGapMs ?? 1000;
-    this.#runningCommands = options.runningCommands ?? (() => []);
+    this.#commandsSince = options.commandsSince ?? (() => []);
   }
 
   get enabled(): boolean {
@@ -69,7 +72,7 @@ export class StallWatchdog {
 
   /** The synchronous start of command `command` took `ms` (the caller times it: two clock reads). */
   commandRan(ms: number, source: StallSource, command: string): void {
-    if (!this.enabled || ms < this.thresholdMs) return;
+    if (!this.enabled || ms <= this.thresholdMs) return;
     this.#lastCommandStallAt = performance.now();
     const line = this.#gate();
     if (line === null) return;
@@ -82,15 +85,17 @@ export class StallWatchdog {
   #check(): void {
     const histogram = this.#histogram;
     if (!histogram) return;
-    // The histogram is in nanoseconds, and counts the timer's own period in each delay.
-    const worstMs = histogram.max / 1e6 - RESOLUTION_MS;
+    const worstMs = histogram.max / 1e6; // nanoseconds
     histogram.reset();
-    if (worstMs < this.thresholdMs) return;
-    if (performance.now() - this.#lastCommandStallAt < 2 * this.#checkIntervalMs) return;
+    if (worstMs <= this.thresholdMs) return;
+    // The stall ended shortly before this check (at most an interval and a histogram tick ago).
+    const now = performance.now();
+    const since = now - worstMs - this.#checkIntervalMs - 2 * RESOLUTION_MS;
+    if (this.#lastCommandStallAt >= since) return; // the same stall, already named by commandRan
     const line = this.#gate();
     if (line === null) return;
-    const running = this.#runningCommands();
-    const suspects = running.length === 0 ? 'no command was running' : `commands running: ${running.slice(0, 5).join(', ')}${running.length > 5 ? ', ...' : ''}`;
+    const commands = this.#commandsSince(since);
+    const suspects = commands.length === 0 ? 'no command was running' : `commands running: ${commands.slice(0, 5).join(', ')}${commands.length > 5 ? ', ...' : ''}`;
     this.#logger.warn(`the event loop stalled for ${Math.round(worstMs)} ms outside a command's start (stall threshold ${this.thresholdMs} ms; ${suspects})${line}`);
   }
 
