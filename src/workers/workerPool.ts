@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Tinypool } from 'tinypool';
 import type { Logger } from '../logger.js';
 import { TASK_RUNNER_URL, type WorkerCall } from './taskRunner.js';
@@ -57,6 +59,8 @@ export class WorkerPool implements WorkerPoolStats {
   #running = 0;
   #closed = false;
   #warnedInline = false;
+  /** Whether each worker module's file is there (a bundle copied without its worker files runs them inline). */
+  readonly #fileFound = new Map<string, boolean>();
 
   constructor(options: Partial<WorkerPoolOptions>, logger: Logger) {
     const defaults = defaultWorkerPoolOptions();
@@ -89,7 +93,7 @@ export class WorkerPool implements WorkerPoolStats {
     if (this.#running >= limit) throw new WorkerPoolBusy(limit);
     this.#running++;
     try {
-      if (module.filename === null) return await this.#runInline(module, name, args);
+      if (!this.#hasFile(module.filename)) return await this.#runInline(module, name, args);
       const call: WorkerCall = { url: module.filename, name, args, tsx: tsxFor(module.filename) };
       const result: unknown = await this.#tinypool().run(call, { signal });
       return result as WorkerResult<M, K>;
@@ -110,6 +114,16 @@ export class WorkerPool implements WorkerPoolStats {
     await pool?.destroy();
   }
 
+  #hasFile(filename: string | null): filename is string {
+    if (filename === null) return false;
+    let found = this.#fileFound.get(filename);
+    if (found === undefined) {
+      found = !filename.startsWith('file:') || existsSync(fileURLToPath(filename));
+      this.#fileFound.set(filename, found);
+    }
+    return found;
+  }
+
   #tinypool(): Tinypool {
     this.#pool ??= new Tinypool({
       filename: TASK_RUNNER_URL,
@@ -125,7 +139,8 @@ export class WorkerPool implements WorkerPoolStats {
   async #runInline<M, K extends WorkerFunctionName<M>>(module: WorkerModule<M>, name: K, args: WorkerArgs<M, K>): Promise<WorkerResult<M, K>> {
     if (!this.#warnedInline) {
       this.#warnedInline = true;
-      this.#logger.warn('worker threads are not available here (no module file to start them from): worker tasks run inline and block every session while they run');
+      const where = module.filename === null ? 'no module file (a CommonJS bundle, as in the single executable)' : `${module.filename} not found`;
+      this.#logger.warn(`worker tasks run inline, holding every session while they run: ${where}`);
     }
     const loaded = await module.load();
     const task: unknown = loaded[name];

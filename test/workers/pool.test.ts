@@ -123,6 +123,10 @@ test('without a module file (a CommonJS bundle) the function runs inline, with o
   assert.is(await pool.run(inline, 'later', [1, 'x'], signal), 'x');
   assert.is(pool.threads, 0, 'no thread started');
   assert.is(log.filter((line) => line.includes('run inline')).length, 1, log.join('\n'));
+  // A bundle copied without its worker files: the module file is missing.
+  const missing = workerModule(import.meta.url, './fixtures/notThere', () => import('./fixtures/tasks.js'));
+  assert.is(await pool.run(missing, 'add', [2, 2], signal), 4);
+  assert.is(pool.threads, 0, 'no thread started');
   await pool.close();
 });
 
