@@ -28,7 +28,7 @@ export interface ServerOptions extends Partial<SessionLimits>, Partial<Connectio
   keepAliveMs?: number;
   /** Serve the live view page (sessions and their chart states) on this address; see `listenLiveView`. */
   liveView?: LiveViewOptions;
-  /** Worker threads for `runInWorker`: `threads` (cores available minus one), `maxQueue` (64), `idleTimeoutMs` (30,000). */
+  /** Worker threads for `runInWorker`: `threads` (cores available minus one), `maxQueue` (64), `idleTimeoutMs` (30,000), `nice` (10). */
   workerPool?: Partial<WorkerPoolOptions>;
   /** Handler code holding the event loop longer than this is logged (ms; default 100, 0 = off). */
   stallThresholdMs?: number;

@@ -13,10 +13,15 @@ export interface WorkerPoolOptions {
   maxQueue: number;
   /** An idle thread exits after this long (ms); the next task starts one again. */
   idleTimeoutMs: number;
+  /**
+   * Niceness of the threads, 0 to 19 (Linux; ignored elsewhere): above 0, CPU work yields to the main
+   * thread, whose event loop serves every session, when both want the same core.
+   */
+  nice: number;
 }
 
 export function defaultWorkerPoolOptions(): WorkerPoolOptions {
-  return { threads: Math.max(1, availableParallelism() - 1), maxQueue: 64, idleTimeoutMs: 30_000 };
+  return { threads: Math.max(1, availableParallelism() - 1), maxQueue: 64, idleTimeoutMs: 30_000, nice: 10 };
 }
 
 /** What a server tells of its pool (`server.workerPool`). */
@@ -68,6 +73,7 @@ export class WorkerPool implements WorkerPoolStats {
       threads: Math.max(1, Math.floor(options.threads ?? defaults.threads)),
       maxQueue: Math.max(0, Math.floor(options.maxQueue ?? defaults.maxQueue)),
       idleTimeoutMs: options.idleTimeoutMs ?? defaults.idleTimeoutMs,
+      nice: Math.min(19, Math.max(0, Math.floor(options.nice ?? defaults.nice))),
     };
     this.#logger = logger;
   }
@@ -94,7 +100,7 @@ export class WorkerPool implements WorkerPoolStats {
     this.#running++;
     try {
       if (!this.#hasFile(module.filename)) return await this.#runInline(module, name, args);
-      const call: WorkerCall = { url: module.filename, name, args, tsx: tsxFor(module.filename) };
+      const call: WorkerCall = { url: module.filename, name, args, tsx: tsxFor(module.filename), nice: this.options.nice };
       const result: unknown = await this.#tinypool().run(call, { signal });
       return result as WorkerResult<M, K>;
     } catch (err) {

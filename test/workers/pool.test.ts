@@ -1,5 +1,6 @@
 // The worker pool through a handler of its own: typed calls, errors from the worker, the queue bound
 // at its exact limit and one past it, the inline fallback where no worker can start, and close().
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TelnetHandler } from '../../src/handler.js';
@@ -160,6 +161,24 @@ test('an aborted signal refuses before starting; close() ends the threads and re
   let refused: unknown;
   await pool.run(tasks, 'add', [1, 2], live).catch((err: unknown) => (refused = err));
   assert.match(String(refused), /shutting down/);
+});
+
+test('the threads run reniced (Linux): CPU work yields to the event loop', async () => {
+  if (!existsSync('/proc/thread-self')) return; // not Linux: nice is ignored there
+  const pool = new WorkerPool({ threads: 1, nice: 7 }, recordingLogger([]));
+  const niceOfThreads = () =>
+    readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+  assert.not.ok(niceOfThreads().includes(7));
+  const running = pool.run(tasks, 'spin', [3000], new AbortController().signal);
+  const deadline = Date.now() + 5000;
+  while (!niceOfThreads().includes(7) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(niceOfThreads().includes(7), 'a thread at nice 7');
+  assert.is(niceOfThreads()[0], 0, 'the main thread keeps its own');
+  running.catch(() => {});
+  await pool.close();
 });
 
 test.run();
