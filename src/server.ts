@@ -119,7 +119,6 @@ export class Server implements ServerFacade {
       { thresholdMs: options.stallThresholdMs ?? 100, commandsSince: (sinceMs) => this.#commandsSince(sinceMs) },
       this.logger,
     );
-    this.#watchdog.start();
     const observer = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
     const inspect = observer ? redactInspection(observer) : undefined;
     this.#supervisor = createActor(supervisorMachine, { inspect, id: 'supervisor' });

@@ -244,7 +244,14 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   async sessionStart(): Promise<void> {
-    await this.handler.sessionStart();
+    const started = performance.now();
+    let result: unknown;
+    try {
+      result = this.handler.sessionStart();
+    } finally {
+      this.#services.watchdog.ran(performance.now() - started, this, 'sessionStart');
+    }
+    await result;
   }
 
   async runCommand(lines: readonly string[], words: readonly string[]): Promise<void> {
@@ -265,6 +272,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     if (this.command !== null) {
       this.lastCommand = this.command;
       this.lastCommandEndedAt = performance.now();
+      this.#services.watchdog.commandEnded();
     }
     this.command = null;
     this.#commandAbort = null;
@@ -301,6 +309,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
       return false;
     }
     this.command = entry.name;
+    this.#services.watchdog.commandStarted();
     try {
       // The synchronous start of the command is timed: code that computes there holds every session.
       let result: unknown;
@@ -308,7 +317,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
       try {
         result = method.call(handler, input.params);
       } finally {
-        this.#services.watchdog.commandRan(performance.now() - started, this, entry.name.toLowerCase());
+        this.#services.watchdog.ran(performance.now() - started, this, `command '${entry.name.toLowerCase()}'`);
       }
       await result;
       return true;
@@ -366,11 +375,13 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     const timers = (this.#timers ??= new Set());
     const timer = setTimeout(() => {
       timers.delete(timer);
+      const started = performance.now();
       try {
         callback();
       } catch (err) {
         this.log('error', 'timer callback failed', err);
       }
+      this.#services.watchdog.ran(performance.now() - started, this, 'a timer callback');
     }, ms);
     timers.add(timer);
     return timer;

@@ -26,8 +26,9 @@ const RESOLUTION_MS = 20;
 /**
  * Says in the server log when handler code holds the event loop (and so every session) too long.
  * Two views: the synchronous start of each command is timed around its dispatch (naming session and
- * command), and `monitorEventLoopDelay` catches stalls anywhere else (after a command's first await,
- * in a timer), naming the commands running at the time. Lines are rate-limited.
+ * command), and `monitorEventLoopDelay` catches stalls elsewhere while commands run (after a
+ * command's first await, in what it started), naming the commands running or just ended. The monitor
+ * runs only while commands do, so an idle server has no wake-ups for it. Lines are rate-limited.
  */
 export class StallWatchdog {
   readonly thresholdMs: number;
@@ -38,6 +39,10 @@ export class StallWatchdog {
   #histogram: IntervalHistogram | null = null;
   #timer: NodeJS.Timeout | null = null;
   #lastLogAt = -Infinity;
+  /** Commands running now: the delay monitor runs only while there are some, and a little after. */
+  #running = 0;
+  #lastCommandEndedAt = -Infinity;
+  #stopped = false;
   #unlogged = 0;
   /** When the last command stall ended: the delay monitor sees the same stall and must not report it again. */
   #lastCommandStallAt = -Infinity;
@@ -54,8 +59,24 @@ export class StallWatchdog {
     return this.thresholdMs > 0;
   }
 
-  start(): void {
-    if (!this.enabled || this.#timer) return;
+  /** Whether the delay monitor runs now (only while commands run, and two checks after). */
+  get monitoring(): boolean {
+    return this.#timer !== null;
+  }
+
+  /** A command starts: the delay monitor is started if it was not running (it costs wake-ups only then). */
+  commandStarted(): void {
+    this.#running++;
+    if (this.#timer === null) this.#startMonitor();
+  }
+
+  commandEnded(): void {
+    this.#running--;
+    this.#lastCommandEndedAt = performance.now();
+  }
+
+  #startMonitor(): void {
+    if (!this.enabled || this.#stopped || this.#timer) return;
     const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     histogram.enable();
     this.#histogram = histogram;
@@ -64,21 +85,29 @@ export class StallWatchdog {
   }
 
   stop(): void {
+    this.#stopped = true;
+    this.#stopMonitor();
+  }
+
+  #stopMonitor(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     this.#histogram?.disable();
     this.#histogram = null;
   }
 
-  /** The synchronous start of command `command` took `ms` (the caller times it: two clock reads). */
-  commandRan(ms: number, source: StallSource, command: string): void {
+  /**
+   * A synchronous stretch of handler code took `ms` (the caller times it: two clock reads); `what`
+   * names it in the log line: `command 'crunch'`, `a timer callback`, `sessionStart`.
+   */
+  ran(ms: number, source: StallSource, what: string): void {
     if (!this.enabled || ms <= this.thresholdMs) return;
     this.#lastCommandStallAt = performance.now();
     const line = this.#gate();
     if (line === null) return;
     source.log(
       'warn',
-      `command '${command}' held the event loop for ${Math.round(ms)} ms (stall threshold ${this.thresholdMs} ms): every session waited; move CPU work to this.runInWorker()${line}`,
+      `${what} held the event loop for ${Math.round(ms)} ms (stall threshold ${this.thresholdMs} ms): every session waited; move CPU work to this.runInWorker()${line}`,
     );
   }
 
@@ -87,11 +116,13 @@ export class StallWatchdog {
     if (!histogram) return;
     const worstMs = histogram.max / 1e6; // nanoseconds
     histogram.reset();
+    const now = performance.now();
+    // Idle (no command for two checks): no more wake-ups until the next command.
+    if (this.#running === 0 && now - this.#lastCommandEndedAt > 2 * this.#checkIntervalMs) this.#stopMonitor();
     if (worstMs <= this.thresholdMs) return;
     // The stall ended shortly before this check (at most an interval and a histogram tick ago).
-    const now = performance.now();
     const since = now - worstMs - this.#checkIntervalMs - 2 * RESOLUTION_MS;
-    if (this.#lastCommandStallAt >= since) return; // the same stall, already named by commandRan
+    if (this.#lastCommandStallAt >= since) return; // the same stall, already named by ran()
     const line = this.#gate();
     if (line === null) return;
     const commands = this.#commandsSince(since);

@@ -27,6 +27,12 @@ class StallingHandler extends TelnetHandler {
     this.writeResponse('done quick');
   }
 
+  @command('later')
+  later(): void {
+    this.setTimeout(() => busyWait(300), 10);
+    this.writeResponse('scheduled');
+  }
+
   @command('lateburn')
   async lateBurn(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -93,6 +99,49 @@ test('a stall after the command\'s first await is seen by the delay monitor, nam
   }
 });
 
+test('a timer callback holding the loop is named as such, with its session', async () => {
+  const srv = await startServer(StallingHandler);
+  const client = await connect(srv.port);
+  try {
+    const id = srv.server.sessions[0]!.id;
+    await sleep(1100); // past the rate limit's gap after any stall of the start-up
+    client.send('later\r\n');
+    await client.waitFor('scheduled');
+    const deadline = Date.now() + 3000;
+    let line: string | undefined;
+    while (!line && Date.now() < deadline) {
+      await sleep(50);
+      line = srv.log.find((entry) => entry.includes('a timer callback'));
+    }
+    assert.ok(line, srv.log.join('\n'));
+    assert.match(line, new RegExp(`^warn \\[${id} 127\\.0\\.0\\.1:\\d+\\] a timer callback held the event loop for \\d+ ms`), line);
+  } finally {
+    client.close();
+    await srv.stop();
+  }
+});
+
+test('the delay monitor runs only while commands run (and two checks after): an idle server has no wake-ups for it', async () => {
+  const watchdog = new StallWatchdog({ thresholdMs: 100, checkIntervalMs: 20 }, recordingLogger([]));
+  assert.not.ok(watchdog.monitoring);
+  watchdog.commandStarted();
+  watchdog.commandStarted();
+  assert.ok(watchdog.monitoring);
+  watchdog.commandEnded();
+  await sleep(120);
+  assert.ok(watchdog.monitoring, 'one command still runs');
+  watchdog.commandEnded();
+  await sleep(150);
+  assert.not.ok(watchdog.monitoring, 'stopped once idle');
+  watchdog.commandStarted();
+  assert.ok(watchdog.monitoring, 'the second start starts it again');
+  watchdog.commandEnded();
+  watchdog.stop();
+  assert.not.ok(watchdog.monitoring);
+  watchdog.commandStarted();
+  assert.not.ok(watchdog.monitoring, 'never again after stop()');
+});
+
 test('stallThresholdMs: 0 turns the watchdog off', async () => {
   const srv = await startServer(StallingHandler, { stallThresholdMs: 0 });
   const client = await connect(srv.port);
@@ -111,19 +160,19 @@ test('threshold boundary, and rate limiting: one line per gap, the held-back one
   const lines: string[] = [];
   const source = { log: (_level: 'warn', message: string) => lines.push(message) };
   const watchdog = new StallWatchdog({ thresholdMs: 100, minLogGapMs: 200 }, recordingLogger([]));
-  watchdog.commandRan(100, source, 'edge');
+  watchdog.ran(100, source, "command 'edge'");
   assert.equal(lines, [], 'exactly the threshold is not a stall');
-  watchdog.commandRan(100.5, source, 'over');
+  watchdog.ran(100.5, source, "command 'over'");
   assert.is(lines.length, 1);
   assert.match(lines[0]!, /^command 'over' held the event loop for 101 ms/);
-  watchdog.commandRan(150, source, 'second');
-  watchdog.commandRan(150, source, 'third');
+  watchdog.ran(150, source, "command 'second'");
+  watchdog.ran(150, source, "command 'third'");
   assert.is(lines.length, 1, 'held back within the gap');
   await sleep(250);
-  watchdog.commandRan(150, source, 'fourth');
+  watchdog.ran(150, source, "command 'fourth'");
   assert.is(lines.length, 2);
   assert.match(lines[1]!, /^command 'fourth' held the event loop for 150 ms .*\(2 more stall\(s\) since the last line not logged\)$/);
-  watchdog.commandRan(150, source, 'fifth');
+  watchdog.ran(150, source, "command 'fifth'");
   assert.is(lines.length, 2);
 });
 
