@@ -10,6 +10,7 @@ import { attachSession, type SessionLink } from './actors/sessionLink.js';
 import { defaultServerOf } from './defaultServerSlot.js';
 import type { DefaultServer, ServerFacade } from './serverFace.js';
 import { DEFAULT_HISTORY_LIMITS } from './terminal/history.js';
+import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from './workers/workerModule.js';
 
 export interface ReadLineOptions {
   prompt?: string;
@@ -154,6 +155,24 @@ export class TelnetHandler {
 
   clearTimeout(timer: NodeJS.Timeout): void {
     this.#session?.clearTimeout(timer);
+  }
+
+  /**
+   * Aborted when the user presses ^C while the current command runs, or when the session ends (outside
+   * a command: only then). Hand it to whatever the command awaits: `fetch(url, { signal: this.signal })`.
+   */
+  get signal(): AbortSignal {
+    return this.#link().signal;
+  }
+
+  /**
+   * Runs export `name` of a worker module (see `workerModule`) in the server's pool of worker threads,
+   * so CPU work does not hold up the other sessions. Arguments and result are typed from the
+   * function and cross by structured clone. ^C or the session's end aborts it (the thread is stopped;
+   * the command ends quietly, as at an aborted `readLine`); an error thrown there rejects here.
+   */
+  runInWorker<M, K extends WorkerFunctionName<M>>(module: WorkerModule<M>, name: K, ...args: WorkerArgs<M, K>): Promise<WorkerResult<M, K>> {
+    return this.#link().runInWorker(module, name, args);
   }
 
   /** A command threw or rejected: tell the user briefly; the stack goes to the server log. */

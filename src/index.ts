@@ -25,6 +25,8 @@ export { createStderrLogger, sanitizingLogger, silentLogger, type Logger } from 
 export { neutralize, usernameProblem, MAX_USERNAME_LENGTH, type NeutralizeOptions } from './text/sanitize.js';
 export { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './actors/loginThrottle.js';
 export { SSHHandler } from './sshHandler.js';
+export { workerModule, type WorkerModule, type WorkerFunctionName, type WorkerArgs, type WorkerResult } from './workers/workerModule.js';
+export { WorkerPoolBusy, type WorkerPoolOptions, type WorkerPoolStats } from './workers/workerPool.js';
 export { getRsaKeyFile, loadOrCreateHostKey, type HostKeyType } from './transports/hostKey.js';
 export type { SshListenOptions, SshAuthCallbacks, SshPublicKey } from './transports/sshListener.js';
 // For actors of your own in an edited chart (a login step's check), without a direct xstate import.

@@ -15,6 +15,8 @@ import { LiveView, type LiveViewOptions } from './liveView/liveViewServer.js';
 import { TelnetTransport } from './transports/telnet.js';
 import type { TerminalTransport } from './transports/terminalTransport.js';
 import { listenSsh, type SshListenOptions } from './transports/sshListener.js';
+import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from './workers/workerPool.js';
+import { StallWatchdog } from './workers/stallWatchdog.js';
 
 export interface ServerOptions extends Partial<SessionLimits>, Partial<ConnectionLimits>, Partial<IdleOptions> {
   logger?: Logger;
@@ -33,6 +35,10 @@ export interface ServerOptions extends Partial<SessionLimits>, Partial<Connectio
    * failure (1 s, 2 s, ... 16 s by default); `false` turns it off. An address without failures never waits.
    */
   loginThrottle?: Partial<LoginThrottleOptions> | false;
+  /** Worker threads for `runInWorker`: `threads` (cores available minus one), `maxQueue` (64), `idleTimeoutMs` (30,000), `nice` (10). */
+  workerPool?: Partial<WorkerPoolOptions>;
+  /** Handler code holding the event loop longer than this is logged (ms; default 100, 0 = off). */
+  stallThresholdMs?: number;
 }
 
 export type { ListenOptions, BoundAddress, SessionInfo } from './serverFace.js';
@@ -77,6 +83,8 @@ export class Server implements ServerFacade {
   /** IAC NOP to every session, to find peers that vanished without a FIN. */
   readonly #keepAlive: ServerInterval;
   #closing: Promise<void> | null = null;
+  readonly #workers: WorkerPool;
+  readonly #watchdog: StallWatchdog;
   #liveView: LiveView | null = null;
   /** @internal Shared by the telnet login and the SSH listener; null when the option turned it off. */
   readonly loginThrottle: LoginThrottle | null;
@@ -102,6 +110,11 @@ export class Server implements ServerFacade {
       for (const session of this.#live.values()) session.keepAlive();
     });
     this.#keepAlive.start();
+    this.#workers = new WorkerPool(options.workerPool ?? {}, this.logger);
+    this.#watchdog = new StallWatchdog(
+      { thresholdMs: options.stallThresholdMs ?? 100, commandsSince: (sinceMs) => this.#commandsSince(sinceMs) },
+      this.logger,
+    );
     const observer = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
     const inspect = observer ? redactInspection(observer) : undefined;
     this.#supervisor = createActor(supervisorLogic, { inspect, id: 'supervisor' });
@@ -119,6 +132,8 @@ export class Server implements ServerFacade {
         this.#counter.release(session.remoteAddress);
         // The supervisor learns it from the session actor's own end (see supervisorLogic).
       },
+      workers: this.#workers,
+      watchdog: this.#watchdog,
     };
     if (options.liveView) {
       this.liveViewAddress = this.listenLiveView(options.liveView);
@@ -210,6 +225,21 @@ export class Server implements ServerFacade {
     return view.listen(options);
   }
 
+  /** The worker pool of `runInWorker`: tasks running, threads alive, its options. */
+  get workerPool(): WorkerPoolStats {
+    return this.#workers;
+  }
+
+  /** For the stall watchdog: commands running now or ended since `sinceMs`, as `s3 'crunch'`. */
+  #commandsSince(sinceMs: number): string[] {
+    const commands: string[] = [];
+    for (const session of this.#live.values()) {
+      const name = session.command ?? (session.lastCommandEndedAt >= sinceMs ? session.lastCommand : null);
+      if (name !== null) commands.push(`${session.id} '${name.toLowerCase()}'`);
+    }
+    return commands;
+  }
+
   /** Ends one session now (a running command is not waited for); false when it has already gone. */
   disconnect(sessionId: string, message: string | null = null): boolean {
     this.#supervisor.send({ type: 'DISCONNECT', id: sessionId, message: message === null ? null : neutralize(message, { lineBreaks: true }) });
@@ -238,6 +268,9 @@ export class Server implements ServerFacade {
     await Promise.all([...this.#sockets].map((socket) => closedSoon(socket, SOCKET_CLOSE_GRACE_MS)));
     await Promise.all(listenersClosed);
     await this.#liveView?.close();
+    // Sessions are gone and their tasks aborted; anything still in a thread (a task started outside a session) ends here.
+    await this.#workers.close();
+    this.#watchdog.stop();
   }
 
   /** @internal Binds a listener whose connections end up in `serve()`; closed by `close()`. */

@@ -14,6 +14,9 @@ import { SessionSettings } from './sessionSettings.js';
 import { checkInTurn, LoginThrottled, type LoginThrottle } from './loginThrottle.js';
 import { usernameProblem } from '../text/sanitize.js';
 import { attachSession, type SessionLink } from './sessionLink.js';
+import type { WorkerPool } from '../workers/workerPool.js';
+import type { StallWatchdog } from '../workers/stallWatchdog.js';
+import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from '../workers/workerModule.js';
 
 /** Limits and timings every session of a server shares. */
 export interface SessionLimits {
@@ -43,6 +46,10 @@ export interface SessionServices {
   /** Failed logins slow their source address down (shared with the SSH listener); null = off. */
   readonly loginThrottle: LoginThrottle | null;
   sessionEnded(session: LiveSession): void;
+  /** The server's worker pool (its threads are started on first use). */
+  readonly workers: WorkerPool;
+  /** Times the synchronous start of each command. */
+  readonly watchdog: StallWatchdog;
 }
 
 /** A login refused before `authCallback` is asked (a username no one may be shown). */
@@ -75,6 +82,18 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   #timers: Set<NodeJS.Timeout> | null = null;
   /** The login prompts' small limit until the login is accepted, then the command line's. */
   #lineLimit: number;
+  /** The command running now (its name as registered), for the stall watchdog's suspects. */
+  command: string | null = null;
+  /** The last command that ended and when (`performance.now()`): a suspect of a stall just seen. */
+  lastCommand: string | null = null;
+  lastCommandEndedAt = 0;
+  /** Aborted by ^C during the command or by the session's end; made only when a command asks. */
+  #commandAbort: AbortController | null = null;
+  /** ^C came while the command ran (perhaps before it asked for its signal). */
+  #interrupted = false;
+  /** Aborted when the session ends: for worker tasks started outside a command (a timer). */
+  #sessionAbort: AbortController | null = null;
+  #ended = false;
 
   constructor(handlerClass: HandlerClass, transport: TerminalTransport, services: SessionServices) {
     this.#transport = transport;
@@ -253,7 +272,14 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   async sessionStart(): Promise<void> {
-    await this.handler.sessionStart();
+    const started = performance.now();
+    let result: unknown;
+    try {
+      result = this.handler.sessionStart();
+    } finally {
+      this.#services.watchdog.ran(performance.now() - started, this, 'sessionStart');
+    }
+    await result;
   }
 
   async runCommand(lines: readonly string[], words: readonly string[]): Promise<void> {
@@ -262,7 +288,28 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
       const { history, historyLimit, historyCharacterLimit } = this.handler;
       remember(history, joinContinuation(lines), { lines: historyLimit, characters: historyCharacterLimit });
     }
-    await this.#dispatch(lines, words);
+    try {
+      await this.#dispatch(lines, words);
+    } finally {
+      this.#commandEnded();
+    }
+  }
+
+  /** ^C while a command runs: abort what it awaits through its signal (worker tasks, I/O). */
+  interruptCommand(): void {
+    this.#interrupted = true;
+    this.#commandAbort?.abort(new InputAborted('interrupted'));
+  }
+
+  #commandEnded(): void {
+    if (this.command !== null) {
+      this.lastCommand = this.command;
+      this.lastCommandEndedAt = performance.now();
+      this.#services.watchdog.commandEnded();
+    }
+    this.command = null;
+    this.#commandAbort = null;
+    this.#interrupted = false;
   }
 
   async runExec(): Promise<void> {
@@ -271,7 +318,13 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     let ok = false;
     if (!parsed.complete) this.handler.writeError('Incomplete command line (unclosed quote or trailing backslash)');
     else if (parsed.words.length === 0) ok = true;
-    else ok = await this.#dispatch([line], parsed.words);
+    else {
+      try {
+        ok = await this.#dispatch([line], parsed.words);
+      } finally {
+        this.#commandEnded();
+      }
+    }
     this.#transport.exitStatus?.(ok ? 0 : 1);
   }
 
@@ -283,13 +336,23 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     handler.input = input;
     const entry = this.#registry.lookup(name);
     const method: unknown = entry ? Reflect.get(handler, entry.method) : undefined;
-    if (typeof method !== 'function') {
+    if (!entry || typeof method !== 'function') {
       // As the seed: the name as `input.cmd` holds it, in capitals.
       handler.writeError(`Unknown command '${input.cmd}'`);
       return false;
     }
+    this.command = entry.name;
+    this.#services.watchdog.commandStarted();
     try {
-      await method.call(handler, input.params);
+      // The synchronous start of the command is timed: code that computes there holds every session.
+      let result: unknown;
+      const started = performance.now();
+      try {
+        result = method.call(handler, input.params);
+      } finally {
+        this.#services.watchdog.ran(performance.now() - started, this, `command '${entry.name.toLowerCase()}'`);
+      }
+      await result;
       return true;
     } catch (err) {
       // ^C or ^D at a readLine inside the command simply ends the command.
@@ -317,6 +380,10 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   disconnect(): void {
+    this.#ended = true;
+    const reason = new InputAborted('session ended');
+    this.#commandAbort?.abort(reason);
+    this.#sessionAbort?.abort(reason);
     this.#clearTimers();
     this.#transport.close();
   }
@@ -341,11 +408,13 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     const timers = (this.#timers ??= new Set());
     const timer = setTimeout(() => {
       timers.delete(timer);
+      const started = performance.now();
       try {
         callback();
       } catch (err) {
         this.log('error', 'timer callback failed', err);
       }
+      this.#services.watchdog.ran(performance.now() - started, this, 'a timer callback');
     }, ms);
     timers.add(timer);
     return timer;
@@ -376,6 +445,30 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   /** Ends the session now, even while a command runs; `message` is shown first. */
   kick(message: string | null): void {
     this.actor.send({ type: 'KICK', message });
+  }
+
+  /**
+   * Aborted on ^C during the running command or when the session ends; outside a command, only when
+   * the session ends.
+   */
+  get signal(): AbortSignal {
+    if (this.command !== null) {
+      if (!this.#commandAbort) {
+        this.#commandAbort = new AbortController();
+        if (this.#ended) this.#commandAbort.abort(new InputAborted('session ended'));
+        else if (this.#interrupted) this.#commandAbort.abort(new InputAborted('interrupted'));
+      }
+      return this.#commandAbort.signal;
+    }
+    if (!this.#sessionAbort) {
+      this.#sessionAbort = new AbortController();
+      if (this.#ended) this.#sessionAbort.abort(new InputAborted('session ended'));
+    }
+    return this.#sessionAbort.signal;
+  }
+
+  runInWorker<M, K extends WorkerFunctionName<M>>(module: WorkerModule<M>, name: K, args: WorkerArgs<M, K>): Promise<WorkerResult<M, K>> {
+    return this.#services.workers.run(module, name, args, this.signal);
   }
 
   readLine(options: { prompt: string; echo: boolean; useHistory: boolean }): Promise<string> {

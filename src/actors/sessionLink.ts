@@ -1,4 +1,5 @@
 import type { ServerFacade } from '../serverFace.js';
+import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from '../workers/workerModule.js';
 
 /** Internal: how a handler reaches its live session (set by the session actor, cleared at the end). */
 export const attachSession = Symbol('telnetsrv.attachSession');
@@ -15,5 +16,7 @@ export interface SessionLink {
   end(): void;
   setTimeout(callback: () => void, ms: number): NodeJS.Timeout;
   clearTimeout(timer: NodeJS.Timeout): void;
+  readonly signal: AbortSignal;
+  runInWorker<M, K extends WorkerFunctionName<M>>(module: WorkerModule<M>, name: K, args: WorkerArgs<M, K>): Promise<WorkerResult<M, K>>;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, error?: unknown): void;
 }

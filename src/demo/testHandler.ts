@@ -2,6 +2,12 @@ import { TelnetHandler } from '../handler.js';
 import { command } from '../shell/command.js';
 import { neutralize } from '../text/sanitize.js';
 import type { HandlerClass } from '../actors/session.js';
+import { workerModule } from '../workers/workerModule.js';
+
+/** The demo's CPU work, run in the server's worker threads by `crunch`. */
+const crunchWorker = workerModule(import.meta.url, './crunchTask', () => import('./crunchTask.js'));
+/** Longest `crunch` (seconds): a demo should not let one command hold a thread for long. */
+const MAX_CRUNCH_SECONDS = 60;
 
 export interface DemoOptions {
   /** When set, the demo asks a password too, and only this one passes. */
@@ -124,6 +130,19 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
       // the speaker sees, as the answer, exactly what they got.
       this.server.broadcast(text, (session) => session.id !== this.sessionId);
       this.writeResponse(neutralize(text, { lineBreaks: true }));
+    }
+
+    @command('crunch', {
+      help: `<seconds>\nBurn CPU for <seconds> in a worker thread.\nHashes in a loop for <seconds> (at most ${MAX_CRUNCH_SECONDS}) in the server's worker pool, so the other sessions\ngo on undisturbed, then prints how many rounds it did. ^C stops it.\nexample: > CRUNCH 2`,
+    })
+    async crunch(params: string[]): Promise<void> {
+      const seconds = Number(params[0]);
+      if (params.length !== 1 || params[0] === '' || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_CRUNCH_SECONDS) {
+        this.writeError(`Need a number of seconds from 0 to ${MAX_CRUNCH_SECONDS}`);
+        return;
+      }
+      const { rounds, digest } = await this.runInWorker(crunchWorker, 'crunch', seconds);
+      this.writeResponse(`crunched ${rounds} rounds in ${seconds} s (sha256 ${digest}...)`);
     }
 
     @command('term', { help: '\nHidden command to print the current TERM', hidden: true })

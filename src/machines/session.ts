@@ -162,6 +162,7 @@ export const sessionSetup = setup({
           (error: unknown) => self.send({ type: 'COMMAND_FAILED', error }),
         );
     },
+    interruptCommand: ({ context }) => context.host.interruptCommand?.(),
     quitCommand: assign({ lines: () => [], parsed: () => ({ complete: true as const, words: [...QUIT_WORDS] }) }),
     sayLineTooLong: ({ context, event }) => {
       if (event.type !== 'LINE_TOO_LONG') return;
@@ -514,6 +515,8 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
           on: {
             ...commandEnd,
             READ_LINE: { target: 'awaitingLine', actions: 'takeReadRequest' },
+            // ^C while the command runs: its signal is aborted; the command ends when it heeds it.
+            INTERRUPT: { actions: 'interruptCommand' },
           },
         },
         // The command waits in readLine for a line of the user's.

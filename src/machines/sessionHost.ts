@@ -50,6 +50,8 @@ export interface SessionHost {
   acceptLogin(username: string | null): void;
   sessionStart(): Promise<void>;
   runCommand(lines: readonly string[], words: readonly string[]): Promise<void>;
+  /** ^C while the command runs (the editor is not reading a line): abort what the command awaits. */
+  interruptCommand?(): void;
   /** Runs `execCommand` and reports its exit status to the transport. */
   runExec(): Promise<void>;
   reportError(error: unknown): void;

@@ -78,6 +78,8 @@ export class LineEditor {
   #queue: Key[] = [];
   #queueHead = 0;
   #queuedChars = 0;
+  /** Queue index of the last ^C typed, or -1: while no line is read it acts at once (see #drain). */
+  #interruptAt = -1;
   #draining = false;
   #discarding = false;
   #active = false;
@@ -410,7 +412,8 @@ export class LineEditor {
   #enqueue(key: Key): void {
     // Type-ahead is bounded: a client typing into a busy session cannot grow memory without end.
     const size = key.kind === 'text' ? key.text.length : 1;
-    if (!this.#active && this.#queuedChars + size > this.#maxLineLength) return;
+    if (key.kind === 'ctrl' && key.letter === 'c') this.#interruptAt = this.#queue.length;
+    else if (!this.#active && this.#queuedChars + size > this.#maxLineLength) return;
     this.#queuedChars += size;
     this.#queue.push(key);
   }
@@ -453,10 +456,12 @@ export class LineEditor {
         this.#queuedChars -= key.kind === 'text' ? key.text.length : 1;
         this.#handle(key);
       }
+      if (!this.#active && this.#interruptAt >= this.#queueHead) this.#interruptWhileIdle();
       if (this.#queueHead >= this.#queue.length) {
         this.#queue = [];
         this.#queueHead = 0;
         this.#queuedChars = 0;
+        this.#interruptAt = -1;
       }
     } finally {
       this.#draining = false;
@@ -470,6 +475,22 @@ export class LineEditor {
       const key = this.#queue[this.#queueHead++]!;
       if (key.kind === 'enter') this.#discarding = false;
     }
+  }
+
+  /**
+   * ^C while no line is read (a command runs) acts at once, as a terminal's ISIG makes it: the keys
+   * typed ahead of it are dropped, and the session is told, so the command can be stopped.
+   */
+  #interruptWhileIdle(): void {
+    const upTo = this.#interruptAt;
+    this.#interruptAt = -1;
+    for (let index = this.#queueHead; index <= upTo; index++) {
+      const key = this.#queue[index]!;
+      this.#queuedChars -= key.kind === 'text' ? key.text.length : 1;
+    }
+    this.#queueHead = upTo + 1;
+    this.#sink.output('^C\n');
+    this.#sink.interrupt();
   }
 
   #handle(key: Key): void {
