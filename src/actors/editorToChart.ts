@@ -27,6 +27,10 @@ export class EditorToChart implements LineEditorSink {
     this.#session.actor.send({ type: 'INTERRUPT' });
   }
 
+  interruptCommand(): void {
+    this.#session.actor.send({ type: 'INTERRUPT_COMMAND' });
+  }
+
   endOfInput(): void {
     this.#session.actor.send({ type: 'END_OF_INPUT' });
   }

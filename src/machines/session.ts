@@ -18,6 +18,8 @@ export type SessionEvent =
   /** `secret`: typed with echo off (a password); inspection shows it redacted. */
   | { type: 'LINE'; line: string; secret?: boolean }
   | { type: 'INTERRUPT' }
+  /** ^C typed while no line is read: only a running command heeds it. */
+  | { type: 'INTERRUPT_COMMAND' }
   | { type: 'END_OF_INPUT' }
   | { type: 'LINE_TOO_LONG'; limit: number }
   | { type: 'RESIZE'; width: number; height: number }
@@ -516,7 +518,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
             ...commandEnd,
             READ_LINE: { target: 'awaitingLine', actions: 'takeReadRequest' },
             // ^C while the command runs: its signal is aborted; the command ends when it heeds it.
-            INTERRUPT: { actions: 'interruptCommand' },
+            INTERRUPT_COMMAND: { actions: 'interruptCommand' },
           },
         },
         // The command waits in readLine for a line of the user's.

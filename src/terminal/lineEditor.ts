@@ -12,6 +12,11 @@ export interface LineEditorSink {
   line(text: string, secret: boolean): void;
   /** ^C: "^C ABORT" was shown and the line discarded. */
   interrupt(): void;
+  /**
+   * ^C while no line is read: a running command is to be stopped. Not `interrupt`, which abandons a
+   * prompt's line: between two login prompts (a check running) it must not restart the login.
+   */
+  interruptCommand(): void;
   /** ^D on an empty line. */
   endOfInput(): void;
   /** The line grew past the limit: discarded, and input up to the next Enter is dropped. */
@@ -490,7 +495,7 @@ export class LineEditor {
     }
     this.#queueHead = upTo + 1;
     this.#sink.output('^C\n');
-    this.#sink.interrupt();
+    this.#sink.interruptCommand();
   }
 
   #handle(key: Key): void {

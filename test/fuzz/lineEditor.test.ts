@@ -78,6 +78,7 @@ function editor(options: Partial<ReadOptions> = {}) {
       output: (text) => screen.write(text),
       line: (text) => lines.push(text),
       interrupt: () => ended++,
+      interruptCommand: () => {},
       endOfInput: () => ended++,
       lineTooLong: () => ended++,
     },
@@ -150,7 +151,7 @@ test('a secret is never shown, whatever is typed', () => {
 test('any input at all, in any chunks: never throws, the buffer stays within the limit', () => {
   check(
     fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 40 }), { maxLength: 20 }), (chunks) => {
-      const edit = new LineEditor({ output: () => {}, line: () => {}, interrupt: () => {}, endOfInput: () => {}, lineTooLong: () => {} }, { maxLineLength: 100 });
+      const edit = new LineEditor({ output: () => {}, line: () => {}, interrupt: () => {}, interruptCommand: () => {}, endOfInput: () => {}, lineTooLong: () => {} }, { maxLineLength: 100 });
       const read: ReadOptions = { prompt: '> ', echo: true, useHistory: true, history: [] };
       edit.begin(read);
       for (const chunk of chunks) {

@@ -124,7 +124,7 @@ test('input wrapped over several rows: the rows show prompt + buffer and the cur
   check(
     fc.property(fc.array(key, { maxLength: 50 }), (keys) => {
       const screen = new WrappingScreen();
-      const edit = new LineEditor({ output: (text) => screen.write(text), line: () => {}, interrupt: () => {}, endOfInput: () => {}, lineTooLong: () => {} });
+      const edit = new LineEditor({ output: (text) => screen.write(text), line: () => {}, interrupt: () => {}, interruptCommand: () => {}, endOfInput: () => {}, lineTooLong: () => {} });
       edit.setWidth(WIDTH);
       const history = ['a history entry long enough to wrap twice over', 'short'];
       const read: ReadOptions = { prompt: PROMPT, echo: true, useHistory: true, history };
@@ -159,7 +159,7 @@ test('long input scrolled in one row: the row shows the prompt and a piece of th
     fc.property(fc.array(longKey, { maxLength: 40 }), (keys) => {
       const screen = new WrappingScreen();
       // A screenful of 200 cells (the server's is 2048), so that the property runs fast.
-      const sink = { output: (text: string) => screen.write(text), line: () => {}, interrupt: () => {}, endOfInput: () => {}, lineTooLong: () => {} };
+      const sink = { output: (text: string) => screen.write(text), line: () => {}, interrupt: () => {}, interruptCommand: () => {}, endOfInput: () => {}, lineTooLong: () => {} };
       const edit = new LineEditor(sink, { wrapLimit: 200 });
       edit.setWidth(WIDTH);
       const history = ['a history entry long enough to wrap twice over', PASTES.PASTE!.repeat(2)];

@@ -7,6 +7,8 @@
 //   `checkPassword`). A name a block defines or imports itself hides the prelude's.
 // - A block of class members (methods with their `@command`, fields) is marked ```ts class-body: it is
 //   checked inside `class extends TelnetHandler { ... }`.
+// - A block whose first line is a path comment (`// src/reportTask.ts: ...`) is that file, so blocks
+//   may import one another by relative path, as a user's files do.
 // - Elided code is a comment (`/* ... */`), never a bare `...`.
 // - A block that cannot be checked (another language, pseudo-code) is not ```ts: use ```text, ```sh.
 import { test } from 'uvu';
@@ -95,11 +97,16 @@ export function checkBlocks(blocks: readonly Block[]): string[] {
     const text = classBody
       ? `export {};\nclass ReadmeFragment${index} extends TelnetHandler {\n${block.code}\n}\n`
       : `export {};\n${block.code}\n`;
-    virtual.set(path.join(root, 'test', 'structure', `__readme_block_${index}.ts`), { text, block, offset: classBody ? 2 : 1 });
+    const named = /^\/\/ (src\/[\w/.-]+\.ts)\b/.exec(block.code);
+    const file = named ? path.join(root, 'test', 'structure', '__readme', named[1]!) : path.join(root, 'test', 'structure', `__readme_block_${index}.ts`);
+    virtual.set(file, { text, block, offset: classBody ? 2 : 1 });
   });
   const host = ts.createCompilerHost(options);
   const { fileExists, readFile, getSourceFile } = host;
   host.fileExists = (file) => virtual.has(path.resolve(file)) || fileExists.call(host, file);
+  const { directoryExists } = host;
+  host.directoryExists = (dir) =>
+    [...virtual.keys()].some((file) => file.startsWith(path.resolve(dir) + path.sep)) || (directoryExists?.call(host, dir) ?? false);
   host.readFile = (file) => virtual.get(path.resolve(file))?.text ?? readFile.call(host, file);
   host.getSourceFile = (file, language, ...rest) => {
     const entry = virtual.get(path.resolve(file));

@@ -50,6 +50,7 @@ function editor(options: { echo?: boolean; useHistory?: boolean; history?: strin
       output: (t) => screen.apply(t),
       line: (l) => events.push(`line ${l}`),
       interrupt: () => events.push('interrupt'),
+      interruptCommand: () => events.push('interrupt command'),
       endOfInput: () => events.push('eof'),
       lineTooLong: (n) => events.push(`too long ${n}`),
     },
@@ -284,7 +285,7 @@ test('Tab: several matches complete their common part; a second Tab lists them a
 test('Tab: nothing matches rings the bell; mid-line completion keeps the tail', () => {
   const bells: string[] = [];
   const { ed, screen } = editor({ complete: completeNames });
-  const ed2 = new LineEditor({ output: (t) => bells.push(t), line: () => {}, interrupt: () => {}, endOfInput: () => {}, lineTooLong: () => {} });
+  const ed2 = new LineEditor({ output: (t) => bells.push(t), line: () => {}, interrupt: () => {}, interruptCommand: () => {}, endOfInput: () => {}, lineTooLong: () => {} });
   ed2.begin({ prompt: '', echo: true, useHistory: false, history: [], complete: completeNames });
   ed2.feed('zz\t');
   assert.is(bells.join(''), 'zz\x07');

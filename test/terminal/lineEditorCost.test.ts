@@ -21,6 +21,7 @@ function editor(options: Partial<ReadOptions> = {}, max = 256 * 1024) {
       output: (text) => (output += text),
       line: (line) => events.push(`line ${line.length}`),
       interrupt: () => events.push('interrupt'),
+      interruptCommand: () => events.push('interrupt command'),
       endOfInput: () => events.push('eof'),
       lineTooLong: (limit) => events.push(`too long ${limit}`),
     },
@@ -133,7 +134,8 @@ test('a prompt before login with its own limit: 64 KiB of U+FFFD is refused at o
   cellWork.measured = 0;
   e.ed.feed('\ufffd'.repeat(64 * 1024));
   e.ed.feed('\x03');
-  assert.equal(e.events, ['too long 256']);
+  // The ^C comes while no line is read (the refusal ended the read): only a running command would heed it.
+  assert.equal(e.events, ['too long 256', 'interrupt command']);
   assert.is(cellWork.measured, 0);
 });
 

@@ -11,7 +11,8 @@ function editor(maxLineLength = 100) {
     {
       output: (text) => (output += text),
       line: (line) => events.push(`line ${line}`),
-      interrupt: () => events.push('interrupt'),
+      interrupt: () => events.push('abandon'),
+      interruptCommand: () => events.push('interrupt'),
       endOfInput: () => events.push('eof'),
       lineTooLong: () => events.push('too long'),
     },
@@ -53,7 +54,7 @@ test('the second ^C while idle is told too; a ^C at the prompt still abandons th
   assert.equal(events, ['line run', 'interrupt', 'interrupt']);
   begin();
   ed.feed('half\x03');
-  assert.equal(events, ['line run', 'interrupt', 'interrupt', 'interrupt']);
+  assert.equal(events, ['line run', 'interrupt', 'interrupt', 'abandon']);
   assert.match(output(), /half\^C ABORT\n$/);
 });
 
