@@ -58,6 +58,7 @@ for (const attack of attacks) {
     const probe = await Probe.start(target.port);
     await new Promise((resolve) => setTimeout(resolve, 300));
     probe.reset();
+    await target.stats(); // starts the loop-delay measure from here
     const rss = new RssSampler(target.pid);
     let note = '';
     let failure = '';
@@ -75,8 +76,9 @@ for (const attack of attacks) {
       figures = `probe failed: ${(error as Error).message.slice(0, 120)}`;
     }
     const memory = rss.stop();
+    const held = target.alive ? `loop held ${(await target.stats()).loopDelayMaxMs.toFixed(0)} ms;` : '';
     const alive = target.alive ? '' : ' SERVER DIED';
-    row = `${attack.name.padEnd(26)} ${figures}   ${mb(memory.before)} ${mb(memory.peak)} ${mb(memory.after)}${alive} ${note} ${failure}`;
+    row = `${attack.name.padEnd(26)} ${figures}   ${mb(memory.before)} ${mb(memory.peak)} ${mb(memory.after)}${alive} ${held} ${note} ${failure}`;
   } finally {
     await target.stop().catch(() => {});
   }

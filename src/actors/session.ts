@@ -9,16 +9,25 @@ import { parseCommandLine, toInput, type ParseResult } from '../shell/parser.js'
 import { LineEditor } from '../terminal/lineEditor.js';
 import type { TerminalEvents, TerminalTransport } from '../transports/terminalTransport.js';
 import { EditorToChart } from './editorToChart.js';
+import { nextTurn, turnBusyMs } from '../transports/inputPacer.js';
 import { SessionSettings } from './sessionSettings.js';
 import { attachSession, type SessionLink } from './sessionLink.js';
 
-/** Limits and timings every session of a server shares. */
+/** Limits and timings every session of a server shares (defaults: `DEFAULT_LIMITS` in server.ts). */
 export interface SessionLimits {
   negotiationTimeoutMs: number;
   loginTimeoutMs: number;
   maxLoginAttempts: number;
   loginRetryDelayMs: number;
   maxLineLength: number;
+  /** Input bytes handled per connection per turn of the event loop (the rest waits, the socket paused). */
+  inputBytesPerTurn: number;
+  /** Time spent on one connection's input per turn of the event loop (ms). */
+  inputMsPerTurn: number;
+  /** Timers a session's handler may have pending (`this.setTimeout`); one more throws. */
+  maxTimers: number;
+  /** Characters of one asynchronous message (`writeMessage`, `sendTo`, `broadcast`); the rest is cut. */
+  maxMessageLength: number;
 }
 
 /** What the server lends each session. */
@@ -34,6 +43,8 @@ export interface SessionServices {
   /** The chart each connection runs: `sessionMachine` unless the server was given its own. */
   readonly machine: AnySessionMachine;
   sessionEnded(session: LiveSession): void;
+  /** The session has logged in (or needed no login): it no longer counts as anonymous. */
+  sessionAuthenticated?(session: LiveSession): void;
 }
 
 export type HandlerClass<H extends TelnetHandler = TelnetHandler> = new () => H;
@@ -111,7 +122,11 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
       },
     });
     actor.start();
-    this.#transport.attach(this, { telnetOptions: this.#telnetOptions() });
+    const { inputBytesPerTurn, inputMsPerTurn } = this.#services.limits;
+    this.#transport.attach(this, {
+      telnetOptions: this.#telnetOptions(),
+      inputBudget: { bytesPerTurn: inputBytesPerTurn, msPerTurn: inputMsPerTurn },
+    });
   }
 
   // ---- TerminalEvents: what the terminal says (the session is its own listener: no closures) ----
@@ -221,6 +236,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
 
   acceptLogin(username: string | null): void {
     if (username !== null) this.handler.username = username;
+    this.#services.sessionAuthenticated?.(this);
     this.log('info', `session started${username === null ? '' : ` for ${JSON.stringify(username)}`}`);
   }
 
@@ -230,6 +246,9 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
 
   async runCommand(lines: readonly string[], words: readonly string[]): Promise<void> {
     await this.#dispatch(lines, words);
+    // Type-ahead runs command after command in microtasks, never giving the loop back: past the
+    // input budget of this turn, the next command waits for the next turn and everyone else goes first.
+    if (turnBusyMs() >= this.#services.limits.inputMsPerTurn) await nextTurn();
   }
 
   async runExec(): Promise<void> {
@@ -297,7 +316,21 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
 
   writeMessage(text: string): void {
     if (this.actor.getSnapshot().status !== 'active') return;
-    this.#editor.writeAbove(text);
+    this.#editor.writeAbove(this.#withinMessageLimit(text));
+  }
+
+  #messageCutLogged = false;
+  /** A message longer than `maxMessageLength` is cut, saying how much was left out (logged once per session). */
+  #withinMessageLimit(text: string): string {
+    const max = this.#services.limits.maxMessageLength;
+    if (text.length <= max) return text;
+    if (!this.#messageCutLogged) {
+      this.#messageCutLogged = true;
+      this.log('warn', `message of ${text.length} characters cut to maxMessageLength ${max} (said once per session)`);
+    }
+    // Never half a surrogate pair.
+    const end = max > 0 && /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+    return `${text.slice(0, end)} [... ${text.length - end} characters cut]`;
   }
 
   end(): void {
@@ -305,7 +338,11 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   setTimeout(callback: () => void, ms: number): NodeJS.Timeout {
+    if (this.#finished) throw new Error('the session has ended: no more timers');
     const timers = (this.#timers ??= new Set());
+    const max = this.#services.limits.maxTimers;
+    // Each pending timer holds its callback and what that keeps alive: a bound per session.
+    if (timers.size >= max) throw new Error(`too many timers pending in this session (at most ${max})`);
     const timer = setTimeout(() => {
       timers.delete(timer);
       try {

@@ -60,8 +60,12 @@ export class RawClient {
   send(data: string | Buffer): Promise<void> {
     return new Promise((resolve) => {
       if (this.socket.destroyed) return resolve();
-      this.socket.write(data, () => resolve());
-      this.socket.once('close', () => resolve());
+      const done = () => {
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.once('close', done);
+      this.socket.write(data, done);
     });
   }
 
@@ -96,7 +100,7 @@ export async function randomInput(port: number, bytes: number): Promise<void> {
     await client.waitFor(/Username: $/);
     // Without ^D (0x04): on an empty line it logs out, which would end the attack early.
     const noise = randomBytes(bytes).map((byte) => (byte === 4 ? 0x61 : byte));
-    await client.send(noise);
+    await client.send(Buffer.from(noise));
     await quiet(client, 300, 60_000);
   } finally {
     client.close();

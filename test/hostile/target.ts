@@ -9,6 +9,8 @@ export interface TargetStats {
   sessions: number;
   crashes: number;
   cpuMicros: number;
+  /** The longest the server's event loop was held since the previous `stats()` (ms). */
+  loopDelayMaxMs: number;
 }
 
 export interface TargetOptions {

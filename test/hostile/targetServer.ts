@@ -2,6 +2,7 @@
 // log are its own. HOSTILE_SRC points at another copy of src/ (to measure the code before a change);
 // HOSTILE_OPTIONS is JSON for createServer. Answers IPC: 'stats', 'log' (lines since the last ask), 'stop'.
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 interface LoggerLike {
@@ -39,6 +40,10 @@ process.on('uncaughtException', (error) => {
   log.push(`uncaughtException ${error.stack ?? String(error)}`);
 });
 
+// The longest the loop was held, between two 'stats' questions.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 const options = JSON.parse(process.env.HOSTILE_OPTIONS ?? '{}') as object;
 const server = createServer(createDemoHandler(), { logger, ...options });
 const { port } = await server.listenTelnet({ host: '127.0.0.1', port: 0 });
@@ -48,7 +53,8 @@ process.on('message', (message: unknown) => {
     const cpu = process.cpuUsage();
     (globalThis as { gc?: () => void }).gc?.();
     const memory = process.memoryUsage();
-    process.send!({ rss: memory.rss, heap: memory.heapUsed, sessions: server.sessions.length, crashes, cpuMicros: cpu.user + cpu.system });
+    process.send!({ rss: memory.rss, heap: memory.heapUsed, sessions: server.sessions.length, crashes, cpuMicros: cpu.user + cpu.system, loopDelayMaxMs: loopDelay.max / 1e6 });
+    loopDelay.reset();
   } else if (message === 'log') {
     process.send!({ log: log.splice(0) });
   } else if (message === 'stop') {
