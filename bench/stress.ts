@@ -76,7 +76,12 @@ for (const attack of attacks) {
       figures = `probe failed: ${(error as Error).message.slice(0, 120)}`;
     }
     const memory = rss.stop();
-    const held = target.alive ? `loop held ${(await target.stats()).loopDelayMaxMs.toFixed(0)} ms;` : '';
+    let held = '';
+    try {
+      held = `loop held ${(await target.stats()).loopDelayMaxMs.toFixed(0)} ms;`;
+    } catch {
+      held = target.alive ? 'server did not answer in 30 s;' : '';
+    }
     const alive = target.alive ? '' : ' SERVER DIED';
     row = `${attack.name.padEnd(26)} ${figures}   ${mb(memory.before)} ${mb(memory.peak)} ${mb(memory.after)}${alive} ${held} ${note} ${failure}`;
   } finally {

@@ -49,10 +49,14 @@ test('counter: logged-in connections leave the anonymous share; a second login o
   counter.release('10.0.0.1:2'); // never logged in: frees an anonymous place
   assert.is(counter.unauthenticated, 1);
   assert.is(counter.admit('10.0.0.1:4'), null);
-  assert.is(counter.admit('10.0.0.1:5')?.cause, 'sessions');
+  assert.is(counter.admit('10.0.0.1:5')?.cause, 'unauthenticated');
+  counter.authenticated('10.0.0.1:3');
+  assert.is(counter.admit('10.0.0.1:5'), null); // the fourth: maxSessions reached
+  assert.is(counter.admit('10.0.0.1:6')?.cause, 'sessions');
   counter.release('10.0.0.1:1'); // logged in: frees a place but not an anonymous one
   assert.is(counter.total, 3);
   assert.is(counter.unauthenticated, 2);
+  assert.is(counter.admit('10.0.0.1:6')?.cause, 'unauthenticated');
   counter.release('unknown:1'); // never admitted: nothing changes
   assert.is(counter.total, 3);
 });
