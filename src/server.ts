@@ -210,8 +210,6 @@ export class Server implements ServerFacade {
 
   /** Starts a session on any transport (used by the telnet and SSH listeners, after `admitSocket`). */
   serve(transport: TerminalTransport): LiveSession | null {
-    // SSH authenticates before a channel opens: its connection no longer counts as anonymous.
-    if (transport.authenticatedUser !== null) this.#counter.authenticated(transport.remoteAddress);
     let session: LiveSession;
     try {
       session = new LiveSession(this.#handlerClass, transport, this.#services);

@@ -2,6 +2,7 @@
 // line on the wire, the log rate-limited (the second refusal counted, not logged), logged-in users
 // untouched by anonymous floods, and no silent lockout at the file-descriptor limit.
 import { test } from 'uvu';
+import ssh2 from 'ssh2';
 import * as assert from 'uvu/assert';
 import { startDemo, type RunningServer } from '../support/demoServer.js';
 import { login } from '../support/telnetClient.js';
@@ -93,6 +94,36 @@ test('maxSessions: logged-in and anonymous together; the one past is refused, an
     open.push(await knock(srv.port));
   } finally {
     for (const client of open) client.close();
+    await srv.stop();
+  }
+});
+
+test('SSH: a connection counts from accept, stops counting as anonymous once its shell opens; refused ones read the line', async () => {
+  const srv = await startDemo({}, { maxUnauthenticated: 1, maxSessionsPerAddress: 0, negotiationTimeoutMs: 50 });
+  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const { port: sshPort } = await srv.server.listenSsh({ host: '127.0.0.1', port: 0, hostKey: hostKey.private });
+  const client = new ssh2.Client();
+  const open: RawClient[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve()).once('error', reject);
+      client.connect({ host: '127.0.0.1', port: sshPort, username: 'shelluser' });
+    });
+    // Logged in but no shell yet: still counted as not logged in (the SSH listener's channel timeout bounds it).
+    assert.equal(srv.server.connectionCounts, { total: 1, unauthenticated: 1 });
+    await refused(sshPort, 'Too many connections waiting to log in; please try again later.');
+    const shell = await new Promise<ssh2.ClientChannel>((resolve, reject) =>
+      client.shell({ term: 'xterm', cols: 80, rows: 24 }, (err, stream) => (err ? reject(err) : resolve(stream))),
+    );
+    let seen = '';
+    await new Promise<void>((resolve) => shell.on('data', (chunk: Buffer) => (seen += chunk.toString()).includes('TestServer> ') && resolve()));
+    assert.equal(srv.server.connectionCounts, { total: 1, unauthenticated: 0 });
+    open.push(await knock(srv.port)); // the anonymous place is free for telnet
+    await refused(srv.port, 'Too many connections waiting to log in; please try again later.');
+    await refused(sshPort, 'Too many connections waiting to log in; please try again later.');
+  } finally {
+    client.end();
+    for (const raw of open) raw.close();
     await srv.stop();
   }
 });
