@@ -2,6 +2,7 @@
 // line on the wire, the log rate-limited (the second refusal counted, not logged), logged-in users
 // untouched by anonymous floods, and no silent lockout at the file-descriptor limit.
 import { test } from 'uvu';
+import net from 'node:net';
 import ssh2 from 'ssh2';
 import * as assert from 'uvu/assert';
 import { startDemo, type RunningServer } from '../support/demoServer.js';
@@ -124,6 +125,28 @@ test('SSH: a connection counts from accept, stops counting as anonymous once its
   } finally {
     client.end();
     for (const raw of open) raw.close();
+    await srv.stop();
+  }
+});
+
+test('EMFILE on accept: one log line a second with the count, never one per client; the listener goes on', async () => {
+  const srv = await startDemo({}, { negotiationTimeoutMs: 50 });
+  const listener = net.createServer(srv.server.connectionListener);
+  const { port } = await srv.server.listenWith(listener, {}, 'telnet');
+  try {
+    const emfile = () => listener.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE', syscall: 'accept' }));
+    const lines = () => srv.log.filter((line) => /cannot accept/.test(line));
+    emfile();
+    assert.equal(lines(), [`warn telnet: cannot accept a connection (EMFILE, out of file descriptors) with 0 open; lower maxSessions or raise \`ulimit -n\``]);
+    emfile();
+    emfile();
+    assert.is(lines().length, 1);
+    await sleep(1200);
+    assert.is(lines().length, 2);
+    assert.match(lines()[1]!, /\(2 times more in the last 1 s; this was the last\)$/);
+    const client = await knock(port);
+    client.close();
+  } finally {
     await srv.stop();
   }
 });
