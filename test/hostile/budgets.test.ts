@@ -1,6 +1,9 @@
 // The per-session budgets of DEFAULT_LIMITS at their exact boundary and one past it: timers, pending
 // readLines, message length, the demo's timer caps; and the input pacer's slices.
 import { test } from 'uvu';
+import net from 'node:net';
+import { TelnetTransport } from '../../src/transports/telnet.js';
+import type { TerminalEvents } from '../../src/transports/terminalTransport.js';
 import * as assert from 'uvu/assert';
 import { TelnetHandler } from '../../src/handler.js';
 import { command } from '../../src/shell/command.js';
@@ -174,6 +177,51 @@ test('pacer: after stop() nothing queued is handed on, and nothing pushed later'
   await nextTurn();
   assert.is(bytes, 1024);
   assert.is(pacer.queued, 0);
+});
+
+test('telnet: once the session closes its transport, input still queued is never handed on (item 8)', async () => {
+  const listener = net.createServer();
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const { port } = listener.address() as net.AddressInfo;
+  const accepted = new Promise<net.Socket>((resolve) => listener.once('connection', resolve));
+  const client = net.connect(port, '127.0.0.1');
+  client.on('error', () => {});
+  const socket = await accepted;
+  let handed = 0;
+  let afterClose = 0;
+  let closed = false;
+  const transport = new TelnetTransport(socket);
+  const events: TerminalEvents = {
+    data: (text) => {
+      handed += text.length;
+      if (closed) afterClose += text.length;
+      // The session ends on its first input (as `exit` would): the rest must be dropped.
+      if (!closed) {
+        closed = true;
+        transport.close();
+      }
+    },
+    resize() {},
+    terminalType() {},
+    negotiated() {},
+    interrupt() {},
+    eraseCharacter() {},
+    eraseLine() {},
+    closed() {},
+    log() {},
+  };
+  try {
+    transport.attach(events, { inputBudget: { bytesPerTurn: 4096, msPerTurn: 1000 } });
+    client.write(Buffer.alloc(1024 * 1024, 'a'));
+    for (let i = 0; i < 20 && handed === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 10; i++) await nextTurn();
+    assert.ok(handed > 0 && handed <= 2048, `one slice handed on before the close (${handed})`);
+    assert.is(afterClose, 0);
+  } finally {
+    client.destroy();
+    socket.destroy();
+    listener.close();
+  }
 });
 
 test.run();
