@@ -4,7 +4,9 @@ import { LiveSession, type HandlerClass, type SessionLimits, type SessionService
 import { redactInspection } from './actors/redactInspection.js';
 import { IdleSweeper, type IdleOptions } from './actors/idleSweeper.js';
 import { ServerInterval } from './actors/serverInterval.js';
-import { SessionCounter, type ConnectionLimits } from './actors/sessionLimits.js';
+import { SessionCounter, maxSessionsFor, type ConnectionLimits, type RefusalCause } from './actors/sessionLimits.js';
+import { fileDescriptorLimit } from './actors/fileLimit.js';
+import { RateLimitedLog } from './actors/rateLimitedLog.js';
 import type { BoundAddress, ListenOptions, ServerFacade, SessionInfo } from './serverFace.js';
 import { createStderrLogger, sanitizingLogger, type Logger } from './logger.js';
 import { neutralize } from './text/sanitize.js';
@@ -12,18 +14,27 @@ import { LoginThrottle, type LoginThrottleOptions } from './actors/loginThrottle
 import { supervisorLogic, type BroadcastFilter } from './machines/supervisor.js';
 import { sessionMachine, type AnySessionMachine } from './machines/session.js';
 import { LiveView, type LiveViewOptions } from './liveView/liveViewServer.js';
-import { TelnetTransport } from './transports/telnet.js';
+import { TelnetTransport, formatAddress } from './transports/telnet.js';
 import type { TerminalTransport } from './transports/terminalTransport.js';
 import { listenSsh, type SshListenOptions } from './transports/sshListener.js';
 import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from './workers/workerPool.js';
 import { StallWatchdog } from './workers/stallWatchdog.js';
 
-export interface ServerOptions extends Partial<SessionLimits>, Partial<ConnectionLimits>, Partial<IdleOptions> {
+/**
+ * Every budget a client can make the server spend, per connection or in all; defaults in
+ * `DEFAULT_LIMITS`, each checked where the resource is spent (README "Limits", SECURITY.md).
+ */
+export interface Limits extends SessionLimits, ConnectionLimits {
+  /** Output queued for a client that does not read, beyond which it is dropped (bytes). */
+  maxOutputBuffer: number;
+  /** TCP keepalive on every accepted socket: first probe after this long without traffic (ms; 0 = off). */
+  tcpKeepAliveMs: number;
+}
+
+export interface ServerOptions extends Partial<Limits>, Partial<IdleOptions> {
   logger?: Logger;
   /** An XState inspection observer given to the supervisor and every session actor. */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  /** Output queued for a client that does not read, beyond which it is dropped (bytes). */
-  maxOutputBuffer?: number;
   /** The chart every session runs: `sessionMachine` by default, or one built with `sessionChart`. */
   sessionMachine?: AnySessionMachine;
   /** Send every telnet session IAC NOP this often to find dead peers (ms; 0 = off, the default). */
@@ -50,19 +61,37 @@ export interface CloseOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_LIMITS: SessionLimits = {
+const defaultMaxSessions = maxSessionsFor(fileDescriptorLimit());
+
+/**
+ * The one table of budgets, with their defaults. Where each is checked: admission (`maxSessions`,
+ * `maxUnauthenticated`, `maxSessionsPerAddress`) and keepalive in `Server` at accept; input per turn
+ * in the transports' `InputPacer`; output in the transports; line length in the line editor; timers
+ * and messages in `LiveSession`; the login ones in the session chart.
+ */
+export const DEFAULT_LIMITS: Readonly<Limits> = {
+  // Time
   negotiationTimeoutMs: 500,
   loginTimeoutMs: 60_000,
   maxLoginAttempts: 3,
   loginRetryDelayMs: 1000,
+  // Input
   maxLineLength: 128 * 1024,
   maxLoginLineLength: 256,
   maxCommandLines: 64,
-};
-
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
-  maxSessions: 20_000,
-  maxSessionsPerAddress: 0,
+  inputBytesPerTurn: 64 * 1024,
+  inputMsPerTurn: 2,
+  // What a session holds
+  maxTimers: 100,
+  maxMessageLength: 64 * 1024,
+  // Output and the socket
+  maxOutputBuffer: 1024 * 1024,
+  tcpKeepAliveMs: 60_000,
+  // Admission: below the file-descriptor limit, half of it for clients not logged in yet, and a share
+  // per address that lets a team behind one NAT work while one address cannot take the server.
+  maxSessions: defaultMaxSessions,
+  maxUnauthenticated: Math.ceil(defaultMaxSessions / 2),
+  maxSessionsPerAddress: 32,
 };
 
 /**
@@ -79,6 +108,9 @@ export class Server implements ServerFacade {
   readonly #listeners = new Set<net.Server>();
   readonly #sockets = new Set<Socket>();
   readonly #counter: SessionCounter;
+  /** Refusals and accept errors: at most one line per cause per second, the rest counted. */
+  readonly #rareLog: RateLimitedLog<RefusalCause | 'accept'>;
+  readonly #tcpKeepAliveMs: number;
   readonly #idle: IdleSweeper;
   /** IAC NOP to every session, to find peers that vanished without a FIN. */
   readonly #keepAlive: ServerInterval;
@@ -97,10 +129,22 @@ export class Server implements ServerFacade {
     // Every log line passes the sanitising boundary: client text in it cannot drive the admin's terminal.
     this.logger = sanitizingLogger(options.logger ?? createStderrLogger());
     this.loginThrottle = options.loginThrottle === false ? null : new LoginThrottle(options.loginThrottle, (line) => this.logger.warn(line));
+    const maxSessions = options.maxSessions ?? DEFAULT_LIMITS.maxSessions;
     this.#counter = new SessionCounter({
-      maxSessions: options.maxSessions ?? DEFAULT_CONNECTION_LIMITS.maxSessions,
-      maxSessionsPerAddress: options.maxSessionsPerAddress ?? DEFAULT_CONNECTION_LIMITS.maxSessionsPerAddress,
+      maxSessions,
+      // Half of whatever maxSessions is, unless said.
+      maxUnauthenticated: options.maxUnauthenticated || Math.ceil(maxSessions / 2),
+      maxSessionsPerAddress: options.maxSessionsPerAddress ?? DEFAULT_LIMITS.maxSessionsPerAddress,
     });
+    this.#rareLog = new RateLimitedLog((line) => this.logger.warn(line));
+    this.#tcpKeepAliveMs = options.tcpKeepAliveMs ?? DEFAULT_LIMITS.tcpKeepAliveMs;
+    const fits = maxSessionsFor(fileDescriptorLimit());
+    if (maxSessions > fits) {
+      this.logger.warn(
+        `maxSessions ${maxSessions} is above what the file-descriptor limit leaves room for (${fits}): ` +
+          'clients over that are closed by the kernel without a refusal line; raise `ulimit -n` or lower maxSessions',
+      );
+    }
     this.#idle = new IdleSweeper(
       { idleTimeoutMs: options.idleTimeoutMs ?? 0, idleWarningMs: options.idleWarningMs ?? 60_000 },
       () => this.#live.values(),
@@ -129,9 +173,9 @@ export class Server implements ServerFacade {
       loginThrottle: this.loginThrottle,
       sessionEnded: (session) => {
         this.#live.delete(session.id);
-        this.#counter.release(session.remoteAddress);
         // The supervisor learns it from the session actor's own end (see supervisorLogic).
       },
+      sessionAuthenticated: (session) => this.#counter.authenticated(session.remoteAddress),
       workers: this.#workers,
       watchdog: this.#watchdog,
     };
@@ -143,29 +187,46 @@ export class Server implements ServerFacade {
 
   /** For `net.createServer(listener)`: serves each socket as a telnet session. */
   readonly connectionListener = (socket: Socket): void => {
-    this.#sockets.add(socket);
-    // `on`, not `once`: 'close' comes once anyway, and `once` wraps each listener in two more objects.
-    socket.on('close', () => this.#sockets.delete(socket));
-    socket.on('error', ignoreError); // reported by the transport; never an unhandled 'error'
+    if (!this.admitSocket(socket)) return;
     this.serve(new TelnetTransport(socket, { maxOutputBuffer: this.#options.maxOutputBuffer }));
   };
 
-  /** Starts a session on any transport (used by the telnet and SSH listeners). */
-  serve(transport: TerminalTransport): LiveSession | null {
-    const refusal = this.#counter.admit(transport.remoteAddress);
+  /**
+   * @internal Admission of an accepted socket (telnet or SSH), before a byte of it is read: counted
+   * until it closes, as not logged in until a session on it logs in. A refused client reads one line
+   * and is closed; the log says why (rate-limited). False when refused.
+   */
+  admitSocket(socket: Socket): boolean {
+    socket.on('error', ignoreError); // reported by the transport; never an unhandled 'error'
+    const remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
+    const refusal = this.#counter.admit(remoteAddress);
     if (refusal !== null) {
-      this.logger.warn(`[${transport.remoteAddress}] refused: ${refusal}`);
-      transport.write(`${refusal}\n`);
-      transport.exitStatus?.(1);
-      transport.close();
-      return null;
+      this.#rareLog.note(refusal.cause, `[${remoteAddress}] refused: ${refusal.reason}`);
+      socket.end(`${refusal.line}\r\n`);
+      socket.resume(); // what the client sent is read and dropped, so its FIN closes the socket
+      const timer = setTimeout(() => socket.destroy(), SOCKET_CLOSE_GRACE_MS);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
+      return false;
     }
+    this.#sockets.add(socket);
+    // `on`, not `once`: 'close' comes once anyway, and `once` wraps each listener in two more objects.
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      this.#counter.release(remoteAddress);
+    });
+    // A peer that vanished without FIN or RST is found by the kernel, not held for ever.
+    if (this.#tcpKeepAliveMs > 0) socket.setKeepAlive(true, this.#tcpKeepAliveMs);
+    return true;
+  }
+
+  /** Starts a session on any transport (used by the telnet and SSH listeners, after `admitSocket`). */
+  serve(transport: TerminalTransport): LiveSession | null {
     let session: LiveSession;
     try {
       session = new LiveSession(this.#handlerClass, transport, this.#services);
     } catch (err) {
       // A handler whose constructor throws costs that connection only.
-      this.#counter.release(transport.remoteAddress);
       this.logger.error(`[${transport.remoteAddress}] could not create the session`, err);
       transport.write('Internal error; closing.\n');
       transport.close();
@@ -271,6 +332,7 @@ export class Server implements ServerFacade {
     // Sessions are gone and their tasks aborted; anything still in a thread (a task started outside a session) ends here.
     await this.#workers.close();
     this.#watchdog.stop();
+    this.#rareLog.flush();
   }
 
   /** @internal Binds a listener whose connections end up in `serve()`; closed by `close()`. */
@@ -280,7 +342,17 @@ export class Server implements ServerFacade {
       listener.once('error', reject);
       listener.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
         listener.off('error', reject);
-        listener.on('error', (err) => this.logger.error(`${kind} listener error`, err));
+        listener.on('error', (err: NodeJS.ErrnoException) => {
+          // Out of descriptors: said once a second at most, never once per client (libuv closes such
+          // connections itself and goes on accepting when descriptors are free again).
+          if (err.code === 'EMFILE' || err.code === 'ENFILE') {
+            this.#rareLog.note(
+              'accept',
+              `${kind}: cannot accept a connection (${err.code}, out of file descriptors) with ${this.#counter.total} open; ` +
+                'lower maxSessions or raise `ulimit -n`',
+            );
+          } else this.logger.error(`${kind} listener error`, err);
+        });
         this.#listeners.add(listener);
         const address = listener.address();
         if (address === null || typeof address === 'string') {
@@ -296,6 +368,11 @@ export class Server implements ServerFacade {
   trackSocket(socket: Socket): void {
     this.#sockets.add(socket);
     socket.once('close', () => this.#sockets.delete(socket));
+  }
+
+  /** Connections open now, and of those not logged in yet (what admission counts). */
+  get connectionCounts(): { total: number; unauthenticated: number } {
+    return { total: this.#counter.total, unauthenticated: this.#counter.unauthenticated };
   }
 }
 

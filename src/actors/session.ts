@@ -10,6 +10,7 @@ import { remember } from '../terminal/history.js';
 import { LineEditor } from '../terminal/lineEditor.js';
 import type { TerminalEvents, TerminalTransport } from '../transports/terminalTransport.js';
 import { EditorToChart } from './editorToChart.js';
+import { nextTurn, turnBusyMs } from '../transports/inputPacer.js';
 import { SessionSettings } from './sessionSettings.js';
 import { checkInTurn, LoginThrottled, type LoginThrottle } from './loginThrottle.js';
 import { usernameProblem } from '../text/sanitize.js';
@@ -18,7 +19,7 @@ import type { WorkerPool } from '../workers/workerPool.js';
 import type { StallWatchdog } from '../workers/stallWatchdog.js';
 import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from '../workers/workerModule.js';
 
-/** Limits and timings every session of a server shares. */
+/** Limits and timings every session of a server shares (defaults: `DEFAULT_LIMITS` in server.ts). */
 export interface SessionLimits {
   negotiationTimeoutMs: number;
   loginTimeoutMs: number;
@@ -29,6 +30,14 @@ export interface SessionLimits {
   maxLoginLineLength: number;
   /** Most lines one command may span with continuation (its characters together: maxLineLength). */
   maxCommandLines: number;
+  /** Input bytes handled per connection per turn of the event loop (the rest waits, the socket paused). */
+  inputBytesPerTurn: number;
+  /** Time spent on one connection's input per turn of the event loop (ms). */
+  inputMsPerTurn: number;
+  /** Timers a session's handler may have pending (`this.setTimeout`); one more throws. */
+  maxTimers: number;
+  /** Characters of one asynchronous message (`writeMessage`, `sendTo`, `broadcast`); the rest is cut. */
+  maxMessageLength: number;
 }
 
 /** What the server lends each session. */
@@ -50,6 +59,8 @@ export interface SessionServices {
   readonly workers: WorkerPool;
   /** Times the synchronous start of each command. */
   readonly watchdog: StallWatchdog;
+  /** The session has logged in (or needed no login): it no longer counts as anonymous. */
+  sessionAuthenticated?(session: LiveSession): void;
 }
 
 /** A login refused before `authCallback` is asked (a username no one may be shown). */
@@ -145,7 +156,11 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
       },
     });
     actor.start();
-    this.#transport.attach(this, { telnetOptions: this.#telnetOptions() });
+    const { inputBytesPerTurn, inputMsPerTurn } = this.#services.limits;
+    this.#transport.attach(this, {
+      telnetOptions: this.#telnetOptions(),
+      inputBudget: { bytesPerTurn: inputBytesPerTurn, msPerTurn: inputMsPerTurn },
+    });
   }
 
   // ---- TerminalEvents: what the terminal says (the session is its own listener: no closures) ----
@@ -268,6 +283,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   acceptLogin(username: string | null): void {
     this.#lineLimit = this.#services.limits.maxLineLength;
     if (username !== null) this.handler.username = username;
+    this.#services.sessionAuthenticated?.(this);
     this.log('info', `session started${username === null ? '' : ` for ${JSON.stringify(username)}`}`);
   }
 
@@ -293,6 +309,9 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     } finally {
       this.#commandEnded();
     }
+    // Type-ahead runs command after command in microtasks, never giving the loop back: past the
+    // input budget of this turn, the next command waits for the next turn and everyone else goes first.
+    if (turnBusyMs() >= this.#services.limits.inputMsPerTurn) await nextTurn();
   }
 
   /** ^C while a command runs: abort what it awaits through its signal (worker tasks, I/O). */
@@ -397,7 +416,21 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
 
   writeMessage(text: string): void {
     if (this.actor.getSnapshot().status !== 'active') return;
-    this.#editor.writeAbove(text);
+    this.#editor.writeAbove(this.#withinMessageLimit(text));
+  }
+
+  #messageCutLogged = false;
+  /** A message longer than `maxMessageLength` is cut, saying how much was left out (logged once per session). */
+  #withinMessageLimit(text: string): string {
+    const max = this.#services.limits.maxMessageLength;
+    if (text.length <= max) return text;
+    if (!this.#messageCutLogged) {
+      this.#messageCutLogged = true;
+      this.log('warn', `message of ${text.length} characters cut to maxMessageLength ${max} (said once per session)`);
+    }
+    // Never half a surrogate pair.
+    const end = max > 0 && /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+    return `${text.slice(0, end)} [... ${text.length - end} characters cut]`;
   }
 
   end(): void {
@@ -405,7 +438,11 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   setTimeout(callback: () => void, ms: number): NodeJS.Timeout {
+    if (this.#finished) throw new Error('the session has ended: no more timers');
     const timers = (this.#timers ??= new Set());
+    const max = this.#services.limits.maxTimers;
+    // Each pending timer holds its callback and what that keeps alive: a bound per session.
+    if (timers.size >= max) throw new Error(`too many timers pending in this session (at most ${max})`);
     const timer = setTimeout(() => {
       timers.delete(timer);
       const started = performance.now();

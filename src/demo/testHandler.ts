@@ -14,6 +14,11 @@ export interface DemoOptions {
   password?: string | null;
 }
 
+/** The demo's `timer`: timers waiting per session, the longest message, the longest delay (a day). */
+export const MAX_PENDING_TIMERS = 10;
+export const MAX_TIMER_MESSAGE = 1000;
+export const MAX_TIMER_SECONDS = 86_400;
+
 /** Counts connections across sessions, as test.py's MyServer does. */
 class ConnectionCounter {
   total = 0;
@@ -84,10 +89,29 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
         this.writeError('Need both a time and a message');
         return;
       }
+      // Each pending timer holds its message: a few short ones per session, not thousands of long ones.
+      if (seconds > MAX_TIMER_SECONDS) {
+        this.writeError(`At most ${MAX_TIMER_SECONDS} seconds`);
+        return;
+      }
+      if (message.length > MAX_TIMER_MESSAGE) {
+        this.writeError(`The message may be at most ${MAX_TIMER_MESSAGE} characters`);
+        return;
+      }
+      if (this.#pendingTimers >= MAX_PENDING_TIMERS) {
+        this.writeError(`You already have ${MAX_PENDING_TIMERS} timers waiting; wait for one to fire`);
+        return;
+      }
       this.writeResponse(`Waiting ${seconds} seconds...`);
+      this.#pendingTimers++;
       // Tracked by the session: cleared if the user leaves first.
-      this.setTimeout(() => this.writeMessage(message), seconds * 1000);
+      this.setTimeout(() => {
+        this.#pendingTimers--;
+        this.writeMessage(message);
+      }, seconds * 1000);
     }
+
+    #pendingTimers = 0;
 
     @command('passwd', { help: '\nChange the password.\nAsks the new password twice, without echo.' })
     async passwd(): Promise<void> {

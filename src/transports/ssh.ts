@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { ServerChannel } from 'ssh2';
 import type { TerminalEvents, TerminalTransport } from './terminalTransport.js';
+import { InputPacer, type InputBudget } from './inputPacer.js';
 
 export interface PtyInfo {
   term: string;
@@ -39,16 +40,22 @@ export class SshTransport implements TerminalTransport {
     this.#onClose = options.onClose;
   }
 
-  attach(events: TerminalEvents): void {
+  #pacer: InputPacer | null = null;
+
+  attach(events: TerminalEvents, session: { inputBudget?: InputBudget } = {}): void {
     this.#events = events;
     const text = new StringDecoder('utf8');
     const stream = this.#stream;
-    stream.on('data', (chunk: Buffer) => {
+    // As on telnet: a slice of input per turn of the loop, the channel paused meanwhile.
+    const pacer = new InputPacer(stream, (chunk) => {
       const decoded = text.write(chunk);
       if (decoded.length > 0) events.data(decoded);
-    });
+    }, session.inputBudget);
+    this.#pacer = pacer;
+    stream.on('data', (chunk: Buffer) => pacer.push(chunk));
     stream.on('error', (err: Error) => events.log('debug', `channel error: ${err.message}`));
     stream.once('close', () => {
+      pacer.stop();
       this.#onClose();
       events.closed();
     });
@@ -71,6 +78,7 @@ export class SshTransport implements TerminalTransport {
   }
 
   close(): void {
+    this.#pacer?.stop();
     if (this.#stream.writable) this.#stream.end();
     else this.#stream.close();
   }

@@ -71,7 +71,7 @@ export function sshConnectionHandler(server: Server, options: SshListenOptions):
   });
   ssh.on('error', (err: Error) => server.logger.warn(`SSH server error: ${err.message}`));
   return (socket: Socket) => {
-    server.trackSocket(socket);
+    if (!server.admitSocket(socket)) return; // counted, tracked for close; or refused with a line
     socket.on('error', () => {});
     const remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
     const deadline: LoginDeadline = {

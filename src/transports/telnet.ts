@@ -6,6 +6,7 @@ import { TelnetProtocol, type TelnetProtocolSink } from '../protocol/telnetProto
 import { encodeText, type SessionCharset } from '../protocol/charset.js';
 import type { TelnetOption } from '../protocol/telnetOption.js';
 import type { TerminalEvents, TerminalTransport } from './terminalTransport.js';
+import { InputPacer, type InputBudget } from './inputPacer.js';
 
 export interface TelnetTransportOptions {
   /** Output queued for a client that does not read, beyond which the connection is dropped. */
@@ -30,6 +31,7 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
   readonly #socket: Socket;
   readonly #maxOutputBuffer: number;
   readonly #maxSubnegotiation: number | undefined;
+  #pacer: InputPacer | null = null;
   #events: TerminalEvents | null = null;
   #protocol: TelnetProtocol | null = null;
   #charset: SessionCharset = 'utf-8';
@@ -43,15 +45,21 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
     this.#maxSubnegotiation = options.maxSubnegotiation;
   }
 
-  attach(events: TerminalEvents, session: { telnetOptions?: readonly TelnetOption[] } = {}): void {
+  attach(events: TerminalEvents, session: { telnetOptions?: readonly TelnetOption[]; inputBudget?: InputBudget } = {}): void {
     this.#events = events;
     const socket = this.#socket;
     const protocol = new TelnetProtocol(this, { maxSubnegotiation: this.#maxSubnegotiation, extensions: session.telnetOptions });
     this.#protocol = protocol;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => protocol.receive(chunk));
+    // A paste or a flood is handled a slice per turn of the loop, the socket paused meanwhile.
+    const pacer = new InputPacer(socket, (chunk) => protocol.receive(chunk), session.inputBudget);
+    this.#pacer = pacer;
+    socket.on('data', (chunk: Buffer) => pacer.push(chunk));
     socket.on('error', (err) => events.log('debug', `socket error: ${err.message}`));
-    socket.on('close', () => events.closed());
+    socket.on('close', () => {
+      pacer.stop(); // nothing of a closed connection is handled after it closed
+      events.closed();
+    });
     protocol.start();
   }
 
@@ -163,6 +171,7 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
   }
 
   close(): void {
+    this.#pacer?.stop(); // input still waiting is not for a session that ends
     const socket = this.#socket;
     if (socket.destroyed) return;
     this.#flush(); // the goodbye written just before must not be lost

@@ -1,4 +1,5 @@
 import type { TelnetOption } from '../protocol/telnetOption.js';
+import type { InputBudget } from './inputPacer.js';
 
 /** What a session hears from the far end, whatever carries it (telnet or SSH). */
 export interface TerminalEvents {
@@ -41,8 +42,11 @@ export interface TerminalTransport {
   readonly execCommand: string | null;
   /** Reports the exit status of an exec command (SSH); ignored where it means nothing. */
   exitStatus?(status: number): void;
-  /** Starts delivering events; called once. `telnetOptions` are the session's own options. */
-  attach(events: TerminalEvents, session?: { telnetOptions?: readonly TelnetOption[] }): void;
+  /**
+   * Starts delivering events; called once. `telnetOptions` are the session's own options;
+   * `inputBudget` is how much input is handled per turn of the event loop.
+   */
+  attach(events: TerminalEvents, session?: { telnetOptions?: readonly TelnetOption[]; inputBudget?: InputBudget }): void;
   /** A prompt was shown (telnet sends IAC GA to clients that refused SGA). */
   promptShown?(): void;
   /** Input that must not be shown starts (true) or ends (false), for clients that echo themselves. */

@@ -83,6 +83,8 @@ const server = createServer(Target, {
   loginTimeoutMs: 1500,
   maxOutputBuffer: 256 * 1024,
   negotiationTimeoutMs: 200,
+  // Every attacker here comes from 127.0.0.1: the per-address cap (tested in test/hostile/admission) is off.
+  maxSessionsPerAddress: 0,
 });
 const { port } = await server.listenTelnet({ host: '127.0.0.1', port: 0 });
 const keyDir = mkdtempSync(path.join(os.tmpdir(), 'telnetsrv-hostile-'));

@@ -1,0 +1,146 @@
+import { performance } from 'node:perf_hooks';
+
+/** How much of one connection's input is handled per turn of the event loop. */
+export interface InputBudget {
+  /** Bytes handed on per turn; the rest waits, the stream paused, for the next turn. */
+  bytesPerTurn: number;
+  /** Time spent handling them per turn (ms); checked between slices. */
+  msPerTurn: number;
+}
+
+export const DEFAULT_INPUT_BUDGET: InputBudget = { bytesPerTurn: 64 * 1024, msPerTurn: 2 };
+
+/** What a pacer reads from: a socket or an SSH channel. */
+export interface PausableSource {
+  pause(): unknown;
+  resume(): unknown;
+}
+
+/** Input is handed on in slices of this size, so the time budget is checked often enough. */
+const SLICE_BYTES = 2 * 1024;
+
+// One counter for the whole process, advanced by one setImmediate per turn in which anyone asked:
+// a pacer sees a new turn when the number has changed (no timer per connection per chunk).
+let turn = 0;
+let turnTicking = false;
+let seenTurn = -1;
+let turnStartedAt = 0;
+function advanceTurn(): void {
+  turn++;
+  turnTicking = false;
+}
+function currentTurn(): number {
+  if (!turnTicking) {
+    turnTicking = true;
+    setImmediate(advanceTurn);
+  }
+  if (seenTurn !== turn) {
+    seenTurn = turn;
+    turnStartedAt = performance.now();
+  }
+  return turn;
+}
+
+/**
+ * How long this turn of the event loop has been busy (ms), counted from the first input or check in
+ * it. Work that chains itself in microtasks (type-ahead running command after command) asks this and
+ * yields with `nextTurn()` when it is over budget, as the pacer does between slices.
+ */
+export function turnBusyMs(): number {
+  currentTurn();
+  return performance.now() - turnStartedAt;
+}
+
+/** Resolves on the next turn of the event loop, after the input and timers waiting now. */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Hands one connection's input to its consumer at most `bytesPerTurn` bytes (or `msPerTurn` of
+ * work) per turn of the event loop, pausing the source meanwhile, so one client's paste cannot hold
+ * the loop from every other session. After `stop()` nothing queued is handed on.
+ */
+export class InputPacer {
+  readonly #source: PausableSource;
+  readonly #consume: (chunk: Buffer) => void;
+  readonly #budget: InputBudget;
+  readonly #queue: Buffer[] = [];
+  #turn = -1;
+  #bytes = 0;
+  #ms = 0;
+  #paused = false;
+  #scheduled = false;
+  #stopped = false;
+
+  constructor(source: PausableSource, consume: (chunk: Buffer) => void, budget: InputBudget = DEFAULT_INPUT_BUDGET) {
+    this.#source = source;
+    this.#consume = consume;
+    this.#budget = budget;
+  }
+
+  /** Input from the source ('data'). */
+  push(chunk: Buffer): void {
+    if (this.#stopped || chunk.length === 0) return;
+    this.#queue.push(chunk);
+    // Behind input that already waits for the next turn: order is kept.
+    if (this.#queue.length === 1 && !this.#scheduled) this.#drain();
+  }
+
+  /** Bytes received and not yet handed on. */
+  get queued(): number {
+    let bytes = 0;
+    for (const chunk of this.#queue) bytes += chunk.length;
+    return bytes;
+  }
+
+  /** The connection is gone: what waits is dropped, and nothing more is handed on. */
+  stop(): void {
+    this.#stopped = true;
+    this.#queue.length = 0;
+  }
+
+  static #drainLater(pacer: InputPacer): void {
+    pacer.#scheduled = false;
+    pacer.#drain();
+  }
+
+  #drain(): void {
+    const now = currentTurn();
+    if (now !== this.#turn) {
+      this.#turn = now;
+      this.#bytes = 0;
+      this.#ms = 0;
+    }
+    const queue = this.#queue;
+    const { bytesPerTurn, msPerTurn } = this.#budget;
+    while (queue.length > 0 && !this.#stopped) {
+      if (this.#bytes >= bytesPerTurn || this.#ms >= msPerTurn) {
+        if (!this.#paused) {
+          this.#paused = true;
+          this.#source.pause();
+        }
+        this.#scheduled = true;
+        setImmediate(InputPacer.#drainLater, this);
+        return;
+      }
+      const head = queue[0]!;
+      const take = Math.min(head.length, SLICE_BYTES, bytesPerTurn - this.#bytes);
+      let slice = head;
+      if (take < head.length) {
+        slice = head.subarray(0, take);
+        queue[0] = head.subarray(take);
+      } else {
+        queue.shift();
+      }
+      this.#bytes += take;
+      const started = performance.now();
+      this.#consume(slice);
+      this.#ms += performance.now() - started;
+    }
+    if (this.#paused && !this.#stopped) {
+      this.#paused = false;
+      this.#source.resume();
+    }
+  }
+}
