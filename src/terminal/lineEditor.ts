@@ -157,6 +157,14 @@ export class LineEditor {
     this.#sink.output(erase + this.#drawLine());
   }
 
+  /**
+   * The session ends under the input (shutdown, kick): the cursor goes after the last character, so
+   * a closing message starts on a row of its own and never overwrites a wrapped input's tail.
+   */
+  leaveInput(): void {
+    if (this.#active) this.#sink.output(this.#toEnd());
+  }
+
   /** Prints the prompt and the input again where the cursor is (after ^L's clear). */
   redraw(): void {
     if (!this.#active) return;
@@ -322,7 +330,8 @@ export class LineEditor {
       case 'd':
         if (this.#buffer.length === 0) {
           this.#active = false;
-          this.#sink.output('\n');
+          // A client that shows its own input (a pipe, a MUD client) has its own line end.
+          if (!this.#clientEchoes) this.#sink.output('\n');
           this.#sink.endOfInput();
         } else if (this.#cursor < this.#buffer.length) {
           this.#deleteRange(this.#cursor, this.#nextBoundary(this.#cursor));
