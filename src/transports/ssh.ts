@@ -106,19 +106,52 @@ export class SshTransport implements TerminalTransport {
     else Object.assign(this.initialTerminal, { width, height });
   }
 
+  // Output written in one turn of the event loop leaves as one write (one SSH packet where it fits),
+  // not a packet per line: a command printing 20 lines costs one encryption, not 20.
+  #out = '';
+  #err = '';
+  #flushScheduled = false;
+  static #flushSoon(transport: SshTransport): void {
+    transport.#flushScheduled = false;
+    transport.#flush();
+  }
+
   write(text: string): void {
-    if (this.#dropped || !this.#stream.writable) return;
-    this.#stream.write(this.lineMode ? text : text.replace(/\r?\n/g, '\r\n'));
-    this.#checkBacklog();
+    if (this.#dropped || this.#closed) return;
+    this.#out += this.lineMode ? text : text.replace(/\r?\n/g, '\r\n');
+    this.#queued();
   }
 
   /** Errors: on stderr (extended data) without a pty; a pty has one stream for both. */
   writeError(text: string): void {
     if (!this.lineMode) return this.write(text);
-    const stderr = this.#stream.stderr;
-    if (this.#dropped || !stderr.writable) return;
-    stderr.write(text);
-    this.#checkBacklog();
+    if (this.#dropped || this.#closed) return;
+    // stdout written before the error must arrive before it.
+    if (this.#out.length > 0) this.#flush();
+    this.#err += text;
+    this.#queued();
+  }
+
+  #queued(): void {
+    // A command printing in a loop meets the output cap before the loop turns.
+    if (this.#out.length + this.#err.length > this.#options.maxOutputBuffer) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(SshTransport.#flushSoon, this);
+    }
+  }
+
+  #flush(): void {
+    const stream = this.#stream;
+    if (this.#out.length > 0) {
+      if (!this.#dropped && stream.writable) stream.write(this.#out);
+      this.#out = '';
+    }
+    if (this.#err.length > 0) {
+      if (!this.#dropped && stream.stderr.writable) stream.stderr.write(this.#err);
+      this.#err = '';
+    }
+    if (!this.#dropped) this.#checkBacklog();
   }
 
   /**
@@ -147,6 +180,7 @@ export class SshTransport implements TerminalTransport {
 
   exitStatus(status: number): void {
     if (this.#statusSent || this.#dropped) return;
+    this.#flush(); // the output comes before the status
     this.#statusSent = true;
     if (this.#stream.writable) this.#stream.exit(status);
   }
@@ -155,6 +189,7 @@ export class SshTransport implements TerminalTransport {
   close(): void {
     const stream = this.#stream;
     if (this.#closed) return;
+    this.#flush(); // the goodbye written just before must not be lost
     if (stream.writable && !this.#dropped) stream.end();
     else stream.close();
     const timer = setTimeout(() => {
