@@ -214,7 +214,8 @@ function serveConnection(
 
   const maxChannels = options.maxChannelsPerConnection ?? DEFAULT_MAX_CHANNELS_PER_CONNECTION;
   const maxOutputBuffer = server.maxOutputBuffer ?? DEFAULT_MAX_OUTPUT_BUFFER;
-  /** Shells and execs running on this connection. */
+  /** Session channels open on this connection, bare ones included; shells and execs running. */
+  let channels = 0;
   let running = 0;
   const waitForChannel = () => {
     clearTimer();
@@ -225,13 +226,24 @@ function serveConnection(
     if (deadline) clearTimeout(deadline.timer);
     waitForChannel();
     client.on('session', (acceptSession, rejectSession) => {
-      // ssh2 has reserved this channel already, so it is counted.
-      if (openChannels(client) > maxChannels) {
+      if (channels >= maxChannels) {
         log.warn(`[ssh ${remoteAddress}] channel refused: more than ${maxChannels} session channels on one connection`);
         rejectSession();
         return;
       }
+      channels++;
       const session = acceptSession();
+      // The client's close (or our transport's end, for a client that never answers ours) frees the place.
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        channels--;
+      };
+      session.once('close', () => {
+        release();
+        if (!transport) forgetBareChannel(client, session);
+      });
       let pty: PtyInfo | null = null;
       let transport: SshTransport | null = null;
       const environment = new Map<string, string>();
@@ -249,6 +261,7 @@ function serveConnection(
           connectionBacklog: () => socket?.writableLength ?? 0,
           dropConnection: () => socket?.destroy(),
           onClose: () => {
+            release();
             running--;
             // The connection stays for more channels (OpenSSH connection sharing), within the timeout.
             if (running === 0) waitForChannel();
@@ -284,14 +297,14 @@ function serveConnection(
 }
 
 /**
- * Channels open on the connection, as ssh2 counts them: a session channel that never asked for a
- * shell gives no event when the client closes it, so only ssh2's own table knows it has gone.
- * Every other kind of channel is refused, so these are session channels.
+ * ssh2 keeps a session channel that never started a shell in its channel table after the client has
+ * closed it (it reports the close, but frees only started channels): without this, a client opening
+ * and closing bare channels in a loop would grow that table without bound.
  */
-function openChannels(client: Connection): number {
-  const table = (client as unknown as { _chanMgr?: { _count?: unknown } })._chanMgr;
-  if (typeof table?._count !== 'number') throw new Error('ssh2 no longer keeps a channel count: update openChannels()');
-  return table._count;
+function forgetBareChannel(client: Connection, session: object): void {
+  const table = (client as unknown as { _chanMgr?: { remove?(id: number): void } })._chanMgr;
+  const id = (session as { _chanInfo?: { incoming?: { id?: unknown } } })._chanInfo?.incoming?.id;
+  if (typeof table?.remove === 'function' && typeof id === 'number') table.remove(id);
 }
 
 /**
