@@ -1,4 +1,22 @@
-import type { CipherAlgorithm, CompressionAlgorithm, KexAlgorithm, MacAlgorithm, ServerHostKeyAlgorithm } from 'ssh2';
+// ssh2's algorithm names, spelled here: the package's public types must not need @types/ssh2.
+export type KexAlgorithm =
+  | 'curve25519-sha256' | 'curve25519-sha256@libssh.org'
+  | 'ecdh-sha2-nistp256' | 'ecdh-sha2-nistp384' | 'ecdh-sha2-nistp521'
+  | 'diffie-hellman-group-exchange-sha256' | 'diffie-hellman-group14-sha256' | 'diffie-hellman-group15-sha512'
+  | 'diffie-hellman-group16-sha512' | 'diffie-hellman-group17-sha512' | 'diffie-hellman-group18-sha512'
+  | 'diffie-hellman-group-exchange-sha1' | 'diffie-hellman-group14-sha1' | 'diffie-hellman-group1-sha1';
+export type CipherAlgorithm =
+  | 'chacha20-poly1305@openssh.com' | 'aes128-gcm@openssh.com' | 'aes256-gcm@openssh.com'
+  | 'aes128-ctr' | 'aes192-ctr' | 'aes256-ctr' | 'aes256-cbc' | 'aes192-cbc' | 'aes128-cbc'
+  | 'blowfish-cbc' | '3des-cbc' | 'aes128-gcm' | 'aes256-gcm' | 'arcfour256' | 'arcfour128' | 'cast128-cbc' | 'arcfour';
+export type MacAlgorithm =
+  | 'hmac-sha2-256-etm@openssh.com' | 'hmac-sha2-512-etm@openssh.com' | 'hmac-sha1-etm@openssh.com'
+  | 'hmac-sha2-256' | 'hmac-sha2-512' | 'hmac-sha1' | 'hmac-md5' | 'hmac-sha2-256-96' | 'hmac-sha2-512-96'
+  | 'hmac-ripemd160' | 'hmac-sha1-96' | 'hmac-md5-96';
+export type ServerHostKeyAlgorithm =
+  | 'ssh-ed25519' | 'ecdsa-sha2-nistp256' | 'ecdsa-sha2-nistp384' | 'ecdsa-sha2-nistp521'
+  | 'rsa-sha2-512' | 'rsa-sha2-256' | 'ssh-rsa' | 'ssh-dss';
+export type CompressionAlgorithm = 'none' | 'zlib@openssh.com' | 'zlib';
 
 /** A whole list (exact, in order of preference), or changes to the default list. */
 export type AlgorithmChoice<T extends string> = T[] | { append?: T | T[]; prepend?: T | T[]; remove?: T | T[] };
@@ -83,3 +101,14 @@ function resolve<T extends string>(defaults: readonly T[], choice: AlgorithmChoi
   if (unique.length === 0) throw new Error('an SSH algorithm list must not be empty');
   return unique;
 }
+
+// The names above must stay ssh2's own: a type error here when ssh2 renames or drops one.
+type SameNames<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatchSsh2: [
+  SameNames<KexAlgorithm, import('ssh2').KexAlgorithm>,
+  SameNames<CipherAlgorithm, import('ssh2').CipherAlgorithm>,
+  SameNames<MacAlgorithm, import('ssh2').MacAlgorithm>,
+  SameNames<ServerHostKeyAlgorithm, import('ssh2').ServerHostKeyAlgorithm>,
+  SameNames<CompressionAlgorithm, import('ssh2').CompressionAlgorithm>,
+] = [true, true, true, true, true];
+void namesMatchSsh2;

@@ -8,6 +8,7 @@ import { createServer, type Server } from '../../src/server.js';
 import { createDemoHandler } from '../../src/demo/testHandler.js';
 import { command } from '../../src/shell/command.js';
 import { recordingLogger } from '../support/demoServer.js';
+import { login } from '../support/telnetClient.js';
 import { closeClient, connectSsh, openExec, openShell, type Recorded } from './sshTestClient.js';
 
 const Demo = createDemoHandler();
@@ -182,6 +183,21 @@ test('shutdown under a wrapped input line: the message starts on a row of its ow
     assert.is(after, '\x1b[2B\x1b[10D\r\nThe server is shutting down.\r\n');
   } finally {
     await closeClient(client);
+  }
+});
+
+test('the same over telnet: the shutdown message starts below a wrapped input line', async () => {
+  const own = await start();
+  const { port } = await own.server.listenTelnet({ port: 0 });
+  const client = await login(port, 'tess', { width: 20, height: 10 });
+  try {
+    client.send(`${'0123456789'.repeat(3)}\x1b[H`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const before = client.text.length;
+    await own.server.close({ message: 'The server is shutting down.', timeoutMs: 2000 });
+    assert.is(client.text.slice(before), '\x1b[2B\x1b[10D\r\nThe server is shutting down.\r\n');
+  } finally {
+    client.close();
   }
 });
 
