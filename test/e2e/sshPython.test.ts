@@ -1,4 +1,4 @@
-// SSH against paramiko (Debian's python3-paramiko): password and keyboard-interactive logins, two
+// SSH against paramiko and asyncssh (Debian's python3-paramiko, python3-asyncssh): password and keyboard-interactive logins, two
 // channels on one connection, window-change, env, exit statuses, the channel cap with bare channels.
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,8 +12,9 @@ import { recordingLogger } from '../support/demoServer.js';
 import { runProgram } from '../support/run.js';
 import { testNeeding } from '../support/tools.js';
 
-const test = testNeeding('e2e/sshPython', ['paramiko'], uvuTest);
-const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sshParamiko.py');
+const test = testNeeding('e2e/sshPython', ['paramiko', 'asyncssh'], uvuTest);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const script = path.join(here, 'sshParamiko.py');
 
 const Demo = createDemoHandler();
 class EnvDemo extends Demo {
@@ -71,6 +72,17 @@ test('paramiko: logins, two channels at once, resize, env, statuses, ten bare ch
   assert.equal(seen.kbdPrompts, [['Password: ', false]]);
   assert.equal(seen.kbdExec, { out: 'via keyboard-interactive\n', err: '', status: 0 });
   assert.is(seen.wrongPassword, 'refused');
+});
+
+test('asyncssh: keyboard-interactive login, two execs at once with their streams and statuses, a pty exec, `exit` status 0', async () => {
+  const result = await runProgram('/usr/bin/python3', ['-W', 'ignore', path.join(here, 'sshAsyncssh.py'), String(port)], { timeoutMs: 60_000 });
+  assert.is(result.code, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout), {
+    one: ['one\n', '', 0],
+    two: ['', "Unknown command 'NOSUCH'\n", 1],
+    ptyExec: ['Username: ash, terminal type: vt220\r\nWidth: 100, height: 30\r\nCommand history:\r\n', 0],
+    exit: 0,
+  });
 });
 
 test.run();
