@@ -108,7 +108,8 @@ export class TelnetHandler {
 
   /** Error output: red on terminals that show colour, plain elsewhere. Override to decorate differently. */
   writeError(text: string): void {
-    this.writeLine(this.colour ? `\x1b[31m${text}\x1b[0m` : text);
+    const line = `${this.colour ? `\x1b[31m${text}\x1b[0m` : text}\n`;
+    if (this.#session) this.#session.writeError(line);
   }
 
   /** Whether the terminal type shows ANSI colour (`xterm`, `ansi`, `linux`, `screen`, ...; not `dumb`, `vt100`). */

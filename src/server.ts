@@ -364,6 +364,11 @@ export class Server implements ServerFacade {
     });
   }
 
+  /** @internal The `maxOutputBuffer` option, for transports made outside this file (SSH). */
+  get maxOutputBuffer(): number | undefined {
+    return this.#options.maxOutputBuffer;
+  }
+
   /** @internal For transports that own their sockets (SSH): counted for a clean close. */
   trackSocket(socket: Socket): void {
     this.#sockets.add(socket);

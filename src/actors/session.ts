@@ -70,6 +70,9 @@ export type HandlerClass<H extends TelnetHandler = TelnetHandler> = new () => H;
 
 let nextSessionNumber = 1;
 
+/** The exit status of a session the server ended (shutdown, kick, idle): 128 + SIGHUP, as a shell hung up on reports. */
+export const SERVER_ENDED_STATUS = 129;
+
 /**
  * One connection, alive: the handler instance, its transport, its line editor and the session actor
  * (created by hand as the supervisor's child rather than spawned into its context, so connecting and
@@ -105,6 +108,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   /** Aborted when the session ends: for worker tasks started outside a command (a timer). */
   #sessionAbort: AbortController | null = null;
   #ended = false;
+  /** The server ended the session (shutdown, kick, idle): its exit status says so. */
+  #endedByServer = false;
 
   constructor(handlerClass: HandlerClass, transport: TerminalTransport, services: SessionServices) {
     this.#transport = transport;
@@ -115,6 +120,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     this.settings = new SessionSettings(this.handler, transport, services.limits, services.loginThrottle);
     this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength });
     this.#lineLimit = services.limits.maxLoginLineLength;
+    // A pipe (SSH without a pty) shows its own input: nothing is echoed or redrawn.
+    if (transport.lineMode) this.#editor.setClientEchoes();
     const { term, width, height } = transport.initialTerminal;
     if (term) this.handler.term = term;
     if (width) this.setWindowSize(width, height ?? this.handler.height);
@@ -219,13 +226,18 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     this.#transport.write(text);
   }
 
+  writeError(text: string): void {
+    if (this.#transport.writeError) this.#transport.writeError(text);
+    else this.#transport.write(text);
+  }
+
   promptLine(prompt: string, echo: boolean, useHistory: boolean, completion = false, partOfCommand = false): void {
     // Only a client that echoes itself is told; said at every prompt, as the option table answers a
     // repeat with nothing on the wire.
     if (this.#editor.clientEchoes) this.#transport.secretInput?.(!echo);
     const handler = this.handler;
     this.#editor.begin({
-      prompt,
+      prompt: this.#transport.lineMode ? '' : prompt,
       echo,
       useHistory,
       history: handler.history,
@@ -404,6 +416,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     this.#commandAbort?.abort(reason);
     this.#sessionAbort?.abort(reason);
     this.#clearTimers();
+    // An exec has reported its own status by now; the transport keeps the first.
+    this.#transport.exitStatus?.(this.#endedByServer ? SERVER_ENDED_STATUS : 0);
     this.#transport.close();
   }
 
@@ -471,16 +485,22 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   }
 
   endIdle(): void {
+    this.#endedByServer = true;
+    this.#editor.leaveInput();
     this.actor.send({ type: 'IDLE_TIMEOUT' });
   }
 
   /** The server is going down: say `message`, end the session. */
   shutdown(message: string | null): void {
+    this.#endedByServer = true;
+    this.#editor.leaveInput();
     this.actor.send({ type: 'SHUTDOWN', message });
   }
 
   /** Ends the session now, even while a command runs; `message` is shown first. */
   kick(message: string | null): void {
+    this.#endedByServer = true;
+    this.#editor.leaveInput();
     this.actor.send({ type: 'KICK', message });
   }
 

@@ -11,6 +11,8 @@ export interface SessionLink {
   readonly server: ServerFacade;
   readonly state: string;
   write(text: string): void;
+  /** Error output: stderr where the transport has one apart (SSH without a pty). */
+  writeError(text: string): void;
   writeMessage(text: string): void;
   readLine(options: { prompt: string; echo: boolean; useHistory: boolean }): Promise<string>;
   end(): void;

@@ -527,6 +527,8 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
           on: {
             // A command that ended without waiting for its line: the pending read is rejected on the way out.
             ...commandEnd,
+            // The server is going down: the read is abandoned so the command ends now, not at the close timeout.
+            SHUTDOWN: { target: 'executing', actions: ['showShutdownMessage', 'rememberShutdown', 'abortRead'] },
             LINE: { target: 'executing', actions: 'answerRead' },
             INTERRUPT: { target: 'executing', actions: 'abortRead' },
             END_OF_INPUT: { target: 'executing', actions: 'abortRead' },

@@ -4,9 +4,10 @@ import { encodeSubnegotiation } from './encoder.js';
 /** What the server asks for. Never USER: identity comes from the login only. */
 export const ASKED_VARIABLES = ['LANG', 'TERM', 'COLUMNS', 'LINES'] as const;
 
-const MAX_VARIABLES = 32;
-const MAX_NAME = 64;
-const MAX_VALUE = 256;
+/** Caps on what a client may send (SSH `env` requests follow the same). */
+export const MAX_VARIABLES = 32;
+export const MAX_NAME = 64;
+export const MAX_VALUE = 256;
 
 /** SB NEW-ENVIRON SEND for each asked name, as VAR and as USERVAR (clients file them either way). */
 export function environmentSendRequest(): Uint8Array {

@@ -230,6 +230,14 @@ export class LineEditor {
     this.#sink.output(erase + this.#render());
   }
 
+  /**
+   * The session ends under the input (shutdown, kick): the cursor goes after the last character, so
+   * a closing message starts on a row of its own and never overwrites a wrapped input's tail.
+   */
+  leaveInput(): void {
+    if (this.#active) this.#sink.output(this.#toEnd());
+  }
+
   /** Prints the prompt and the input again where the cursor is (after ^L's clear). */
   redraw(): void {
     if (!this.#active) return;
@@ -599,7 +607,8 @@ export class LineEditor {
       case 'd':
         if (this.#buffer.length === 0) {
           this.#active = false;
-          this.#emit('\n');
+          // A client that shows its own input (a pipe, a MUD client) has its own line end.
+          if (!this.#clientEchoes) this.#emit('\n');
           this.#flush();
           this.#sink.endOfInput();
         } else if (this.#cursor < this.#buffer.length) {

@@ -72,6 +72,8 @@ export class InputPacer {
   #paused = false;
   #scheduled = false;
   #stopped = false;
+  /** Runs once what is queued now has been handed on (the source's end, kept behind its data). */
+  #afterQueue: (() => void) | null = null;
 
   constructor(source: PausableSource, consume: (chunk: Buffer) => void, budget: InputBudget = DEFAULT_INPUT_BUDGET) {
     this.#source = source;
@@ -87,6 +89,13 @@ export class InputPacer {
     if (this.#queue.length === 1 && !this.#scheduled) this.#drain();
   }
 
+  /** The source ended: `then` runs after every byte received before it has been handed on. */
+  end(then: () => void): void {
+    if (this.#stopped) return;
+    if (this.#queue.length === 0) then();
+    else this.#afterQueue = then;
+  }
+
   /** Bytes received and not yet handed on. */
   get queued(): number {
     let bytes = 0;
@@ -98,6 +107,7 @@ export class InputPacer {
   stop(): void {
     this.#stopped = true;
     this.#queue.length = 0;
+    this.#afterQueue = null;
   }
 
   static #drainLater(pacer: InputPacer): void {
@@ -141,6 +151,11 @@ export class InputPacer {
     if (this.#paused && !this.#stopped) {
       this.#paused = false;
       this.#source.resume();
+    }
+    const after = this.#afterQueue;
+    if (after !== null && !this.#stopped) {
+      this.#afterQueue = null;
+      after();
     }
   }
 }

@@ -1,11 +1,13 @@
 import net, { type Socket } from 'node:net';
 import ssh2, { type AuthContext, type Connection, type ServerChannel } from 'ssh2';
 import type { BoundAddress, ListenOptions, Server } from '../server.js';
+import { ASKED_VARIABLES, MAX_NAME, MAX_VALUE, MAX_VARIABLES } from '../protocol/environment.js';
 import { loadOrCreateHostKey } from './hostKey.js';
 import { SshTransport, type PtyInfo } from './ssh.js';
-import { formatAddress } from './telnet.js';
 import { checkInTurn } from '../actors/loginThrottle.js';
 import { usernameProblem } from '../text/sanitize.js';
+import { resolveSshAlgorithms, type SshAlgorithms } from './sshAlgorithms.js';
+import { DEFAULT_MAX_OUTPUT_BUFFER, formatAddress } from './telnet.js';
 
 /** A client public key as offered at login. */
 export interface SshPublicKey {
@@ -32,13 +34,21 @@ export interface SshListenOptions extends ListenOptions, SshAuthCallbacks {
   authTimeoutMs?: number;
   /** Failed login attempts before disconnect (default 6). */
   maxAuthAttempts?: number;
-  /** Time from login to a shell or exec request (default 30 s). */
+  /** Time a logged-in connection may go without a running shell or exec (default 30 s). */
   channelTimeoutMs?: number;
+  /**
+   * Session channels open at once on one connection, bare ones (no shell yet) included (default 10,
+   * as OpenSSH's MaxSessions); one more is refused.
+   */
+  maxChannelsPerConnection?: number;
+  /** Key exchange, cipher, MAC, host key and compression lists: whole lists, or changes to the defaults. */
+  algorithms?: SshAlgorithms;
 }
 
 const DEFAULT_AUTH_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_AUTH_ATTEMPTS = 6;
 const DEFAULT_CHANNEL_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_CHANNELS_PER_CONNECTION = 10;
 
 /** Binds an SSH listener whose shells and execs run as sessions of `server`. */
 export function listenSsh(server: Server, options: SshListenOptions): Promise<BoundAddress> {
@@ -57,17 +67,19 @@ export function sshConnectionHandler(server: Server, options: SshListenOptions):
   };
   const open = !callbacks.authCallbackUsername && !callbacks.authCallbackKey && !callbacks.authCallback;
   if (open) server.logger.warn('SSH: no authentication callback is defined: any username gets in');
-  const ssh = new ssh2.Server({ hostKeys: [hostKey] });
+  const ssh = new ssh2.Server({ hostKeys: [hostKey], algorithms: resolveSshAlgorithms(options.algorithms) });
   const authTimeoutMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
   // One login deadline per connection, from the TCP accept to a successful login. It is kept by the
   // socket because ssh2 reports a connection only once the client's version line has arrived.
   const deadlines = new Map<string, LoginDeadline>();
+  // The socket under each connection: its unsent output counts against the output cap.
+  const sockets = new Map<string, Socket>();
   ssh.on('connection', (client, info) => {
     const remoteAddress = formatAddress(info.ip, info.port);
     const deadline = deadlines.get(remoteAddress);
     deadlines.delete(remoteAddress);
     if (deadline) deadline.versionSeen = true;
-    serveConnection(server, client, remoteAddress, callbacks, open, options, deadline);
+    serveConnection(server, client, remoteAddress, callbacks, open, options, deadline, sockets.get(remoteAddress));
   });
   ssh.on('error', (err: Error) => server.logger.warn(`SSH server error: ${err.message}`));
   return (socket: Socket) => {
@@ -83,9 +95,11 @@ export function sshConnectionHandler(server: Server, options: SshListenOptions):
       }, authTimeoutMs),
     };
     deadlines.set(remoteAddress, deadline);
+    sockets.set(remoteAddress, socket);
     socket.once('close', () => {
       clearTimeout(deadline.timer);
       if (deadlines.get(remoteAddress) === deadline) deadlines.delete(remoteAddress);
+      if (sockets.get(remoteAddress) === socket) sockets.delete(remoteAddress);
     });
     ssh.injectSocket(socket);
   };
@@ -105,12 +119,15 @@ function serveConnection(
   open: boolean,
   options: SshListenOptions,
   deadline: LoginDeadline | undefined,
+  socket: Socket | undefined,
 ): void {
   const log = server.logger;
   let username = '';
   let failures = 0;
-  let channels = 0;
   const maxAttempts = options.maxAuthAttempts ?? DEFAULT_MAX_AUTH_ATTEMPTS;
+  // One check for both places: deny() ends the connection at the limit, and requests the client
+  // had already sent are refused without reaching a callback.
+  const attemptsExhausted = () => failures >= maxAttempts;
   const end = (why: string) => {
     log.info(`[ssh ${remoteAddress}] ${why}: disconnecting`);
     client.end();
@@ -133,10 +150,14 @@ function serveConnection(
   if (callbacks.authCallback) methods.push('keyboard-interactive', 'password');
 
   client.on('authentication', (ctx) => {
+    if (attemptsExhausted()) {
+      ctx.reject();
+      return;
+    }
     const deny = () => {
       failures++;
       if (ctx.method !== 'none') log.info(`[ssh ${remoteAddress}] login failed for ${JSON.stringify(ctx.username)} (${ctx.method})`);
-      if (failures >= maxAttempts) {
+      if (attemptsExhausted()) {
         ctx.reject();
         end('too many failed logins');
         return;
@@ -208,30 +229,65 @@ function serveConnection(
     }
   });
 
+  const maxChannels = options.maxChannelsPerConnection ?? DEFAULT_MAX_CHANNELS_PER_CONNECTION;
+  const maxOutputBuffer = server.maxOutputBuffer ?? DEFAULT_MAX_OUTPUT_BUFFER;
+  /** Session channels open on this connection, bare ones included; shells and execs running. */
+  let channels = 0;
+  let running = 0;
+  const waitForChannel = () => {
+    clearTimer();
+    timer = setTimeout(() => end('no shell or exec requested in time'), options.channelTimeoutMs ?? DEFAULT_CHANNEL_TIMEOUT_MS);
+  };
+
   client.on('ready', () => {
     if (deadline) clearTimeout(deadline.timer);
-    timer = setTimeout(() => end('no shell or exec requested in time'), options.channelTimeoutMs ?? DEFAULT_CHANNEL_TIMEOUT_MS);
-    client.on('session', (acceptSession) => {
+    waitForChannel();
+    client.on('session', (acceptSession, rejectSession) => {
+      if (channels >= maxChannels) {
+        log.warn(`[ssh ${remoteAddress}] channel refused: more than ${maxChannels} session channels on one connection`);
+        rejectSession();
+        return;
+      }
+      channels++;
       const session = acceptSession();
+      // The client's close (or our transport's end, for a client that never answers ours) frees the place.
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        channels--;
+      };
+      session.once('close', () => {
+        release();
+        if (!transport) forgetBareChannel(client, session);
+      });
       let pty: PtyInfo | null = null;
       let transport: SshTransport | null = null;
+      const environment = new Map<string, string>();
       const start = (stream: ServerChannel, execCommand: string | null) => {
         clearTimer();
-        channels++;
+        running++;
         transport = new SshTransport({
           stream,
           username,
           remoteAddress,
           pty,
           execCommand,
+          environment,
+          maxOutputBuffer,
+          connectionBacklog: () => socket?.writableLength ?? 0,
+          dropConnection: () => socket?.destroy(),
           onClose: () => {
-            channels--;
-            if (channels === 0) client.end();
+            release();
+            running--;
+            // The connection stays for more channels (OpenSSH connection sharing), within the timeout.
+            if (running === 0) waitForChannel();
           },
         });
         server.serve(transport);
       };
-      session.on('pty', (accept, _reject, info) => {
+      session.on('pty', (accept, reject, info) => {
+        if (transport) return reject?.();
         pty = { term: info.term || 'ansi', width: info.cols || 80, height: info.rows || 24 };
         accept?.();
       });
@@ -240,9 +296,13 @@ function serveConnection(
         else if (pty) Object.assign(pty, { width: info.cols, height: info.rows });
         accept?.();
       });
+      session.on('env', (accept, reject, info) => {
+        if (!transport && acceptEnvironment(environment, info.key, info.val)) accept?.();
+        else reject?.();
+      });
       session.on('shell', (accept) => start(accept(), null));
       session.on('exec', (accept, _reject, info) => start(accept(), info.command));
-      // No listeners for subsystem (sftp), x11, auth-agent or env: ssh2 refuses those requests.
+      // No listeners for subsystem (sftp), x11 or auth-agent: ssh2 refuses those requests.
     });
     // Port forwarding both ways is refused: this is a console, not a tunnel.
     client.on('request', (_accept, reject, name) => {
@@ -251,4 +311,26 @@ function serveConnection(
     });
     client.on('tcpip', (_accept, reject) => reject());
   });
+}
+
+/**
+ * ssh2 keeps a session channel that never started a shell in its channel table after the client has
+ * closed it (it reports the close, but frees only started channels): without this, a client opening
+ * and closing bare channels in a loop would grow that table without bound.
+ */
+function forgetBareChannel(client: Connection, session: object): void {
+  const table = (client as unknown as { _chanMgr?: { remove?(id: number): void } })._chanMgr;
+  const id = (session as { _chanInfo?: { incoming?: { id?: unknown } } })._chanInfo?.incoming?.id;
+  if (typeof table?.remove === 'function' && typeof id === 'number') table.remove(id);
+}
+
+/**
+ * An SSH `env` request, under the rules of NEW-ENVIRON: only the names the telnet side asks for
+ * (LANG, TERM, COLUMNS, LINES; never USER or any identity), names and values cut to the same sizes.
+ */
+export function acceptEnvironment(variables: Map<string, string>, name: string, value: string): boolean {
+  if (!(ASKED_VARIABLES as readonly string[]).includes(name) || name.length > MAX_NAME) return false;
+  if (!variables.has(name) && variables.size >= MAX_VARIABLES) return false;
+  variables.set(name, value.slice(0, MAX_VALUE));
+  return true;
 }

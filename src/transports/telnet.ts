@@ -14,7 +14,7 @@ export interface TelnetTransportOptions {
   maxSubnegotiation?: number;
 }
 
-const DEFAULT_MAX_OUTPUT_BUFFER = 1024 * 1024;
+export const DEFAULT_MAX_OUTPUT_BUFFER = 1024 * 1024;
 /** Terminal types MUD clients announce; they want line mode rather than server-side echo. */
 const MUD_CLIENT = /^(mudlet|tintin\+*|mushclient|zmud|cmud|tinyfugue|blowtorch|mudrammer|kbtin|axmud|atlantis|beip|mudmaster)/i;
 /** A client that ignores our FIN gets this long before the socket is destroyed. */

@@ -40,6 +40,11 @@ export interface TerminalTransport {
   readonly initialTerminal: { term?: string; width?: number; height?: number };
   /** A command line to run instead of a shell (SSH exec); null for an interactive session. */
   readonly execCommand: string | null;
+  /**
+   * The client sends whole lines and shows its own input, as a pipe does (SSH without a pty): the
+   * session echoes nothing, draws no prompts and edits nothing.
+   */
+  readonly lineMode?: boolean;
   /** Reports the exit status of an exec command (SSH); ignored where it means nothing. */
   exitStatus?(status: number): void;
   /**
@@ -55,6 +60,8 @@ export interface TerminalTransport {
   keepAlive?(): void;
   /** Output text with "\n" line ends; the transport cooks it for the wire. */
   write(text: string): void;
+  /** Error output (`writeError`): SSH without a pty sends it on stderr; elsewhere it is `write`. */
+  writeError?(text: string): void;
   /** Ends the stream after pending output is flushed. */
   close(): void;
 }

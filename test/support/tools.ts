@@ -15,8 +15,9 @@ export const TOOLS = {
   chromium: { command: '/usr/bin/chromium', apt: 'chromium' },
   tmux: { command: 'tmux', apt: 'tmux' },
   tintin: { command: '/usr/games/tt++', apt: 'tintin++' },
-  paramiko: { command: 'python3 -c "import paramiko"', apt: 'python3-paramiko' },
-  asyncssh: { command: 'python3 -c "import asyncssh"', apt: 'python3-asyncssh' },
+  // Debian's interpreter, where Debian's packages are (a python3 earlier in PATH, pyenv's say, lacks them).
+  paramiko: { command: 'test -x /usr/bin/python3 && /usr/bin/python3 -c "import paramiko"', apt: 'python3-paramiko' },
+  asyncssh: { command: 'test -x /usr/bin/python3 && /usr/bin/python3 -c "import asyncssh"', apt: 'python3-asyncssh' },
   'ssh-audit': { command: 'ssh-audit', apt: 'ssh-audit' },
   'redis-server': { command: 'redis-server', apt: 'redis-server' },
 } as const;
