@@ -119,7 +119,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     this.#complete = commandCompleter(this.#registry, this.handler, (err) => this.log('warn', 'completer failed', err));
     this.settings = new SessionSettings(this.handler, transport, services.limits, services.loginThrottle);
     this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength });
-    this.#lineLimit = services.limits.maxLoginLineLength;
+    // Never above the command line's own limit.
+    this.#lineLimit = Math.min(services.limits.maxLoginLineLength, services.limits.maxLineLength);
     // A pipe (SSH without a pty) shows its own input: nothing is echoed or redrawn.
     if (transport.lineMode) this.#editor.setClientEchoes();
     const { term, width, height } = transport.initialTerminal;
