@@ -35,6 +35,8 @@ test('TTYPE IS: printable ASCII 0x20..0x7e kept, others dropped, trimmed, at mos
   assert.is(parseTerminalType(Uint8Array.of(IS, ...text('y'.repeat(65)))), 'y'.repeat(64));
   assert.is(parseTerminalType(Uint8Array.of(IS, 0x41)), 'A', 'a one-letter name');
   assert.is(parseTerminalType(Uint8Array.of(IS)), null, 'IS alone');
+  assert.is(parseTerminalType(Uint8Array.of(IS, 0x20, 0x20)), null, 'blanks only: no name');
+  assert.is(parseTerminalType(Uint8Array.of(IS, 0x07, 0x1b)), null, 'control bytes only: no name');
   assert.is(parseTerminalType(Uint8Array.of(SEND, ...text('xterm'))), null, 'SEND is a question, not a name');
   assert.is(parseTerminalType(Uint8Array.of()), null);
   assert.equal([...ttypeSendRequest()], [255, 250, 24, SEND, 255, 240]);
@@ -99,6 +101,13 @@ test('decoder: CR, an escaped 0xFF, LF: the LF is data; CR, a command, LF: still
   assert.equal(decoderLog([[13, 255, 255, 10]]), ['data "\\rÿ\\n"']);
   // A command landing between CR and its LF (a keepalive NOP, say) does not make two newlines.
   assert.equal(decoderLog([[13, 255, 241, 10]]), ['data "\\r"', 'command 241']);
+});
+
+test('decoder: LF or NUL as the very first byte is data; after CR LF, the next LF is a newline of its own', () => {
+  assert.equal(decoderLog([[10, 97]]), ['data "\\na"']);
+  assert.equal(decoderLog([[0, 97]]), ['data "\\u0000a"']);
+  assert.equal(decoderLog([[13, 10, 10, 98]]), ['data "\\r\\nb"']);
+  assert.equal(decoderLog([[13, 0, 0]]), ['data "\\r\\u0000"']);
 });
 
 test.run();
