@@ -2,7 +2,8 @@
 // the suite is skipped with one line naming the tool and how to get it; under CI=true a missing tool
 // is a failure, so CI can never pass by skipping.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import path from 'node:path';
 import { test as uvuTest, type Context, type Test } from 'uvu';
 
 /** Each tool the tests may drive, the command that proves it is there, and its Debian package. */
@@ -34,10 +35,28 @@ export function hasTool(name: ToolName): boolean {
     const { command } = TOOLS[name];
     present = command.startsWith('/')
       ? existsSync(command)
-      : spawnSync('sh', ['-c', command.includes(' ') ? command : `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+      : command.includes(' ')
+        ? spawnSync('sh', ['-c', command], { stdio: 'ignore' }).status === 0
+        : onPath(command);
     found.set(name, present);
   }
   return present;
+}
+
+/**
+ * Whether an executable `command` is on PATH, looked up without starting a process: a spawnSync
+ * while a suite's module loads (the hostile suite has forked its server by then) left that suite's
+ * 1,000-connection pattern with sessions that never closed.
+ */
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      accessSync(path.join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Tools of `names` this machine lacks. */
