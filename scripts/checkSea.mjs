@@ -1,6 +1,6 @@
-// Runs the SEA binary from an empty directory and drives one telnet session: login, echo, exit.
+// Runs the SEA binary from an empty directory: its --help names it; one telnet session: login, echo.
 // Exits non-zero on any failure (used by .ci/run after `npm run build:sea`).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,13 @@ import path from 'node:path';
 const dir = mkdtempSync(path.join(tmpdir(), 'telnetsrv-sea-'));
 const binary = path.join(dir, 'telnetsrv-demo-sea');
 copyFileSync('dist/telnetsrv-demo-sea', binary);
+// The usage line names the binary itself, never `npm start --`.
+const usage = execFileSync(binary, ['--help'], { cwd: dir, encoding: 'utf8' }).split('\n')[0];
+if (usage !== 'Usage: telnetsrv-demo-sea [options]') {
+  console.error(`SEA check failed: --help says ${JSON.stringify(usage)}`);
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(1);
+}
 const started = Date.now();
 const child = spawn(binary, ['--port', '0', '--ssh-port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
 const fail = (why) => {

@@ -4,7 +4,8 @@ import { columns } from './terminal/columns.js';
 import { showsColour } from './terminal/colour.js';
 import type { TelnetOption } from './protocol/telnetOption.js';
 import { CommandRegistry } from './shell/registry.js';
-import { renderHelpDetail, renderHelpList } from './shell/helpText.js';
+import { helpDetailPage, helpList, helpPage } from './shell/helpText.js';
+import { wordWrap } from './shell/wordWrap.js';
 import type { ParsedInput } from './shell/parser.js';
 import { attachSession, type SessionLink } from './actors/sessionLink.js';
 import { defaultServerOf } from './defaultServerSlot.js';
@@ -53,6 +54,12 @@ export class TelnetHandler {
   historyLimit = DEFAULT_HISTORY_LIMITS.lines;
   /** Most characters all of `history` holds together, so pasted text cannot pile up in memory. */
   historyCharacterLimit = DEFAULT_HISTORY_LIMITS.characters;
+  /**
+   * Whether `writeResponse` breaks lines longer than `width` at spaces. Off by default: the same
+   * output goes to `ssh host command` and to scripts, where an inserted line break changes the data,
+   * and terminals wrap long lines themselves. `help` always wraps.
+   */
+  wrapResponses = false;
   input: ParsedInput = { raw: '', cmd: '', params: [] };
 
   #session: SessionLink | null = null;
@@ -103,7 +110,7 @@ export class TelnetHandler {
 
   /** Expected output of a command. */
   writeResponse(text: string): void {
-    this.writeLine(text);
+    this.writeLine(this.wrapResponses ? wordWrap(text, this.width).join('\n') : text);
   }
 
   /** Error output: red on terminals that show colour, plain elsewhere. Override to decorate differently. */
@@ -195,12 +202,15 @@ export class TelnetHandler {
     if (wanted !== undefined) {
       const entry = registry.lookup(wanted);
       if (entry) {
-        for (const line of renderHelpDetail(entry)) this.writeResponse(line);
+        for (const line of helpDetailPage(entry, this.width)) this.writeResponse(line);
         return;
       }
+      // As the seed: an unknown name gets the list, without the header.
       this.writeError(`Command '${wanted}' not known`);
+      for (const line of helpList(registry, this.width)) this.writeResponse(line);
+      return;
     }
-    for (const line of renderHelpList(registry)) this.writeResponse(line);
+    for (const line of helpPage(registry, this.width)) this.writeResponse(line);
   }
 
   @command(['exit', 'quit', 'bye', 'logout'], { help: '\nExit the command shell' })

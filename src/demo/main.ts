@@ -1,8 +1,19 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServer } from '../server.js';
 import { createDemoHandler } from './testHandler.js';
 
-const USAGE = `Usage: npm start -- [options]
+/**
+ * How the user started this program: `npm start --` in this repository, otherwise the file run
+ * (`telnetsrv-demo` through the package's bin link, `telnetsrv-demo.mjs` for the bundle, the single
+ * executable's own name, which Node puts in argv[1] too).
+ */
+function programName(): string {
+  if (process.env.npm_lifecycle_event === 'start' && process.env.npm_package_name === 'telnetsrv') return 'npm start --';
+  return path.basename(process.argv[1] ?? process.execPath);
+}
+
+const USAGE = `Usage: ${programName()} [options]
   --host H          address to listen on (default 127.0.0.1)
   --port N          telnet port (default 8023; 0 picks a free one)
   --ssh-port N      SSH port (default 8022; 0 picks a free one)

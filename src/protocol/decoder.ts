@@ -14,7 +14,7 @@ const enum Mode {
   SbOption,
   SbData,
   SbIac,
-  /** Inside an over-long subnegotiation: skipping to IAC SE without keeping anything. */
+  /** Inside an over-long subnegotiation: skipping to IAC SE (or IAC + command) without keeping anything. */
   SbSkip,
   SbSkipIac,
 }
@@ -113,7 +113,14 @@ export class TelnetDecoder {
           if (byte === IAC) this.#mode = Mode.SbSkipIac;
           break;
         case Mode.SbSkipIac:
-          this.#mode = byte === SE ? Mode.Data : Mode.SbSkip;
+          if (byte === SE) this.#mode = Mode.Data;
+          else if (byte === IAC) this.#mode = Mode.SbSkip; // an escaped 255 of the skipped payload
+          else {
+            // IAC + command ends the skip as it ends a kept subnegotiation: the command, and all
+            // that follows, is handled, so one over-long SB never swallows the rest of the stream.
+            this.#mode = Mode.Iac;
+            i--;
+          }
           break;
       }
     }

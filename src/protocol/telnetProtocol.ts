@@ -1,5 +1,5 @@
 import {
-  AYT, BINARY, BRK, CHARSET, DO, EC, ECHO, EL, GA, IP, LOGOUT, NAWS, NEW_ENVIRON, NOP, SGA, TM, TTYPE, WILL,
+  AYT, BINARY, BRK, CHARSET, DO, DONT, EC, ECHO, EL, GA, IP, LOGOUT, NAWS, NEW_ENVIRON, NOP, SGA, TM, TTYPE, WILL,
   commandName, optionName,
 } from './constants.js';
 import { TelnetDecoder, type TelnetEvent } from './decoder.js';
@@ -208,6 +208,8 @@ export class TelnetProtocol {
     // Timing mark (RFC 860) is a question, not a state: always answer it.
     if (option === TM) {
       if (verb === DO) this.#sink.send(encodeNegotiation(WILL, TM));
+      // A WILL for an option that is off is answered (RFC 854): the server never asks for a mark.
+      else if (verb === WILL) this.#sink.send(encodeNegotiation(DONT, TM));
       return;
     }
     if (this.#changes >= MAX_OPTION_CHANGES) return;

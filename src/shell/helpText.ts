@@ -1,3 +1,5 @@
+import { wordWrap } from './wordWrap.js';
+
 export interface HelpText {
   params: string;
   short: string;
@@ -38,4 +40,25 @@ export function renderHelpList(registry: { entries(): HelpEntry[] }): string[] {
 export function renderHelpDetail(entry: HelpEntry): string[] {
   const { params, long } = entry.help;
   return [params ? `${entry.name} ${params}` : entry.name, '', ...(long || `no help for ${entry.name}`).split('\n')];
+}
+
+/** The first line of `help`, as the seed prints it, then a blank line. */
+export const HELP_HEADER = 'Help on built in commands';
+
+/** Rows of a help list line that wraps: the name stays alone at the left margin. */
+const HANGING_INDENT = '    ';
+
+/** The list of commands wrapped at spaces to `width`, later rows of a line indented. */
+export function helpList(registry: { entries(): HelpEntry[] }, width: number): string[] {
+  return renderHelpList(registry).flatMap((line) => wordWrap(line, width, HANGING_INDENT));
+}
+
+/** What `help` prints on a terminal `width` columns wide: the header, a blank line, the list. */
+export function helpPage(registry: { entries(): HelpEntry[] }, width: number): string[] {
+  return [HELP_HEADER, '', ...helpList(registry, width)];
+}
+
+/** What `help NAME` prints, its long text wrapped at spaces to `width`. */
+export function helpDetailPage(entry: HelpEntry, width: number): string[] {
+  return renderHelpDetail(entry).flatMap((line) => wordWrap(line, width));
 }

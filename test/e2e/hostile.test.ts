@@ -7,6 +7,7 @@ import { execFile, fork, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TelnetTestClient, login as loginAs } from '../support/telnetClient.js';
+import { testNeeding } from '../support/tools.js';
 
 /** The hostile target's prompt is its own. */
 const login = (port: number, name: string, options = {}) => loginAs(port, name, { prompt: 'Target> ', ...options });
@@ -318,7 +319,7 @@ function closedByServer(port: number, bytes: Buffer | null): Promise<void> {
   });
 }
 
-test('SSH: garbage after the banner, silent connections, a client that never asks for a shell', async () => {
+testNeeding('e2e/hostile (ssh -N)', ['ssh'], test)('SSH: garbage after the banner, silent connections, a client that never asks for a shell', async () => {
   await pattern('SSH garbage, silence, no shell', async () => {
     let seed = 11;
     const noise = Buffer.from(Array.from({ length: 4096 }, () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 255));

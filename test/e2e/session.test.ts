@@ -111,7 +111,8 @@ test('help lists visible names sorted; help NAME details; hidden commands work b
   const client = await login(demo.port);
   try {
     const list = await run(client, 'help');
-    const lines = list.split('\n').slice(1, -1);
+    const [header, blank, ...lines] = list.split('\n').slice(1, -1);
+    assert.equal([header, blank], ['Help on built in commands', ''], 'the seed\'s header line, then a blank line');
     assert.equal(lines, [...lines].sort());
     assert.ok(lines.includes('? [<command>] - Display help'), list);
     assert.ok(lines.includes('BYE - Exit the command shell'), list);

@@ -1,13 +1,15 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // The live view in a real browser: Debian's Chromium driven by playwright-core (installed by .ci/run).
-import { test } from 'uvu';
+import { testNeeding } from '../support/tools.js';
 import * as assert from 'uvu/assert';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { startDemo, startServer } from '../support/demoServer.js';
 import { TelnetTestClient, login } from '../support/telnetClient.js';
 import { CodeHandler, sessionWithCode } from '../../examples/oneTimeCode.js';
+
+const test = testNeeding('liveView', ['chromium']);
 
 const ROW_COLOUR = [0xdb, 0xea, 0xfe];
 const ACTIVE_COLOUR = [0xff, 0xf3, 0xb0];

@@ -2,8 +2,9 @@
 // the suite is skipped with one line naming the tool and how to get it; under CI=true a missing tool
 // is a failure, so CI can never pass by skipping.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { test as uvuTest, type Test } from 'uvu';
+import { accessSync, constants, existsSync } from 'node:fs';
+import path from 'node:path';
+import { test as uvuTest, type Context, type Test } from 'uvu';
 
 /** Each tool the tests may drive, the command that proves it is there, and its Debian package. */
 export const TOOLS = {
@@ -35,10 +36,28 @@ export function hasTool(name: ToolName): boolean {
     const { command } = TOOLS[name];
     present = command.startsWith('/')
       ? existsSync(command)
-      : spawnSync('sh', ['-c', command.includes(' ') ? command : `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+      : command.includes(' ')
+        ? spawnSync('sh', ['-c', command], { stdio: 'ignore' }).status === 0
+        : onPath(command);
     found.set(name, present);
   }
   return present;
+}
+
+/**
+ * Whether an executable `command` is on PATH, looked up without starting a process: a spawnSync
+ * while a suite's module loads (the hostile suite has forked its server by then) left that suite's
+ * 1,000-connection pattern with sessions that never closed.
+ */
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      accessSync(path.join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Tools of `names` this machine lacks. */
@@ -59,7 +78,7 @@ export function installHint(missing: readonly ToolName[]): string {
  */
 export function testNeeding(suite: string, names: readonly ToolName[], test: Test = uvuTest): Test {
   const missing = missingTools(names);
-  if (missing.length === 0) return test;
+  if (missing.length === 0) return withHookReasons(suite, test);
   const why = `${suite} ${installHint(missing)}`;
   if (process.env.CI === 'true') {
     test(`${suite}: required tools present`, () => {
@@ -74,3 +93,31 @@ export function testNeeding(suite: string, names: readonly ToolName[], test: Tes
 
 function noHook(): void {}
 Object.assign(noHook, { each: noHook });
+
+let hookFailed = false;
+// uvu sets the exit code when its run ends; a failed `after` still makes it non-zero.
+process.on('exit', () => {
+  if (hookFailed) process.exitCode = 1;
+});
+
+/**
+ * uvu drops an error thrown by a `before` hook (the suite shows `(0 / N)` and nothing else) and lets
+ * one thrown by `after` end the whole run: print the first, and still run the second, printing what
+ * it threw, so a suite that cannot start says why and the others go on.
+ */
+function withHookReasons(suite: string, test: Test): Test {
+  const guarded = (kind: string, register: (fn: (context: Context) => void | Promise<void>) => void, rethrow: boolean) =>
+    (fn: (context: Context) => void | Promise<void>) =>
+      register(async (context) => {
+        try {
+          await fn(context);
+        } catch (error) {
+          console.error(`${suite}: ${kind} hook failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          if (rethrow) throw error;
+          hookFailed = true;
+        }
+      });
+  const before = Object.assign(guarded('before', test.before, true), { each: test.before.each });
+  const after = Object.assign(guarded('after', test.after, false), { each: test.after.each });
+  return Object.assign(((name: string, fn: never) => test(name, fn)) as unknown as Test, { ...test, before, after, run: test.run, skip: test.skip, only: test.only });
+}

@@ -1,5 +1,5 @@
 // The SSH transport against the real OpenSSH client (acceptance for issue 3).
-import { test } from 'uvu';
+import { testNeeding } from '../support/tools.js';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,8 @@ const dir = mkdtempSync(path.join(tmpdir(), 'telnetsrv-ssh-'));
 const clientKey = path.join(dir, 'id_ed25519');
 let server: Server;
 let port = 0;
+const test = testNeeding('transports/ssh', ['ssh', 'sshpass', 'expect']);
+
 const log: string[] = [];
 
 const SSH_OPTIONS = [
@@ -46,7 +48,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  await server.close({ timeoutMs: 2000 });
+  await server?.close({ timeoutMs: 2000 });
   rmSync(dir, { recursive: true, force: true });
 });
 
