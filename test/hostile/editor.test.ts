@@ -41,10 +41,10 @@ class Target {
   }
 
   async started(): Promise<void> {
-    ({ port: this.port } = (await this.#reply((m) => 'port' in m, 20_000)) as { port: number });
+    ({ port: this.port } = (await this.#reply((m) => 'port' in m, 60_000)) as { port: number });
   }
 
-  stats(timeoutMs = 10_000): Promise<Stats> {
+  stats(timeoutMs = 30_000): Promise<Stats> {
     this.child.send('stats');
     return this.#reply((m) => 'rss' in m, timeoutMs) as Promise<Stats>;
   }
@@ -70,7 +70,7 @@ class Target {
 
   #reply(match: (message: object) => boolean, timeoutMs: number): Promise<object> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the server process did not answer')), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`the server process did not answer in ${timeoutMs} ms`)), timeoutMs);
       const listener = (message: object) => {
         if (!match(message)) return;
         clearTimeout(timer);
