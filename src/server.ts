@@ -13,6 +13,7 @@ import { LiveView, type LiveViewOptions } from './liveView/liveViewServer.js';
 import { TelnetTransport } from './transports/telnet.js';
 import type { TerminalTransport } from './transports/terminalTransport.js';
 import { listenSsh, type SshListenOptions } from './transports/sshListener.js';
+import { acceptingProxyHeader } from './transports/proxyListener.js';
 
 export interface ServerOptions extends Partial<SessionLimits>, Partial<ConnectionLimits>, Partial<IdleOptions> {
   logger?: Logger;
@@ -149,8 +150,8 @@ export class Server implements ServerFacade {
   }
 
   listenTelnet(options: ListenOptions = {}): Promise<BoundAddress> {
-    const listener = net.createServer(this.connectionListener);
-    return this.listenWith(listener, options, 'telnet');
+    const onConnection = options.proxyProtocol ? acceptingProxyHeader(this.connectionListener, options.proxyProtocol, this.logger, 'telnet') : this.connectionListener;
+    return this.listenWith(net.createServer(onConnection), options, 'telnet');
   }
 
   /** Serves the same handler over SSH (host key created on first run when `hostKeyFile` is given). */

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { ProxyProtocolOptions } from './transports/proxyListener.js';
 
 // What the rest of the library and a handler know of a server, as types only: they import this,
 // never the server itself, so imports flow one way (server -> sessions -> handler).
@@ -6,6 +7,8 @@ import type { Socket } from 'node:net';
 export interface ListenOptions {
   host?: string;
   port?: number;
+  /** Behind a TCP load balancer: every connection starts with a PROXY header (v1 or v2) naming the real client; one without is refused. */
+  proxyProtocol?: boolean | ProxyProtocolOptions;
 }
 
 export interface BoundAddress {

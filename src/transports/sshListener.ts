@@ -4,6 +4,7 @@ import type { BoundAddress, ListenOptions, Server } from '../server.js';
 import { loadOrCreateHostKey } from './hostKey.js';
 import { SshTransport, type PtyInfo } from './ssh.js';
 import { formatAddress } from './telnet.js';
+import { acceptingProxyHeader } from './proxyListener.js';
 
 /** A client public key as offered at login. */
 export interface SshPublicKey {
@@ -41,7 +42,8 @@ const DEFAULT_CHANNEL_TIMEOUT_MS = 30_000;
 /** Binds an SSH listener whose shells and execs run as sessions of `server`. */
 export function listenSsh(server: Server, options: SshListenOptions): Promise<BoundAddress> {
   const handle = sshConnectionHandler(server, options);
-  return server.listenWith(net.createServer(handle), options, 'ssh');
+  const onConnection = options.proxyProtocol ? acceptingProxyHeader(handle, options.proxyProtocol, server.logger, 'ssh') : handle;
+  return server.listenWith(net.createServer(onConnection), options, 'ssh');
 }
 
 /** `(socket) => void` serving SSH on any accepted socket (for `net.createServer`). */
