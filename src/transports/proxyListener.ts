@@ -54,7 +54,9 @@ export function acceptingProxyHeader(
       if (rest.length > 0) socket.unshift(rest);
       adoptClientAddress(socket, verdict.header);
       next(socket);
-      socket.resume();
+      // A taker that read at once (telnet) is let flow; one that resumes by itself later (ssh2, after
+      // its crypto is ready) is left to it: data flowing with no listener would be lost.
+      if (socket.listenerCount('data') > 0) socket.resume();
     };
     const cleanUp = () => {
       clearTimeout(timer);
