@@ -5,7 +5,8 @@ import { redactInspection } from './actors/redactInspection.js';
 import { IdleSweeper, type IdleOptions } from './actors/idleSweeper.js';
 import { ServerInterval } from './actors/serverInterval.js';
 import { SessionCounter, type ConnectionLimits } from './actors/sessionLimits.js';
-import type { BoundAddress, ListenOptions, ServerFacade, SessionInfo } from './serverFace.js';
+import type { BoundAddress, ClusterSessionInfo, ListenOptions, ServerFacade, SessionInfo } from './serverFace.js';
+import type { RemoteSessions } from './scale/remoteSessions.js';
 import { createStderrLogger, type Logger } from './logger.js';
 import { supervisorLogic, type BroadcastFilter } from './machines/supervisor.js';
 import { sessionMachine, type AnySessionMachine } from './machines/session.js';
@@ -171,11 +172,13 @@ export class Server implements ServerFacade {
   }
 
   sendTo(sessionId: string, text: string): boolean {
+    if (this.#remote?.isRemote(sessionId)) return this.#remote.sendTo(sessionId, text);
     this.#supervisor.send({ type: 'SEND_TO', id: sessionId, text });
     return this.#live.has(sessionId);
   }
 
   broadcast(text: string, filter?: BroadcastFilter): number {
+    this.#remote?.broadcast(text, filter); // first: a message too large for the bus is sent nowhere
     this.#supervisor.send({ type: 'BROADCAST', text, filter });
     let count = 0;
     for (const session of this.#live.values()) if (!filter || filter(session)) count++;
@@ -196,8 +199,27 @@ export class Server implements ServerFacade {
 
   /** Ends one session now (a running command is not waited for); false when it has already gone. */
   disconnect(sessionId: string, message: string | null = null): boolean {
+    if (this.#remote?.isRemote(sessionId)) return this.#remote.disconnect(sessionId, message);
     this.#supervisor.send({ type: 'DISCONNECT', id: sessionId, message });
     return this.#live.has(sessionId);
+  }
+
+  // ---- Across processes (src/scale): one hook, which the supervisor takes over once it owns the registry ----
+  #remote: RemoteSessions | null = null;
+
+  /**
+   * @internal Joins the sessions of other processes (see `scaleOut` in src/scale): session ids get
+   * the process's prefix; `sendTo`/`disconnect` of another process's session and `broadcast` reach them.
+   */
+  joinProcesses(remote: RemoteSessions): void {
+    if (this.#remote || this.#live.size > 0) throw new Error('join other processes once, before serving sessions');
+    this.#remote = remote;
+    this.#services.idPrefix = `${remote.processId}.`;
+  }
+
+  /** Every session on every process, with the process it lives on (local ones only when not scaled out). */
+  listSessions(): Promise<ClusterSessionInfo[]> {
+    return this.#remote?.list() ?? Promise.resolve(this.sessions.map((session) => ({ ...session, process: 'local' })));
   }
 
   /** Stops accepting, tells every session, runs every sessionEnd, resolves when all sockets closed. */

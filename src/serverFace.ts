@@ -25,8 +25,16 @@ export interface SessionInfo {
   connectedAt: Date;
 }
 
+/** A session on any process of a scaled-out server, with the process it lives on. */
+export interface ClusterSessionInfo extends SessionInfo {
+  /** The process's id (the prefix of its session ids); 'local' when the server is not scaled out. */
+  process: string;
+}
+
 /** What a handler sees of the server it runs in (routing to other sessions). */
 export interface ServerFacade {
+  /** Every session on every process (the same as `sessions` when the server runs in one process). */
+  listSessions(): Promise<ClusterSessionInfo[]>;
   /** Every live session: id, username, remote address, transport, chart state, connected-at. */
   readonly sessions: ReadonlyArray<SessionInfo>;
   sendTo(sessionId: string, text: string): boolean;

@@ -34,6 +34,8 @@ export interface SessionServices {
   /** The chart each connection runs: `sessionMachine` unless the server was given its own. */
   readonly machine: AnySessionMachine;
   sessionEnded(session: LiveSession): void;
+  /** Before each session id: the process's id and a dot when sessions span processes (src/scale). */
+  idPrefix?: string;
 }
 
 export type HandlerClass<H extends TelnetHandler = TelnetHandler> = new () => H;
@@ -46,7 +48,7 @@ let nextSessionNumber = 1;
  * leaving never copy the supervisor's record of 10,000 children).
  */
 export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
-  readonly id = `s${nextSessionNumber++}`;
+  readonly id: string;
   /** When the connection came (ms since the epoch; a number, not a Date object per session). */
   readonly connectedAtMs = Date.now();
   /** Time of the last input (ms since the epoch), for the idle timeout. */
@@ -63,6 +65,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   #timers: Set<NodeJS.Timeout> | null = null;
 
   constructor(handlerClass: HandlerClass, transport: TerminalTransport, services: SessionServices) {
+    this.id = `${services.idPrefix ?? ''}s${nextSessionNumber++}`;
     this.#transport = transport;
     this.#services = services;
     this.#registry = CommandRegistry.forClass(handlerClass);
