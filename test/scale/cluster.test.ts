@@ -76,4 +76,23 @@ test('SIGTERM to the primary: every worker tells its sessions and runs every ses
   assert.not.match(demo.err, /died/);
 });
 
+test('behind a load balancer: workers take PROXY v1 and v2 headers; who shows the real clients, a bare connection is refused', async () => {
+  demo = await DemoProcess.start(['--workers', '2', '--proxy-protocol'], 2);
+  const v1 = await RawClient.connect(demo.port, 'PROXY TCP4 198.51.100.7 10.0.0.1 40007 23\r\n');
+  clients.push(v1);
+  await v1.login('viaone');
+  const block = [203, 0, 113, 8, 10, 0, 0, 1, 0x9c, 0x48, 0, 23]; // 203.0.113.8:40008
+  const sig = [0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a, 0x21, 0x11, 0, block.length];
+  const v2 = await RawClient.connect(demo.port, Buffer.from([...sig, ...block]));
+  clients.push(v2);
+  await v2.login('viatwo');
+  let who = '';
+  await until(async () => /viaone .* 198\.51\.100\.7:40007/.test((who = await v2.command('who'))) && /viatwo .* 203\.0\.113\.8:40008/.test(who), 5000, 'both real addresses in who');
+  const bare = await RawClient.connect(demo.port);
+  bare.socket.write('mallory\r\n');
+  await until(() => bare.closed, 5000, 'the bare connection refused');
+  assert.is(bare.text, '');
+  assert.match(demo.err, /telnet PROXY protocol: refused 127\.0\.0\.1: no PROXY header/);
+});
+
 test.run();
