@@ -27,3 +27,11 @@ export { getRsaKeyFile, loadOrCreateHostKey, type HostKeyType } from './transpor
 export type { SshListenOptions, SshAuthCallbacks, SshPublicKey } from './transports/sshListener.js';
 // For actors of your own in an edited chart (a login step's check), without a direct xstate import.
 export { fromPromise } from 'xstate';
+// Beyond one process: node:cluster and Redis (see README "Scaling out").
+export { scaleOut, ScaleOut, type ScaleOutOptions } from './scale/scaleOut.js';
+export { RedisBackend, type RedisScaleOptions } from './scale/redisBackend.js';
+export { ClusterWorkerBackend } from './scale/clusterBackend.js';
+export { runClusterPrimary, type ClusterPrimaryOptions } from './scale/clusterPrimary.js';
+export { MessageTooLargeError, type MessageBus, type SessionDirectory, type ScaleBackend, type ScaleMessage } from './scale/bus.js';
+export type { ClusterSessionInfo } from './serverFace.js';
+export type { ProxyProtocolOptions } from './transports/proxyListener.js';
