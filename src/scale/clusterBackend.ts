@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import type { Logger } from '../logger.js';
 import { decodeMessage, DEFAULT_MAX_MESSAGE_BYTES, encodeMessage, reviveSession, type ClusterSessionInfo, type ScaleBackend, type ScaleMessage } from './bus.js';
-import { RateLimitedLog } from './rateLimitedLog.js';
+import { RateLimitedLog } from '../rateLimitedLog.js';
 
 // A worker's side of the node:cluster transport: everything goes to the primary over the IPC channel
 // the cluster module made; the primary relays messages and keeps the directory (clusterPrimary.ts).

@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../logger.js';
 import { clusterProcessId, type PrimaryToWorker, type WorkerToPrimary } from './clusterBackend.js';
 import type { ClusterSessionInfo } from './bus.js';
-import { RateLimitedLog } from './rateLimitedLog.js';
+import { RateLimitedLog } from '../rateLimitedLog.js';
 
 export interface ClusterPrimaryOptions {
   workers: number;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { decodeMessage, DEFAULT_MAX_MESSAGE_BYTES, encodeMessage, reviveSession, type ClusterSessionInfo, type ScaleBackend, type ScaleMessage } from './bus.js';
-import { RateLimitedLog } from './rateLimitedLog.js';
+import { RateLimitedLog } from '../rateLimitedLog.js';
 
 export interface RedisScaleOptions {
   /** Keys and channels start with this (several deployments can share one Redis). Default 'telnetsrv'. */

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { ClusterSessionInfo, SessionInfo } from '../serverFace.js';
 import { encodeMessage, type ScaleBackend, type ScaleMessage } from './bus.js';
-import { RateLimitedLog } from './rateLimitedLog.js';
+import { RateLimitedLog } from '../rateLimitedLog.js';
 import type { RemoteSessions } from './remoteSessions.js';
 
 /** What the scale-out needs of the server it serves (a `Server`). */

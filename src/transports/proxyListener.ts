@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '../logger.js';
+import { RateLimitedLog } from '../rateLimitedLog.js';
 import { parseProxyHeader, PROXY_V1_MAX_LENGTH, PROXY_V2_MAX_LENGTH, type ProxyHeader } from './proxyProtocol.js';
 
 /** `proxyProtocol` on a listener: true for the defaults, or these. */
@@ -26,13 +27,13 @@ export function acceptingProxyHeader(
   kind: string,
 ): (socket: Socket) => void {
   const { headerTimeoutMs = DEFAULT_PROXY_HEADER_TIMEOUT_MS, maxV2Length = PROXY_V2_MAX_LENGTH } = options === true || options === false ? {} : options;
-  const refusals = new RateLimitedLine(logger, REFUSAL_LOG_INTERVAL_MS);
+  const refusals = new RateLimitedLog(logger, REFUSAL_LOG_INTERVAL_MS);
   return (socket: Socket) => {
     socket.on('error', ignore);
     let received: Buffer = Buffer.alloc(0);
     const refuse = (why: string) => {
       cleanUp();
-      refusals.warn(`${kind} PROXY protocol: refused ${socket.remoteAddress ?? 'unknown'}: ${why}`);
+      refusals.warn('refused', `${kind} PROXY protocol: refused ${socket.remoteAddress ?? 'unknown'}: ${why}`);
       socket.destroy();
     };
     const timer = setTimeout(() => refuse(`no complete header in ${headerTimeoutMs} ms`), headerTimeoutMs);
@@ -79,28 +80,6 @@ function adoptClientAddress(socket: Socket, header: ProxyHeader): void {
   Object.defineProperty(socket, 'remoteAddress', { value: header.source.address, configurable: true });
   Object.defineProperty(socket, 'remotePort', { value: header.source.port, configurable: true });
   Object.defineProperty(socket, 'remoteFamily', { value: family, configurable: true });
-}
-
-/** A warning at most once per interval; lines held back are counted in the next one. */
-export class RateLimitedLine {
-  #last = -Infinity;
-  #held = 0;
-  constructor(
-    readonly logger: Logger,
-    readonly intervalMs: number,
-  ) {}
-
-  warn(message: string): void {
-    const now = Date.now();
-    if (now - this.#last < this.intervalMs) {
-      this.#held++;
-      return;
-    }
-    const held = this.#held;
-    this.#last = now;
-    this.#held = 0;
-    this.logger.warn(held > 0 ? `${message} (and ${held} more like it since the last line)` : message);
-  }
 }
 
 function ignore(): void {}

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 
 /** Log lines of one kind at most once per interval; lines held back are counted into the next. */
 export class RateLimitedLog {
