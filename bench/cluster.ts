@@ -30,6 +30,8 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
 
 /** Everything started here, stopped however the bench ends. */
 const children: ChildProcess[] = [];
+process.on('SIGINT', () => process.exit(1));
+process.on('SIGTERM', () => process.exit(1));
 process.on('exit', () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
 });
@@ -87,13 +89,21 @@ async function run(mode: 'cluster' | 'redis', sessions: number, generators: numb
     gens.push(
       fork(fileURLToPath(import.meta.url), [], {
         execArgv: ['--import', 'tsx'],
-        env: { ...process.env, BENCH_ROLE: 'gen', BENCH_PORTS: ports.join(','), BENCH_COUNT: String(Math.min(per, sessions - g * per)), BENCH_OFFSET: String(g * per) },
+        env: { ...process.env, BENCH_ROLE: 'gen', BENCH_PORTS: ports.join(','), BENCH_COUNT: String(Math.min(per, sessions - g * per)), BENCH_OFFSET: String(g * per), BENCH_LOCAL_ADDRESS: `127.0.0.${2 + g}` },
       }),
     );
   }
   children.push(...gens);
   let ready = 0;
-  await Promise.all(gens.map((gen) => new Promise<void>((resolve) => gen.once('message', (m: { ready: number }) => ((ready += m.ready), resolve())))));
+  await Promise.all(
+    gens.map(
+      (gen) =>
+        new Promise<void>((resolve, reject) => {
+          gen.once('message', (m: { ready: number }) => ((ready += m.ready), resolve()));
+          gen.once('exit', (code) => reject(new Error(`a load generator exited (${code}) before its sessions were in`)));
+        }),
+    ),
+  );
   const loginSeconds = (Date.now() - started) / 1000;
   await sleep(3000); // the directory heartbeat and GC settle
   const rssAfter = pids.map(rssKiB);
@@ -149,10 +159,12 @@ async function generator(): Promise<void> {
   const ports = process.env.BENCH_PORTS!.split(',').map(Number);
   const count = Number(process.env.BENCH_COUNT);
   const offset = Number(process.env.BENCH_OFFSET);
+  const localAddress = process.env.BENCH_LOCAL_ADDRESS!;
   const sockets: Array<{ socket: net.Socket; text: string; got: number }> = [];
   const login = (i: number) =>
     new Promise<void>((resolve, reject) => {
-      const socket = net.connect(ports[(offset + i) % ports.length]!, '127.0.0.1');
+      // Each generator its own source address: 30,000 connections to one port exceed one address's ephemeral ports.
+      const socket = net.connect({ port: ports[(offset + i) % ports.length]!, host: '127.0.0.1', localAddress });
       const entry = { socket, text: '', got: 0 };
       sockets.push(entry);
       let state = 0;
