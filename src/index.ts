@@ -33,3 +33,11 @@ export { DEFAULT_MAX_CHANNELS_PER_CONNECTION } from './transports/sshListener.js
 export { DEFAULT_SSH_ALGORITHMS, type SshAlgorithms, type AlgorithmChoice } from './transports/sshAlgorithms.js';
 // For actors of your own in an edited chart (a login step's check), without a direct xstate import.
 export { fromPromise } from 'xstate';
+// Beyond one process: node:cluster and Redis (see README "Scaling out").
+export { scaleOut, ScaleOut, type ScaleOutOptions } from './scale/scaleOut.js';
+export { RedisBackend, type RedisScaleOptions } from './scale/redisBackend.js';
+export { ClusterWorkerBackend } from './scale/clusterBackend.js';
+export { runClusterPrimary, type ClusterPrimaryOptions } from './scale/clusterPrimary.js';
+export { MessageTooLargeError, type MessageBus, type SessionDirectory, type ScaleBackend, type ScaleMessage } from './scale/bus.js';
+export type { ClusterSessionInfo } from './serverFace.js';
+export type { ProxyProtocolOptions } from './transports/proxyListener.js';

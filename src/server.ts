@@ -7,7 +7,8 @@ import { ServerInterval } from './actors/serverInterval.js';
 import { SessionCounter, maxSessionsFor, type ConnectionLimits, type RefusalCause } from './actors/sessionLimits.js';
 import { fileDescriptorLimit } from './actors/fileLimit.js';
 import { RateLimitedLog } from './actors/rateLimitedLog.js';
-import type { BoundAddress, ListenOptions, ServerFacade, SessionInfo } from './serverFace.js';
+import type { BoundAddress, ClusterSessionInfo, ListenOptions, ServerFacade, SessionInfo } from './serverFace.js';
+import type { RemoteSessions } from './scale/remoteSessions.js';
 import { createStderrLogger, sanitizingLogger, type Logger } from './logger.js';
 import { neutralize } from './text/sanitize.js';
 import { LoginThrottle, type LoginThrottleOptions } from './actors/loginThrottle.js';
@@ -19,6 +20,7 @@ import type { TerminalTransport } from './transports/terminalTransport.js';
 import { listenSsh, type SshListenOptions } from './transports/sshListener.js';
 import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from './workers/workerPool.js';
 import { StallWatchdog } from './workers/stallWatchdog.js';
+import { acceptingProxyHeader } from './transports/proxyListener.js';
 
 /**
  * Every budget a client can make the server spend, per connection or in all; defaults in
@@ -239,8 +241,8 @@ export class Server implements ServerFacade {
   }
 
   listenTelnet(options: ListenOptions = {}): Promise<BoundAddress> {
-    const listener = net.createServer(this.connectionListener);
-    return this.listenWith(listener, options, 'telnet');
+    const onConnection = options.proxyProtocol ? acceptingProxyHeader(this.connectionListener, options.proxyProtocol, this.logger, 'telnet') : this.connectionListener;
+    return this.listenWith(net.createServer(onConnection), options, 'telnet');
   }
 
   /** Serves the same handler over SSH (host key created on first run when `hostKeyFile` is given). */
@@ -263,12 +265,16 @@ export class Server implements ServerFacade {
   // sendTo, broadcast and disconnect carry text from one session to others: this is where it crosses
   // the sanitising boundary (line breaks kept, every other control character shown, not sent).
   sendTo(sessionId: string, text: string): boolean {
-    this.#supervisor.send({ type: 'SEND_TO', id: sessionId, text: neutralize(text, { lineBreaks: true }) });
+    const clean = neutralize(text, { lineBreaks: true });
+    if (this.#remote?.isRemote(sessionId)) return this.#remote.sendTo(sessionId, clean);
+    this.#supervisor.send({ type: 'SEND_TO', id: sessionId, text: clean });
     return this.#live.has(sessionId);
   }
 
   broadcast(text: string, filter?: BroadcastFilter): number {
-    this.#supervisor.send({ type: 'BROADCAST', text: neutralize(text, { lineBreaks: true }), filter });
+    const clean = neutralize(text, { lineBreaks: true });
+    this.#remote?.broadcast(clean, filter); // first: a message too large for the bus is sent nowhere
+    this.#supervisor.send({ type: 'BROADCAST', text: clean, filter });
     let count = 0;
     for (const session of this.#live.values()) if (!filter || filter(session)) count++;
     return count;
@@ -303,8 +309,28 @@ export class Server implements ServerFacade {
 
   /** Ends one session now (a running command is not waited for); false when it has already gone. */
   disconnect(sessionId: string, message: string | null = null): boolean {
-    this.#supervisor.send({ type: 'DISCONNECT', id: sessionId, message: message === null ? null : neutralize(message, { lineBreaks: true }) });
+    const clean = message === null ? null : neutralize(message, { lineBreaks: true });
+    if (this.#remote?.isRemote(sessionId)) return this.#remote.disconnect(sessionId, clean);
+    this.#supervisor.send({ type: 'DISCONNECT', id: sessionId, message: clean });
     return this.#live.has(sessionId);
+  }
+
+  // ---- Across processes (src/scale): one hook, which the supervisor takes over once it owns the registry ----
+  #remote: RemoteSessions | null = null;
+
+  /**
+   * @internal Joins the sessions of other processes (see `scaleOut` in src/scale): session ids get
+   * the process's prefix; `sendTo`/`disconnect` of another process's session and `broadcast` reach them.
+   */
+  joinProcesses(remote: RemoteSessions): void {
+    if (this.#remote || this.#live.size > 0) throw new Error('join other processes once, before serving sessions');
+    this.#remote = remote;
+    this.#services.idPrefix = `${remote.processId}.`;
+  }
+
+  /** Every session on every process, with the process it lives on (local ones only when not scaled out). */
+  listSessions(): Promise<ClusterSessionInfo[]> {
+    return this.#remote?.list() ?? Promise.resolve(this.sessions.map((session) => ({ ...session, process: 'local' })));
   }
 
   /** Stops accepting, tells every session, runs every sessionEnd, resolves when all sockets closed. */

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { ProxyProtocolOptions } from './transports/proxyListener.js';
 
 // What the rest of the library and a handler know of a server, as types only: they import this,
 // never the server itself, so imports flow one way (server -> sessions -> handler).
@@ -6,6 +7,8 @@ import type { Socket } from 'node:net';
 export interface ListenOptions {
   host?: string;
   port?: number;
+  /** Behind a TCP load balancer: every connection starts with a PROXY header (v1 or v2) naming the real client; one without is refused. */
+  proxyProtocol?: boolean | ProxyProtocolOptions;
 }
 
 export interface BoundAddress {
@@ -22,8 +25,16 @@ export interface SessionInfo {
   connectedAt: Date;
 }
 
+/** A session on any process of a scaled-out server, with the process it lives on. */
+export interface ClusterSessionInfo extends SessionInfo {
+  /** The process's id (the prefix of its session ids); 'local' when the server is not scaled out. */
+  process: string;
+}
+
 /** What a handler sees of the server it runs in (routing to other sessions). */
 export interface ServerFacade {
+  /** Every session on every process (the same as `sessions` when the server runs in one process). */
+  listSessions(): Promise<ClusterSessionInfo[]>;
   /** Every live session: id, username, remote address, transport, chart state, connected-at. */
   readonly sessions: ReadonlyArray<SessionInfo>;
   sendTo(sessionId: string, text: string): boolean;

@@ -61,6 +61,8 @@ export interface SessionServices {
   readonly watchdog: StallWatchdog;
   /** The session has logged in (or needed no login): it no longer counts as anonymous. */
   sessionAuthenticated?(session: LiveSession): void;
+  /** Before each session id: the process's id and a dot when sessions span processes (src/scale). */
+  idPrefix?: string;
 }
 
 /** A login refused before `authCallback` is asked (a username no one may be shown). */
@@ -79,7 +81,7 @@ export const SERVER_ENDED_STATUS = 129;
  * leaving never copy the supervisor's record of 10,000 children).
  */
 export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
-  readonly id = `s${nextSessionNumber++}`;
+  readonly id: string;
   /** When the connection came (ms since the epoch; a number, not a Date object per session). */
   readonly connectedAtMs = Date.now();
   /** Time of the last input (ms since the epoch), for the idle timeout. */
@@ -112,6 +114,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
   #endedByServer = false;
 
   constructor(handlerClass: HandlerClass, transport: TerminalTransport, services: SessionServices) {
+    this.id = `${services.idPrefix ?? ''}s${nextSessionNumber++}`;
     this.#transport = transport;
     this.#services = services;
     this.#registry = CommandRegistry.forClass(handlerClass);

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import cluster from 'node:cluster';
 import { createServer } from '../server.js';
 import { createDemoHandler } from './testHandler.js';
+import { startScaleOut, runPrimaryIfClustered } from '../scale/demoScale.js';
 
 /**
  * How the user started this program: `npm start --` in this repository, otherwise the file run
@@ -21,6 +23,9 @@ const USAGE = `Usage: ${programName()} [options]
   --host-key FILE   SSH host key, created on first run (default ./demo-host-key)
   --password P      ask a password too; only P passes
   --live-view N     serve the live view page (sessions and their statechart) on this port
+  --workers N       N processes (node:cluster) sharing the ports (default 1)
+  --redis URL       share sessions with other processes through Redis (redis://host:port)
+  --proxy-protocol  listeners expect a PROXY header (v1/v2) from a load balancer
   --help            this text`;
 
 function parsePort(value: string, flag: string): number {
@@ -41,6 +46,9 @@ async function main(): Promise<void> {
       'host-key': { type: 'string', default: 'demo-host-key' },
       password: { type: 'string' },
       'live-view': { type: 'string' },
+      workers: { type: 'string', default: '1' },
+      redis: { type: 'string' },
+      'proxy-protocol': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -50,14 +58,19 @@ async function main(): Promise<void> {
     return;
   }
   const password = values.password ?? null;
+  if (runPrimaryIfClustered(values.workers)) return; // the primary only starts and relays workers
   const server = createServer(createDemoHandler({ password }));
-  const telnet = await server.listenTelnet({ host: values.host, port: parsePort(values.port, '--port') });
-  console.log(`telnet listening on ${telnet.host}:${telnet.port}`);
+  const scale = await startScaleOut(server, values.redis);
+  const proxyProtocol = values['proxy-protocol'];
+  const telnet = await server.listenTelnet({ host: values.host, port: parsePort(values.port, '--port'), proxyProtocol });
+  const where = scale ? ` (process ${scale.processId}, pid ${process.pid})` : '';
+  console.log(`telnet listening on ${telnet.host}:${telnet.port}${where}`);
   if (!values['no-ssh']) {
     const ssh = await server.listenSsh({
       host: values.host,
       port: parsePort(values['ssh-port'], '--ssh-port'),
       hostKeyFile: values['host-key'],
+      proxyProtocol,
       // The demo's users: any name without a password, or only the --password value when given.
       ...(password === null
         ? { authCallbackUsername: () => {} }
@@ -67,20 +80,32 @@ async function main(): Promise<void> {
             },
           }),
     });
-    console.log(`ssh listening on ${ssh.host}:${ssh.port}`);
+    console.log(`ssh listening on ${ssh.host}:${ssh.port}${where}`);
   }
   if (values['live-view'] !== undefined) {
     const view = await server.listenLiveView({ host: values.host, port: parsePort(values['live-view'], '--live-view') });
     console.log(`live view on http://${view.host}:${view.port}/`);
   }
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, message = 'The server is shutting down.') => {
     if (stopping) process.exit(1);
     stopping = true;
     server.logger.info(`${signal}: closing sessions`);
-    void server.close({ message: 'The server is shutting down.' }).then(() => process.exit(0));
+    void server
+      .close({ message })
+      .then(() => scale?.close())
+      .then(() => process.exit(0));
   };
-  process.on('SIGINT', () => stop('SIGINT'));
+  if (cluster.isWorker) {
+    // The primary says when to stop (a ^C reaches every process of the group; it coordinates).
+    process.on('SIGINT', () => {});
+    process.on('message', (raw: unknown) => {
+      const message = raw as { scale?: string; message?: string };
+      if (message?.scale === 'shutdown') stop('cluster shutdown', message.message);
+    });
+  } else {
+    process.on('SIGINT', () => stop('SIGINT'));
+  }
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 

@@ -132,10 +132,10 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
       this.writeResponse(`input:     ${JSON.stringify(this.input)}`);
     }
 
-    @command('who', { help: '\nList the sessions on this server.' })
-    who(): void {
-      // `sessions` comes through the sanitising boundary: other users' names cannot drive this terminal.
-      for (const session of this.server.sessions) {
+    @command('who', { help: '\nList the sessions on this server (every process of it).' })
+    async who(): Promise<void> {
+      // Sessions come through the sanitising boundary: other users' names cannot drive this terminal.
+      for (const session of await this.server.listSessions()) {
         const me = session.id === this.sessionId ? ' (you)' : '';
         this.writeResponse(
           `${session.id.padEnd(6)} ${(session.username ?? '-').padEnd(12)} ${session.transport.padEnd(6)} ${session.remoteAddress}${me}`,

@@ -8,6 +8,7 @@ import { checkInTurn } from '../actors/loginThrottle.js';
 import { usernameProblem } from '../text/sanitize.js';
 import { resolveSshAlgorithms, type SshAlgorithms } from './sshAlgorithms.js';
 import { DEFAULT_MAX_OUTPUT_BUFFER, formatAddress } from './telnet.js';
+import { acceptingProxyHeader } from './proxyListener.js';
 
 /** A client public key as offered at login. */
 export interface SshPublicKey {
@@ -53,7 +54,8 @@ export const DEFAULT_MAX_CHANNELS_PER_CONNECTION = 10;
 /** Binds an SSH listener whose shells and execs run as sessions of `server`. */
 export function listenSsh(server: Server, options: SshListenOptions): Promise<BoundAddress> {
   const handle = sshConnectionHandler(server, options);
-  return server.listenWith(net.createServer(handle), options, 'ssh');
+  const onConnection = options.proxyProtocol ? acceptingProxyHeader(handle, options.proxyProtocol, server.logger, 'ssh') : handle;
+  return server.listenWith(net.createServer(onConnection), options, 'ssh');
 }
 
 /** `(socket) => void` serving SSH on any accepted socket (for `net.createServer`). */

@@ -1,0 +1,111 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from '../logger.js';
+import { clusterProcessId, type PrimaryToWorker, type WorkerToPrimary } from './clusterBackend.js';
+import type { ClusterSessionInfo } from './bus.js';
+import { RateLimitedLog } from '../actors/rateLimitedLog.js';
+import { SCALE_LOG_INTERVAL_MS } from './bus.js';
+
+export interface ClusterPrimaryOptions {
+  workers: number;
+  logger: Logger;
+  /** Env for the workers (e.g. what they listen on); they run the same script as the primary. */
+  env?: Record<string, string>;
+  /** Time the workers get to close their sessions on SIGTERM/SIGINT before they are killed (default 10 s). */
+  shutdownTimeoutMs?: number;
+  /** Message every session is shown when the cluster shuts down. */
+  shutdownMessage?: string;
+}
+
+/** A worker that dies this soon after starting, this many times in a row, is not started again. */
+const CRASH_LOOP_MS = 2000;
+const CRASH_LOOP_LIMIT = 5;
+
+/**
+ * The primary of a node:cluster deployment: starts N workers sharing the listening ports, relays
+ * their messages, keeps every worker's sessions (dropped when a worker dies), starts a new worker
+ * for one that died, and on SIGTERM/SIGINT has every worker close its sessions gracefully.
+ */
+export function runClusterPrimary(options: ClusterPrimaryOptions): { stopped: Promise<void> } {
+  const { logger } = options;
+  const log = new RateLimitedLog((line) => logger.warn(line), SCALE_LOG_INTERVAL_MS);
+  const directory = new Map<string, Map<string, ClusterSessionInfo>>();
+  const started = new Map<Worker, number>();
+  let quickDeaths = 0;
+  let stopping = false;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+
+  const send = (worker: Worker, message: PrimaryToWorker) => {
+    if (!worker.isConnected()) return;
+    worker.send(message, undefined, (err: Error | null) => {
+      if (err) log.note('relay', `cluster: message to worker ${worker.id} failed (${err.message})`);
+    });
+  };
+
+  const fork = () => {
+    const worker = cluster.fork(options.env);
+    started.set(worker, Date.now());
+    const id = clusterProcessId(worker.id);
+    worker.on('message', (raw: unknown) => {
+      if (typeof raw !== 'object' || raw === null || !('scale' in raw)) return;
+      const message = raw as WorkerToPrimary;
+      switch (message.scale) {
+        case 'publish':
+          for (const other of Object.values(cluster.workers ?? {})) {
+            if (!other || other === worker) continue;
+            if (message.to === '*' || message.to === clusterProcessId(other.id)) send(other, { scale: 'message', from: id, payload: message.payload });
+          }
+          return;
+        case 'update': {
+          let mine = directory.get(id);
+          if (!mine) directory.set(id, (mine = new Map()));
+          for (const session of message.changed) if (typeof session?.id === 'string' && session.id.startsWith(`${id}.`)) mine.set(session.id, session);
+          for (const sessionId of message.removed) mine.delete(sessionId);
+          return;
+        }
+        case 'list': {
+          const sessions = [...directory.values()].flatMap((mine) => [...mine.values()]);
+          send(worker, { scale: 'listed', request: message.request, sessions });
+          return;
+        }
+      }
+    });
+  };
+
+  cluster.on('exit', (worker, code, signal) => {
+    const id = clusterProcessId(worker.id);
+    const sessions = directory.get(id)?.size ?? 0;
+    directory.delete(id); // its sessions leave the directory with it
+    const lived = Date.now() - (started.get(worker) ?? 0);
+    started.delete(worker);
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) resolveStopped();
+      return;
+    }
+    logger.warn(`cluster: worker ${id} (pid ${worker.process.pid}) died (${signal ?? `code ${code}`}) with ${sessions} session(s); starting another`);
+    quickDeaths = lived < CRASH_LOOP_MS ? quickDeaths + 1 : 0;
+    if (quickDeaths >= CRASH_LOOP_LIMIT) {
+      logger.error(`cluster: workers die at start (${quickDeaths} in a row); not starting more`);
+      return;
+    }
+    fork();
+  });
+
+  const shutDown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`cluster: ${signal}: closing every worker's sessions`);
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    if (workers.length === 0) resolveStopped();
+    for (const worker of workers) send(worker, { scale: 'shutdown', message: options.shutdownMessage ?? 'The server is shutting down.' });
+    setTimeout(() => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGKILL');
+      resolveStopped();
+    }, options.shutdownTimeoutMs ?? 10_000).unref();
+  };
+  process.on('SIGTERM', () => shutDown('SIGTERM'));
+  process.on('SIGINT', () => shutDown('SIGINT'));
+
+  for (let i = 0; i < options.workers; i++) fork();
+  return { stopped };
+}

@@ -1,0 +1,147 @@
+// Sessions across processes through a real redis-server: two servers (each its own process id on
+// the bus) and the demo as a separate OS process. who, say, disconnect across; a message too large;
+// Redis killed and restarted mid-run; a process killed with SIGKILL leaves the directory.
+import * as assert from 'uvu/assert';
+import { createServer, type Server } from '../../src/server.js';
+import { createDemoHandler } from '../../src/demo/testHandler.js';
+import { RedisBackend } from '../../src/scale/redisBackend.js';
+import { scaleOut, type ScaleOut } from '../../src/scale/scaleOut.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, MessageTooLargeError } from '../../src/scale/bus.js';
+import { recordingLogger } from '../support/demoServer.js';
+import { testNeeding } from '../support/tools.js';
+import { DemoProcess, RawClient, RedisProcess, until } from './support.js';
+
+const test = testNeeding('scale/redis', ['redis-server']);
+
+interface Node {
+  server: Server;
+  scale: ScaleOut;
+  port: number;
+  log: string[];
+}
+
+let redis: RedisProcess;
+let a: Node;
+let b: Node;
+const clients: RawClient[] = [];
+
+async function node(): Promise<Node> {
+  const log: string[] = [];
+  const server = createServer(createDemoHandler(), { logger: recordingLogger(log), negotiationTimeoutMs: 50 });
+  const scale = scaleOut(server, await RedisBackend.connect(redis.url, { logger: server.logger, ttlMs: 2000 }), { heartbeatMs: 200 });
+  const { port } = await server.listenTelnet({ port: 0 });
+  return { server, scale, port, log };
+}
+
+async function client(on: Node, name: string): Promise<{ client: RawClient; id: string }> {
+  const c = await RawClient.connect(on.port);
+  clients.push(c);
+  return { client: c, id: await c.login(name) };
+}
+
+test.before(async () => {
+  redis = await RedisProcess.start();
+  a = await node();
+  b = await node();
+});
+
+test.after(async () => {
+  for (const c of clients) c.close();
+  for (const n of [a, b]) {
+    await n?.server.close({ timeoutMs: 2000 });
+    await n?.scale.close();
+  }
+  await redis?.stop();
+});
+
+test('who on one process lists the users of the other; say reaches them; ids carry the process', async () => {
+  const alice = await client(a, 'alice');
+  const bob = await client(b, 'bob');
+  assert.ok(alice.id.startsWith(`${a.scale.processId}.s`), alice.id);
+  assert.ok(bob.id.startsWith(`${b.scale.processId}.s`), bob.id);
+  const bobLine = new RegExp(`^${bob.id.replace('.', '\\.')}\\s+bob\\s+telnet 127\\.0\\.0\\.1:\\d+$`, 'm');
+  let who = '';
+  await until(async () => bobLine.test((who = await alice.client.command('who'))), 5000, 'bob in who on a');
+  assert.match(who, new RegExp(`^${alice.id.replace('.', '\\.')}\\s+alice .*\\(you\\)$`, 'm'));
+  const listed = await a.server.listSessions();
+  assert.equal(listed.find((s) => s.id === bob.id)?.process, b.scale.processId);
+  const mark = bob.client.text.length;
+  await alice.client.command('say over the wire');
+  await bob.client.waitFor(/\[alice\] over the wire/, mark);
+  // sendTo a session of the other process, by id
+  a.server.sendTo(bob.id, 'a word for bob');
+  await bob.client.waitFor(/a word for bob/, mark);
+  alice.client.close();
+  bob.client.close();
+});
+
+test('disconnect across processes: the session is told and closed, sessionEnd runs there', async () => {
+  const carol = await client(b, 'carol');
+  await until(async () => (await a.server.listSessions()).some((s) => s.id === carol.id && s.username === 'carol'), 5000, 'carol listed');
+  assert.is(a.server.disconnect(carol.id, 'Kicked from the other process.'), true);
+  await carol.client.waitFor(/Kicked from the other process\./);
+  await until(() => carol.client.closed, 5000, 'carol closed');
+  await until(() => b.log.some((line) => line.includes(`[${carol.id} `) && line.includes('session ended')), 3000, 'sessionEnd on b');
+  await until(async () => !(await a.server.listSessions()).some((s) => s.id === carol.id), 3000, 'carol gone from the directory');
+});
+
+test('a message over the bus limit is refused with a clear error, at the exact boundary, and sent nowhere', async () => {
+  const dave = await client(a, 'dave');
+  const limit = DEFAULT_MAX_MESSAGE_BYTES;
+  const overhead = Buffer.byteLength(JSON.stringify({ from: a.scale.processId, m: { t: 'broadcast', text: '' } }));
+  const fits = 'x'.repeat(limit - overhead);
+  const mark = dave.client.text.length;
+  a.server.broadcast(fits);
+  await dave.client.waitFor(/x{1000}/, mark);
+  const after = dave.client.text.length;
+  assert.throws(() => a.server.broadcast(`${fits}y`), (err: unknown) => err instanceof MessageTooLargeError && /over the 65536-byte limit/.test((err as Error).message));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.not.match(dave.client.since(after), /y/, 'the refused message reached no session, not even a local one');
+  dave.client.close();
+});
+
+test('Redis killed and restarted: local sessions unaffected, nothing throws, the log says so once, messages resume', async () => {
+  const erin = await client(a, 'erin');
+  const frank = await client(b, 'frank');
+  await redis.stop();
+  await until(() => a.log.some((l) => /redis: connection lost/.test(l)), 5000, 'a to notice');
+  // Local work goes on; cross-process calls neither throw nor hang a command.
+  assert.match(await erin.client.command('echo still here'), /still here/);
+  a.server.broadcast('lost in the void');
+  assert.match(await erin.client.command('who'), /erin .*\(you\)/);
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // reconnect attempts meanwhile
+  assert.is(a.log.filter((l) => /redis: connection lost/.test(l)).length, 1, a.log.join('\n'));
+  assert.ok(a.log.filter((l) => /redis/.test(l)).length <= 4, `rate-limited: ${a.log.filter((l) => /redis/.test(l)).join('\n')}`);
+  await redis.restart();
+  await until(() => a.log.some((l) => /redis: connected again/.test(l)) && b.log.some((l) => /redis: connected again/.test(l)), 8000, 'both back');
+  // The directory (lost with Redis) is written again, and messages flow again.
+  const frankLine = new RegExp(`^${frank.id.replace('.', '\\.')}\\s+frank `, 'm');
+  await until(async () => frankLine.test(await erin.client.command('who')), 5000, 'frank listed again');
+  const mark = frank.client.text.length;
+  await erin.client.command('say back again');
+  await frank.client.waitFor(/\[erin\] back again/, mark);
+  assert.not.match(frank.client.text, /lost in the void/);
+  assert.not.ok(a.log.some((l) => /^error/.test(l)), a.log.join('\n'));
+  erin.client.close();
+  frank.client.close();
+});
+
+test('a process killed with SIGKILL: its sessions leave the directory within seconds', async () => {
+  const other = await DemoProcess.start(['--redis', redis.url], 1);
+  try {
+    const c = await RawClient.connect(other.port);
+    clients.push(c);
+    const id = await c.login('ghost');
+    const ghost = (s: { id: string }) => s.id === id;
+    await until(async () => (await a.server.listSessions()).some(ghost), 5000, 'ghost listed');
+    other.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await until(async () => !(await a.server.listSessions()).some(ghost), 8000, 'ghost gone');
+    const took = Date.now() - killedAt;
+    assert.ok(took <= 7000, `gone after ${took} ms`);
+  } finally {
+    await other.stop();
+  }
+});
+
+test.run();
