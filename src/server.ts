@@ -64,7 +64,7 @@ const defaultMaxSessions = maxSessionsFor(fileDescriptorLimit());
 
 /**
  * The one table of budgets, with their defaults. Where each is checked: admission (`maxSessions`,
- * `maxUnauthenticated`, `maxSessionsPerAddress`) and keepalive in `Server` at accept; input per turn
+ * `maxUnauthenticated`, `maxSessionsPerAddress`) in the supervisor chart at accept, TCP keepalive in `Server`; input per turn
  * in the transports' `InputPacer`; output in the transports; line length in the line editor; timers
  * and messages in `LiveSession`; the login ones in the session chart.
  */
