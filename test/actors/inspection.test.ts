@@ -61,7 +61,7 @@ test('a message is an event the inspector sees: at the supervisor, then at the s
     const id = demo.server.sessions[0]!.id;
     assert.is(demo.server.broadcast('hello all'), 1);
     const messages = seen
-      .filter((e) => e.type === '@xstate.event' && (e.event as { type: string }).type === 'MESSAGE')
+      .flatMap((e) => (e.type === '@xstate.event' && e.event.type === 'MESSAGE' ? [e] : []))
       .map((e) => [(e.actorRef as { id?: string }).id, (e.event as { text?: string }).text]);
     assert.equal(messages, [
       ['supervisor', 'hello all'],
