@@ -3,7 +3,8 @@
 // sendTo/broadcast/disconnect return are the sessions reached.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startDemo } from '../support/demoServer.js';
+import { startDemo, startServer } from '../support/demoServer.js';
+import { TelnetHandler } from '../../src/handler.js';
 import { login, TelnetTestClient } from '../support/telnetClient.js';
 
 test('at the prompt: the message above, the prompt and the half-typed line drawn again below it', async () => {
@@ -87,6 +88,32 @@ test('counts: sessions reached, a filter, an unknown or gone session', async () 
     assert.is(srv.server.sendTo(bob, 'gone'), false);
     assert.is(srv.server.disconnect(bob), false);
     assert.is(srv.server.broadcast('all again'), 1);
+  } finally {
+    a.close();
+    b.close();
+    await srv.stop();
+  }
+});
+
+test('a broadcast from a sessionEnd the supervisor itself started (disconnect): counted, and delivered', async () => {
+  const counts: number[] = [];
+  class Leaving extends TelnetHandler {
+    override prompt = 'L> ';
+    override sessionEnd(): void {
+      // Runs inside the supervisor's DISCONNECT: the MESSAGE waits its turn there.
+      counts.push(this.server.broadcast(`${this.sessionId} left`, (s) => s.id !== this.sessionId));
+    }
+  }
+  const srv = await startServer(Leaving, { negotiationTimeoutMs: 50 });
+  const a = await TelnetTestClient.connect(srv.port);
+  const b = await TelnetTestClient.connect(srv.port);
+  try {
+    await a.waitFor('L> ');
+    await b.waitFor('L> ');
+    const second = srv.server.sessions[1];
+    assert.is(srv.server.disconnect(second!.id), true);
+    await Promise.race([a.waitFor(`${second!.id} left`), b.waitFor(`${second!.id} left`)]);
+    assert.equal(counts, [1]);
   } finally {
     a.close();
     b.close();
