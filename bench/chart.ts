@@ -17,6 +17,8 @@ function host(): SessionHost {
       maxCommandLines: 64, maxCommandLength: 128 * 1024,
     },
     write() {},
+    showMessage() {},
+    boundMessage: (text: string) => text,
     promptLine() {},
     parse: (lines) => parseCommandLine(lines.join('\n')),
     authenticate: async () => {},

@@ -2,9 +2,8 @@ import net, { type Socket } from 'node:net';
 import { createActor, waitFor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import { LiveSession, type HandlerClass, type SessionLimits, type SessionServices } from './actors/session.js';
 import { redactInspection } from './actors/redactInspection.js';
-import { IdleSweeper, type IdleOptions } from './actors/idleSweeper.js';
-import { ServerInterval } from './actors/serverInterval.js';
-import { SessionCounter, maxSessionsFor, type ConnectionLimits, type RefusalCause } from './actors/sessionLimits.js';
+import type { IdleOptions } from './actors/idleSweeper.js';
+import { maxSessionsFor, type ConnectionLimits, type RefusalCause } from './actors/sessionLimits.js';
 import { fileDescriptorLimit } from './actors/fileLimit.js';
 import { RateLimitedLog } from './actors/rateLimitedLog.js';
 import type { BoundAddress, ClusterSessionInfo, ListenOptions, ServerFacade, SessionInfo } from './serverFace.js';
@@ -12,7 +11,7 @@ import type { RemoteSessions } from './scale/remoteSessions.js';
 import { createStderrLogger, sanitizingLogger, type Logger } from './logger.js';
 import { neutralize } from './text/sanitize.js';
 import { LoginThrottle, type LoginThrottleOptions } from './actors/loginThrottle.js';
-import { supervisorLogic, type BroadcastFilter } from './machines/supervisor.js';
+import { supervisorLogic, type AdmissionReceipt, type BroadcastFilter, type Receipt, type SupervisorEvent } from './machines/supervisor.js';
 import { sessionMachine, type AnySessionMachine } from './machines/session.js';
 import { LiveView, type LiveViewOptions } from './liveView/liveViewServer.js';
 import { TelnetTransport, formatAddress } from './transports/telnet.js';
@@ -67,7 +66,7 @@ const defaultMaxSessions = maxSessionsFor(fileDescriptorLimit());
 
 /**
  * The one table of budgets, with their defaults. Where each is checked: admission (`maxSessions`,
- * `maxUnauthenticated`, `maxSessionsPerAddress`) and keepalive in `Server` at accept; input per turn
+ * `maxUnauthenticated`, `maxSessionsPerAddress`) in the supervisor chart at accept, TCP keepalive in `Server`; input per turn
  * in the transports' `InputPacer`; output in the transports; line length in the line editor; timers
  * and messages in `LiveSession`; the login ones in the session chart.
  */
@@ -97,8 +96,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
 };
 
 /**
- * The face of the supervisor: listeners in, sessions out. Every connection becomes a LiveSession
- * registered with the supervisor actor, which routes messages and shutdown to them.
+ * The face of the supervisor: listeners and sockets in, sessions out. The supervisor actor owns the
+ * sessions (its context is the only registry), admission, the idle sweep and keepalive; every
+ * `sessions`, `sendTo`, `broadcast`, `disconnect` and `close` here reads from it or sends to it.
  */
 export class Server implements ServerFacade {
   readonly logger: Logger;
@@ -106,16 +106,11 @@ export class Server implements ServerFacade {
   readonly #options: ServerOptions;
   readonly #services: SessionServices;
   readonly #supervisor: Actor<typeof supervisorLogic>;
-  readonly #live = new Map<string, LiveSession>();
   readonly #listeners = new Set<net.Server>();
   readonly #sockets = new Set<Socket>();
-  readonly #counter: SessionCounter;
   /** Refusals and accept errors: at most one line per cause per second, the rest counted. */
   readonly #rareLog: RateLimitedLog<RefusalCause | 'accept'>;
   readonly #tcpKeepAliveMs: number;
-  readonly #idle: IdleSweeper;
-  /** IAC NOP to every session, to find peers that vanished without a FIN. */
-  readonly #keepAlive: ServerInterval;
   #closing: Promise<void> | null = null;
   readonly #workers: WorkerPool;
   readonly #watchdog: StallWatchdog;
@@ -132,12 +127,12 @@ export class Server implements ServerFacade {
     this.logger = sanitizingLogger(options.logger ?? createStderrLogger());
     this.loginThrottle = options.loginThrottle === false ? null : new LoginThrottle(options.loginThrottle, (line) => this.logger.warn(line));
     const maxSessions = options.maxSessions ?? DEFAULT_LIMITS.maxSessions;
-    this.#counter = new SessionCounter({
+    const connectionLimits: ConnectionLimits = {
       maxSessions,
       // Half of whatever maxSessions is, unless said.
       maxUnauthenticated: options.maxUnauthenticated || Math.ceil(maxSessions / 2),
       maxSessionsPerAddress: options.maxSessionsPerAddress ?? DEFAULT_LIMITS.maxSessionsPerAddress,
-    });
+    };
     this.#rareLog = new RateLimitedLog((line) => this.logger.warn(line));
     this.#tcpKeepAliveMs = options.tcpKeepAliveMs ?? DEFAULT_LIMITS.tcpKeepAliveMs;
     const fits = maxSessionsFor(fileDescriptorLimit());
@@ -147,15 +142,6 @@ export class Server implements ServerFacade {
           'clients over that are closed by the kernel without a refusal line; raise `ulimit -n` or lower maxSessions',
       );
     }
-    this.#idle = new IdleSweeper(
-      { idleTimeoutMs: options.idleTimeoutMs ?? 0, idleWarningMs: options.idleWarningMs ?? 60_000 },
-      () => this.#live.values(),
-    );
-    this.#idle.start();
-    this.#keepAlive = new ServerInterval(options.keepAliveMs ?? 0, () => {
-      for (const session of this.#live.values()) session.keepAlive();
-    });
-    this.#keepAlive.start();
     this.#workers = new WorkerPool(options.workerPool ?? {}, this.logger);
     this.#watchdog = new StallWatchdog(
       { thresholdMs: options.stallThresholdMs ?? 100, commandsSince: (sinceMs) => this.#commandsSince(sinceMs) },
@@ -163,7 +149,15 @@ export class Server implements ServerFacade {
     );
     const observer = typeof options.inspect === 'function' ? { next: options.inspect } : options.inspect;
     const inspect = observer ? redactInspection(observer) : undefined;
-    this.#supervisor = createActor(supervisorLogic, { inspect, id: 'supervisor' });
+    this.#supervisor = createActor(supervisorLogic, {
+      inspect,
+      id: 'supervisor',
+      input: {
+        limits: connectionLimits,
+        idle: { idleTimeoutMs: options.idleTimeoutMs ?? 0, idleWarningMs: options.idleWarningMs ?? 60_000 },
+        keepAliveMs: options.keepAliveMs ?? 0,
+      },
+    });
     this.#supervisor.subscribe({ error: (err) => this.logger.error('supervisor failed', err) });
     this.#supervisor.start();
     this.#services = {
@@ -173,11 +167,7 @@ export class Server implements ServerFacade {
       parent: this.#supervisor,
       machine: options.sessionMachine ?? sessionMachine,
       loginThrottle: this.loginThrottle,
-      sessionEnded: (session) => {
-        this.#live.delete(session.id);
-        // The supervisor learns it from the session actor's own end (see supervisorLogic).
-      },
-      sessionAuthenticated: (session) => this.#counter.authenticated(session.remoteAddress),
+      sessionAuthenticated: (session) => this.#supervisor.send({ type: 'CONNECTION_AUTHENTICATED', remoteAddress: session.remoteAddress }),
       workers: this.#workers,
       watchdog: this.#watchdog,
     };
@@ -201,10 +191,13 @@ export class Server implements ServerFacade {
   admitSocket(socket: Socket): boolean {
     socket.on('error', ignoreError); // reported by the transport; never an unhandled 'error'
     const remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
-    const refusal = this.#counter.admit(remoteAddress);
-    if (refusal !== null) {
-      this.#rareLog.note(refusal.cause, `[${remoteAddress}] refused: ${refusal.reason}`);
-      socket.end(`${refusal.line}\r\n`);
+    // The decision is the supervisor chart's (a guarded transition); the socket's I/O is done here.
+    const receipt: AdmissionReceipt = { admitted: false, refusal: null };
+    if (!this.#closing) this.#supervisor.send({ type: 'CONNECTION_OPENED', remoteAddress, receipt });
+    if (!receipt.admitted) {
+      const { refusal } = receipt;
+      if (refusal) this.#rareLog.note(refusal.cause, `[${remoteAddress}] refused: ${refusal.reason}`);
+      socket.end(`${refusal?.line ?? 'Server shutting down.'}\r\n`);
       socket.resume(); // what the client sent is read and dropped, so its FIN closes the socket
       const timer = setTimeout(() => socket.destroy(), SOCKET_CLOSE_GRACE_MS);
       timer.unref();
@@ -215,7 +208,7 @@ export class Server implements ServerFacade {
     // `on`, not `once`: 'close' comes once anyway, and `once` wraps each listener in two more objects.
     socket.on('close', () => {
       this.#sockets.delete(socket);
-      this.#counter.release(remoteAddress);
+      this.#supervisor.send({ type: 'CONNECTION_CLOSED', remoteAddress });
     });
     // A peer that vanished without FIN or RST is found by the kernel, not held for ever.
     if (this.#tcpKeepAliveMs > 0) socket.setKeepAlive(true, this.#tcpKeepAliveMs);
@@ -234,7 +227,6 @@ export class Server implements ServerFacade {
       transport.close();
       return null;
     }
-    this.#live.set(session.id, session);
     this.#supervisor.send({ type: 'SESSION_OPENED', session });
     session.start();
     return session;
@@ -250,9 +242,17 @@ export class Server implements ServerFacade {
     return listenSsh(this, options);
   }
 
+  /**
+   * The supervisor's registry. Only `serve` registers sessions, and only LiveSessions: the chart
+   * keeps them as the `SupervisedSession` it needs.
+   */
+  #registry(): Iterable<LiveSession> {
+    return this.#supervisor.getSnapshot().context.sessions.values() as Iterable<LiveSession>;
+  }
+
   /** Every live session; its text is neutralised (a handler may have set any username). */
   get sessions(): SessionInfo[] {
-    return [...this.#live.values()].map((session) => ({
+    return [...this.#registry()].map((session) => ({
       id: session.id,
       username: session.handler.username === null ? null : neutralize(session.handler.username),
       remoteAddress: neutralize(session.remoteAddress),
@@ -264,19 +264,33 @@ export class Server implements ServerFacade {
 
   // sendTo, broadcast and disconnect carry text from one session to others: this is where it crosses
   // the sanitising boundary (line breaks kept, every other control character shown, not sent).
+  // The counts are those the supervisor reached (a session still open; its chart decides whether it
+  // shows, holds or drops the message).
   sendTo(sessionId: string, text: string): boolean {
     const clean = neutralize(text, { lineBreaks: true });
     if (this.#remote?.isRemote(sessionId)) return this.#remote.sendTo(sessionId, clean);
-    this.#supervisor.send({ type: 'SEND_TO', id: sessionId, text: clean });
-    return this.#live.has(sessionId);
+    return this.#route({ type: 'MESSAGE', to: sessionId, text: clean }) > 0;
   }
 
   broadcast(text: string, filter?: BroadcastFilter): number {
     const clean = neutralize(text, { lineBreaks: true });
     this.#remote?.broadcast(clean, filter); // first: a message too large for the bus is sent nowhere
-    this.#supervisor.send({ type: 'BROADCAST', text: clean, filter });
+    return this.#route({ type: 'MESSAGE', text: clean, filter });
+  }
+
+  /** Sends `event` to the supervisor and says how many sessions it reached. */
+  #route(event: Extract<SupervisorEvent, { type: 'MESSAGE' | 'DISCONNECT' }>): number {
+    const receipt: Receipt = { reached: -1 };
+    this.#supervisor.send({ ...event, receipt });
+    if (receipt.reached >= 0) return receipt.reached;
+    // Sent from inside the supervisor's own work (a sessionEnd run by the shutdown it routes): the
+    // event waits its turn there; it will reach the sessions open now, which are counted instead.
     let count = 0;
-    for (const session of this.#live.values()) if (!filter || filter(session)) count++;
+    for (const session of this.#registry()) {
+      if (session.actor.getSnapshot().status !== 'active') continue;
+      if (event.type === 'DISCONNECT' || event.to !== undefined) count += session.id === (event.type === 'DISCONNECT' ? event.id : event.to) ? 1 : 0;
+      else if (!event.filter || event.filter(session)) count++;
+    }
     return count;
   }
 
@@ -300,7 +314,7 @@ export class Server implements ServerFacade {
   /** For the stall watchdog: commands running now or ended since `sinceMs`, as `s3 'crunch'`. */
   #commandsSince(sinceMs: number): string[] {
     const commands: string[] = [];
-    for (const session of this.#live.values()) {
+    for (const session of this.#registry()) {
       const name = session.command ?? (session.lastCommandEndedAt >= sinceMs ? session.lastCommand : null);
       if (name !== null) commands.push(`${session.id} '${name.toLowerCase()}'`);
     }
@@ -311,8 +325,7 @@ export class Server implements ServerFacade {
   disconnect(sessionId: string, message: string | null = null): boolean {
     const clean = message === null ? null : neutralize(message, { lineBreaks: true });
     if (this.#remote?.isRemote(sessionId)) return this.#remote.disconnect(sessionId, clean);
-    this.#supervisor.send({ type: 'DISCONNECT', id: sessionId, message: clean });
-    return this.#live.has(sessionId);
+    return this.#route({ type: 'DISCONNECT', id: sessionId, message: clean }) > 0;
   }
 
   // ---- Across processes (src/scale): one hook, which the supervisor takes over once it owns the registry ----
@@ -323,7 +336,7 @@ export class Server implements ServerFacade {
    * the process's prefix; `sendTo`/`disconnect` of another process's session and `broadcast` reach them.
    */
   joinProcesses(remote: RemoteSessions): void {
-    if (this.#remote || this.#live.size > 0) throw new Error('join other processes once, before serving sessions');
+    if (this.#remote || this.sessions.length > 0) throw new Error('join other processes once, before serving sessions');
     this.#remote = remote;
     this.#services.idPrefix = `${remote.processId}.`;
   }
@@ -343,13 +356,11 @@ export class Server implements ServerFacade {
     const listenersClosed = [...this.#listeners].map(
       (listener) => new Promise<void>((resolve) => listener.close(() => resolve())),
     );
-    this.#idle.stop();
-    this.#keepAlive.stop();
     this.#supervisor.send({ type: 'SHUTDOWN', message });
     try {
       await waitFor(this.#supervisor, (snapshot) => snapshot.status === 'done', { timeout: timeoutMs });
     } catch {
-      this.logger.warn(`close: ${this.#live.size} session(s) still open after ${timeoutMs} ms; destroying them`);
+      this.logger.warn(`close: ${this.#supervisor.getSnapshot().context.sessions.size} session(s) still open after ${timeoutMs} ms; destroying them`);
     }
     // Sessions have said goodbye and half-closed their sockets; give peers a moment to close theirs.
     await Promise.all([...this.#sockets].map((socket) => closedSoon(socket, SOCKET_CLOSE_GRACE_MS)));
@@ -374,7 +385,7 @@ export class Server implements ServerFacade {
           if (err.code === 'EMFILE' || err.code === 'ENFILE') {
             this.#rareLog.note(
               'accept',
-              `${kind}: cannot accept a connection (${err.code}, out of file descriptors) with ${this.#counter.total} open; ` +
+              `${kind}: cannot accept a connection (${err.code}, out of file descriptors) with ${this.connectionCounts.total} open; ` +
                 'lower maxSessions or raise `ulimit -n`',
             );
           } else this.logger.error(`${kind} listener error`, err);
@@ -403,7 +414,8 @@ export class Server implements ServerFacade {
 
   /** Connections open now, and of those not logged in yet (what admission counts). */
   get connectionCounts(): { total: number; unauthenticated: number } {
-    return { total: this.#counter.total, unauthenticated: this.#counter.unauthenticated };
+    const { connections } = this.#supervisor.getSnapshot().context;
+    return { total: connections.total, unauthenticated: connections.unauthenticated };
   }
 }
 

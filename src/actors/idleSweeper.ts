@@ -1,8 +1,7 @@
-import { ServerInterval } from './serverInterval.js';
-
-/** What the sweeper needs of a session. */
+/** What the sweep needs of a session. */
 export interface IdleTrackable {
   readonly lastActivity: number;
+  /** Says the cut is near (a message the session chart shows or holds). */
   warnIdle(secondsLeft: number): void;
   endIdle(): void;
 }
@@ -15,34 +14,26 @@ export interface IdleOptions {
 }
 
 /**
- * One timer for the whole server, not one per session: every sweep looks at each session's last
- * activity, warns those near the limit once, and ends those past it. Off (no timer) when 0.
+ * The idle timeout for the whole server, run by the supervisor's one ticker (never a timer per
+ * session): each sweep looks at each session's last activity, warns those near the limit once, and
+ * ends those past it.
  */
-export class IdleSweeper {
+export class IdleSweep {
   readonly #options: IdleOptions;
-  readonly #sessions: () => Iterable<IdleTrackable>;
   readonly #warned = new WeakSet<IdleTrackable>();
-  readonly #interval: ServerInterval;
+  /** How often a sweep is wanted (ms); 0 when the idle timeout is off. */
+  readonly everyMs: number;
 
-  constructor(options: IdleOptions, sessions: () => Iterable<IdleTrackable>) {
+  constructor(options: IdleOptions) {
     this.#options = options;
-    this.#sessions = sessions;
     const { idleTimeoutMs } = options;
-    const every = idleTimeoutMs <= 0 ? 0 : Math.max(50, Math.min(5000, Math.floor(idleTimeoutMs / 10)));
-    this.#interval = new ServerInterval(every, () => this.sweep(Date.now()));
+    this.everyMs = idleTimeoutMs <= 0 ? 0 : Math.max(50, Math.min(5000, Math.floor(idleTimeoutMs / 10)));
   }
 
-  start(): void {
-    this.#interval.start();
-  }
-
-  stop(): void {
-    this.#interval.stop();
-  }
-
-  sweep(now: number): void {
+  sweep(now: number, sessions: Iterable<IdleTrackable>): void {
     const { idleTimeoutMs, idleWarningMs } = this.#options;
-    for (const session of this.#sessions()) {
+    if (idleTimeoutMs <= 0) return;
+    for (const session of sessions) {
       const idle = now - session.lastActivity;
       if (idle >= idleTimeoutMs) {
         session.endIdle();

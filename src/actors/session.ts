@@ -17,6 +17,7 @@ import { usernameProblem } from '../text/sanitize.js';
 import { attachSession, type SessionLink } from './sessionLink.js';
 import type { WorkerPool } from '../workers/workerPool.js';
 import type { StallWatchdog } from '../workers/stallWatchdog.js';
+import type { SupervisedSession } from '../machines/supervisor.js';
 import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from '../workers/workerModule.js';
 
 /** Limits and timings every session of a server shares (defaults: `DEFAULT_LIMITS` in server.ts). */
@@ -54,7 +55,6 @@ export interface SessionServices {
   readonly machine: AnySessionMachine;
   /** Failed logins slow their source address down (shared with the SSH listener); null = off. */
   readonly loginThrottle: LoginThrottle | null;
-  sessionEnded(session: LiveSession): void;
   /** The server's worker pool (its threads are started on first use). */
   readonly workers: WorkerPool;
   /** Times the synchronous start of each command. */
@@ -80,7 +80,7 @@ export const SERVER_ENDED_STATUS = 129;
  * (created by hand as the supervisor's child rather than spawned into its context, so connecting and
  * leaving never copy the supervisor's record of 10,000 children).
  */
-export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
+export class LiveSession implements SessionHost, SessionLink, TerminalEvents, SupervisedSession {
   readonly id: string;
   /** When the connection came (ms since the epoch; a number, not a Date object per session). */
   readonly connectedAtMs = Date.now();
@@ -432,14 +432,19 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
 
   // ---- SessionLink: what the handler does ----
 
+  /** The handler's own asynchronous message (a timer's): a MESSAGE event, as one from another session. */
   writeMessage(text: string): void {
     if (this.actor.getSnapshot().status !== 'active') return;
-    this.#editor.writeAbove(this.#withinMessageLimit(text));
+    this.actor.send({ type: 'MESSAGE', text });
+  }
+
+  showMessage(text: string): void {
+    this.#editor.writeAbove(text);
   }
 
   #messageCutLogged = false;
   /** A message longer than `maxMessageLength` is cut, saying how much was left out (logged once per session). */
-  #withinMessageLimit(text: string): string {
+  boundMessage(text: string): string {
     const max = this.#services.limits.maxMessageLength;
     if (text.length <= max) return text;
     if (!this.#messageCutLogged) {
@@ -561,7 +566,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents {
     this.#editor.close();
     this.#clearTimers();
     this.handler[attachSession](null);
-    this.#services.sessionEnded(this);
+    // The supervisor hears of the end from the actor's own (see supervisorLogic): one path, whatever ended it.
   }
 }
 

@@ -106,15 +106,18 @@ export class SessionCounter {
     return this.#unauthenticated;
   }
 
-  /** A refusal, or null when the connection may start (it is then counted, as not logged in). */
-  admit(remoteAddress: string): Refusal | null {
+  /** Why one more connection from `remoteAddress` may not start now, or null when it may. */
+  verdict(remoteAddress: string): Refusal | null {
+    const fromAddress = this.#perHost.get(hostOf(remoteAddress)) ?? 0;
+    return admissionVerdict({ total: this.#total, unauthenticated: this.#unauthenticated, fromAddress }, this.#limits);
+  }
+
+  /** Counts a connection (as not logged in) that `verdict` let in. */
+  add(remoteAddress: string): void {
     const host = hostOf(remoteAddress);
-    const fromAddress = this.#perHost.get(host) ?? 0;
-    const refusal = admissionVerdict({ total: this.#total, unauthenticated: this.#unauthenticated, fromAddress }, this.#limits);
-    if (refusal) return refusal;
     this.#total++;
     this.#unauthenticated++;
-    this.#perHost.set(host, fromAddress + 1);
+    this.#perHost.set(host, (this.#perHost.get(host) ?? 0) + 1);
     const connection = this.#connections.get(remoteAddress);
     if (connection) {
       connection.open++;
@@ -122,7 +125,13 @@ export class SessionCounter {
     } else {
       this.#connections.set(remoteAddress, { host, open: 1, unauthenticated: 1 });
     }
-    return null;
+  }
+
+  /** A refusal, or null when the connection may start (it is then counted, as not logged in). */
+  admit(remoteAddress: string): Refusal | null {
+    const refusal = this.verdict(remoteAddress);
+    if (refusal === null) this.add(remoteAddress);
+    return refusal;
   }
 
   /** The connection has logged in (said again for each SSH channel: counted once). */

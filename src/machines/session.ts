@@ -38,7 +38,15 @@ export type SessionEvent =
   /** Connected for `loginTimeoutMs` without reaching the welcome. */
   | { type: 'LOGIN_TIMEOUT' }
   /** No input for the server's idle timeout. */
-  | { type: 'IDLE_TIMEOUT' };
+  | { type: 'IDLE_TIMEOUT' }
+  /**
+   * Text for this session from elsewhere (`sendTo`, `broadcast`, a timer's `writeMessage`), already
+   * neutralised: shown above the input, held until the welcome, or dropped, as the state says.
+   */
+  | { type: 'MESSAGE'; text: string };
+
+/** Messages held from connect to the welcome; past this the oldest go, and a note says how many. */
+export const MAX_HELD_MESSAGES = 20;
 
 export interface SessionContext {
   host: SessionHost;
@@ -51,6 +59,10 @@ export interface SessionContext {
   read: ReadRequest | null;
   /** The server asked to close while a command ran: close when it is done. */
   shutdownRequested: boolean;
+  /** Messages that came before the welcome (at most MAX_HELD_MESSAGES), shown after it. */
+  heldMessages: string[];
+  /** Held messages dropped to keep that bound. */
+  droppedMessages: number;
 }
 
 export interface SessionInput {
@@ -217,6 +229,22 @@ export const sessionSetup = setup({
       context.host.log('info', 'login timed out: disconnecting');
     },
     stopLoginTimer: stopChild('loginTimer'),
+    // Above the input where a line is read (redrawn below it, a secret never shown), on its own line elsewhere.
+    showMessage: ({ context, event }) => {
+      if (event.type === 'MESSAGE') context.host.showMessage(context.host.boundMessage(event.text));
+    },
+    holdMessage: assign(({ context, event }) => {
+      if (event.type !== 'MESSAGE') return {};
+      const text = context.host.boundMessage(event.text);
+      if (context.heldMessages.length < MAX_HELD_MESSAGES) return { heldMessages: [...context.heldMessages, text] };
+      return { heldMessages: [...context.heldMessages.slice(1), text], droppedMessages: context.droppedMessages + 1 };
+    }),
+    showHeldMessages: ({ context }) => {
+      const { host, heldMessages, droppedMessages } = context;
+      if (droppedMessages > 0) host.showMessage(`[${droppedMessages} earlier message${droppedMessages === 1 ? '' : 's'} dropped while you logged in]`);
+      for (const text of heldMessages) host.showMessage(text);
+    },
+    forgetHeldMessages: assign({ heldMessages: () => [], droppedMessages: 0 }),
     sayIdleTimeout: ({ context }) => {
       context.host.write('\nIdle too long: disconnecting.\n');
       context.host.log('info', 'idle timeout: disconnecting');
@@ -423,6 +451,8 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     failedLogins: 0,
     read: null,
     shutdownRequested: false,
+    heldMessages: [],
+    droppedMessages: 0,
   }),
   initial: 'negotiating',
   invoke: { id: 'loginTimer', src: 'loginTimer', input: ({ context }: { context: SessionContext }) => ({ ms: context.host.settings.loginTimeoutMs }) },
@@ -434,12 +464,15 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     SHUTDOWN: { target: '.closing', actions: 'showShutdownMessage' },
     KICK: { target: '.closing', actions: 'showShutdownMessage' },
     IDLE_TIMEOUT: { target: '.closing', actions: 'sayIdleTimeout' },
+    // From the welcome on (the prompt, continuation, a running command, its readLine); held before, dropped at the end.
+    MESSAGE: { actions: 'showMessage' },
     // Beside the timer it answers, here for the whole way to the welcome (negotiation, banner, any
     // login step): a login of your own cannot lose it. The timer stops at the welcome.
     LOGIN_TIMEOUT: { target: '.closing', actions: 'sayLoginTimedOut' },
   },
   states: {
     negotiating: {
+      on: { MESSAGE: { actions: 'holdMessage' } },
       initial: 'deciding',
       states: {
         // SSH (and any transport that knows its terminal) passes straight through.
@@ -462,9 +495,10 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     // The login's own input events, for every step that does not handle them itself: ^C starts the
     // login over (never forward: every check runs again), ^D closes, a line too long is said and the
     // login starts over. The keys are typed only while a step shows a prompt, never during a check.
-    login: { ...login, on: { ...login.on, ...loginInputEvents } } as TLogin,
+    // Messages are held through every login step, and shown after the welcome.
+    login: { ...login, on: { MESSAGE: { actions: 'holdMessage' }, ...login.on, ...loginInputEvents } } as TLogin,
     welcome: {
-      entry: ['stopLoginTimer', 'showWelcome'],
+      entry: ['stopLoginTimer', 'showWelcome', 'showHeldMessages', 'forgetHeldMessages'],
       invoke: {
         id: 'sessionStart',
         src: 'sessionStart',
@@ -541,6 +575,8 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     // One command line given with the connection (`ssh host 'echo hi'`): run it, report, leave.
     exec: {
       entry: 'stopLoginTimer',
+      // The output of an exec is the command's alone (a script reads it): no messages in it.
+      on: { MESSAGE: {} },
       invoke: {
         id: 'runExec',
         src: 'runExec',
@@ -553,7 +589,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     closing: {
       entry: 'disconnect',
       // Already closing: the same causes arriving again must not run sessionEnd twice.
-      on: { DISCONNECTED: {}, END: {}, SHUTDOWN: {}, KICK: {}, IDLE_TIMEOUT: {}, LOGIN_TIMEOUT: {} },
+      on: { DISCONNECTED: {}, END: {}, SHUTDOWN: {}, KICK: {}, IDLE_TIMEOUT: {}, LOGIN_TIMEOUT: {}, MESSAGE: {} },
       invoke: {
         id: 'sessionEnd',
         src: 'sessionEnd',

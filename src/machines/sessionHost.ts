@@ -39,6 +39,10 @@ export interface SessionHost {
     readonly maxCommandLength: number;
   };
   write(text: string): void;
+  /** A message from elsewhere: above the input when a line is being read, else on a line of its own. */
+  showMessage(text: string): void;
+  /** The message within the server's `maxMessageLength` (cut with a note). */
+  boundMessage(text: string): string;
   /**
    * Shows `prompt` and reads a line; the editor answers with LINE, INTERRUPT, END_OF_INPUT, ...
    * `completion` turns Tab completion of commands on; `partOfCommand`: the line is (part of) a

@@ -1,59 +1,152 @@
-import { setup, type EventObject, type SnapshotFrom } from 'xstate';
+import { fromCallback, setup, type AnyActorRef, type EventObject, type SnapshotFrom } from 'xstate';
+import { SessionCounter, type ConnectionLimits, type Refusal } from '../actors/sessionLimits.js';
+import { IdleSweep, type IdleOptions, type IdleTrackable } from '../actors/idleSweeper.js';
 
-/** What the supervisor needs of a session to route to it and to end it. */
-export interface SupervisedSession {
+/** What the supervisor holds of a session: its actor, its public facts, and the ways it is ended. */
+export interface SupervisedSession extends IdleTrackable {
   readonly id: string;
   readonly username: string | null;
-  writeMessage(text: string): void;
+  /** The session actor: messages reach it as MESSAGE events. */
+  readonly actor: AnyActorRef;
   shutdown(message: string | null): void;
   kick(message: string | null): void;
+  /** A keepalive probe (telnet IAC NOP). */
+  keepAlive(): void;
 }
 
 export type BroadcastFilter = (session: { id: string; username: string | null }) => boolean;
 
+/**
+ * Filled in by the supervisor while it handles the event that carries it: the server reads it back
+ * once `send` returns (an actor handles an event sent from outside its own actions at once).
+ */
+export interface Receipt {
+  /** Sessions the event reached (a message, a disconnect). */
+  reached: number;
+}
+
+export interface AdmissionReceipt {
+  admitted: boolean;
+  /** Why not, when the chart refused it; null with `admitted` false: the server is shutting down. */
+  refusal: Refusal | null;
+}
+
 export type SupervisorEvent =
+  /** A socket was accepted (telnet, or an SSH connection before its first channel). */
+  | { type: 'CONNECTION_OPENED'; remoteAddress: string; receipt: AdmissionReceipt }
+  | { type: 'CONNECTION_AUTHENTICATED'; remoteAddress: string }
+  | { type: 'CONNECTION_CLOSED'; remoteAddress: string }
   | { type: 'SESSION_OPENED'; session: SupervisedSession }
   | { type: 'SESSION_CLOSED'; id: string }
-  | { type: 'SEND_TO'; id: string; text: string }
-  | { type: 'BROADCAST'; text: string; filter?: BroadcastFilter }
-  | { type: 'DISCONNECT'; id: string; message: string | null }
-  | { type: 'SHUTDOWN'; message: string | null };
+  /** Text for one session (`to`) or for all that `filter` accepts; neutralised before it comes here. */
+  | { type: 'MESSAGE'; text: string; to?: string; filter?: BroadcastFilter; receipt?: Receipt }
+  | { type: 'DISCONNECT'; id: string; message: string | null; receipt?: Receipt }
+  | { type: 'SHUTDOWN'; message: string | null }
+  /** From the ticker while sessions are open: the idle sweep and keepalive. */
+  | { type: 'TICK' };
+
+export interface SupervisorInput {
+  limits: ConnectionLimits;
+  idle?: IdleOptions;
+  /** IAC NOP to every session this often (ms; 0 = off). */
+  keepAliveMs?: number;
+}
 
 export interface SupervisorContext {
   /**
-   * Live sessions by id. Mutated in place on purpose: copying a Map of 10,000 sessions on every
-   * connect would make connecting quadratic. Nothing outside the supervisor's actions writes it.
+   * Live sessions by id: the server's only registry. A Map mutated in place by the actions below,
+   * not replaced with `assign`: XState v5 runs a custom action at once while its actor processes the
+   * event (so the guards after it see the change), and copying a record of 10,000 sessions on each
+   * connect would make connecting quadratic. A custom actor logic would give the same cost but lose
+   * the chart (its states in the inspector, the live view and docs/statecharts.md). Nothing outside
+   * these actions writes it; readers (the server's `sessions`) only iterate it.
    */
   sessions: Map<string, SupervisedSession>;
+  /** Connections open, not logged in yet, per address (what admission decides on); mutated likewise. */
+  connections: SessionCounter;
+  idle: IdleSweep;
+  keepAliveMs: number;
+  /** Last keepalive sweep (ms since the epoch). */
+  keptAliveAt: number;
   shutdownMessage: string | null;
+}
+
+/** How often the ticker ticks: often enough for the idle timeout and for keepalive; 0 = no ticker. */
+export function tickEvery(context: Pick<SupervisorContext, 'idle' | 'keepAliveMs'>): number {
+  const periods = [context.idle.everyMs, context.keepAliveMs].filter((ms) => ms > 0);
+  return periods.length === 0 ? 0 : Math.min(...periods);
+}
+
+function deliver(session: SupervisedSession, text: string): boolean {
+  if (session.actor.getSnapshot().status !== 'active') return false;
+  session.actor.send({ type: 'MESSAGE', text });
+  return true;
 }
 
 export const supervisorSetup = setup({
   types: {
     context: {} as SupervisorContext,
     events: {} as SupervisorEvent,
+    input: {} as SupervisorInput,
+    children: {} as { ticker: 'ticker' },
   },
   guards: {
     noSessionsLeft: ({ context }) => context.sessions.size === 0,
+    /** Sessions are open and something is to be done for them on a timer. */
+    needsTicker: ({ context }) => context.sessions.size > 0 && tickEvery(context) > 0,
+    needsNoTicker: ({ context }) => context.sessions.size === 0,
+    // The decision is admissionVerdict's (pure, in sessionLimits.ts) on the counts this chart keeps.
+    admissible: ({ context, event }) => event.type === 'CONNECTION_OPENED' && context.connections.verdict(event.remoteAddress) === null,
   },
   actions: {
+    admitConnection: ({ context, event }) => {
+      if (event.type !== 'CONNECTION_OPENED') return;
+      context.connections.add(event.remoteAddress);
+      event.receipt.admitted = true;
+    },
+    refuseConnection: ({ context, event }) => {
+      if (event.type === 'CONNECTION_OPENED') event.receipt.refusal = context.connections.verdict(event.remoteAddress);
+    },
+    countAuthenticated: ({ context, event }) => {
+      if (event.type === 'CONNECTION_AUTHENTICATED') context.connections.authenticated(event.remoteAddress);
+    },
+    releaseConnection: ({ context, event }) => {
+      if (event.type === 'CONNECTION_CLOSED') context.connections.release(event.remoteAddress);
+    },
     register: ({ context, event }) => {
       if (event.type === 'SESSION_OPENED') context.sessions.set(event.session.id, event.session);
     },
     unregister: ({ context, event }) => {
       if (event.type === 'SESSION_CLOSED') context.sessions.delete(event.id);
     },
-    deliver: ({ context, event }) => {
-      // A message for a session that has gone is dropped without error.
-      if (event.type === 'SEND_TO') context.sessions.get(event.id)?.writeMessage(event.text);
+    // One MESSAGE event to each session actor reached; its chart decides what the message does there.
+    routeMessage: ({ context, event }) => {
+      if (event.type !== 'MESSAGE') return;
+      let reached = 0;
+      if (event.to !== undefined) {
+        // A message for a session that has gone is dropped without error.
+        const session = context.sessions.get(event.to);
+        if (session && deliver(session, event.text)) reached++;
+      } else {
+        for (const session of context.sessions.values()) {
+          if ((!event.filter || event.filter(session)) && deliver(session, event.text)) reached++;
+        }
+      }
+      if (event.receipt) event.receipt.reached = reached;
     },
     kick: ({ context, event }) => {
-      if (event.type === 'DISCONNECT') context.sessions.get(event.id)?.kick(event.message);
+      if (event.type !== 'DISCONNECT') return;
+      const session = context.sessions.get(event.id);
+      if (!session || session.actor.getSnapshot().status !== 'active') return;
+      session.kick(event.message);
+      if (event.receipt) event.receipt.reached = 1;
     },
-    deliverToAll: ({ context, event }) => {
-      if (event.type !== 'BROADCAST') return;
-      for (const session of context.sessions.values()) {
-        if (!event.filter || event.filter(session)) session.writeMessage(event.text);
+    sweep: ({ context }) => {
+      const now = Date.now();
+      context.idle.sweep(now, context.sessions.values());
+      if (context.keepAliveMs > 0 && now - context.keptAliveAt >= context.keepAliveMs - tickEvery(context) / 2) {
+        context.keptAliveAt = now;
+        for (const session of context.sessions.values()) session.keepAlive();
       }
     },
     rememberShutdownMessage: ({ context, event }) => {
@@ -66,32 +159,66 @@ export const supervisorSetup = setup({
       if (event.type === 'SESSION_OPENED') event.session.shutdown(context.shutdownMessage);
     },
   },
+  actors: {
+    // One timer for the whole server, never one per session, unref'd so it keeps no process alive.
+    ticker: fromCallback<SupervisorEvent, { everyMs: number }>(({ input, sendBack }) => {
+      const timer = setInterval(() => sendBack({ type: 'TICK' }), input.everyMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    }),
+  },
 });
 
-/** Owns the registry of live sessions and routes messages and shutdown to them. */
+/**
+ * The one owner of sessions: admits connections (a guarded transition on the counts it keeps),
+ * registers sessions and hears each end as SESSION_CLOSED, routes messages and disconnects to the
+ * session actors, runs the idle sweep and keepalive on one ticker while sessions are open, and
+ * drains them at shutdown.
+ */
 export const supervisorMachine = supervisorSetup.createMachine({
   id: 'supervisor',
-  context: () => ({ sessions: new Map(), shutdownMessage: null }),
+  context: ({ input }) => ({
+    sessions: new Map(),
+    connections: new SessionCounter(input.limits),
+    idle: new IdleSweep(input.idle ?? { idleTimeoutMs: 0, idleWarningMs: 0 }),
+    keepAliveMs: input.keepAliveMs ?? 0,
+    keptAliveAt: Date.now(),
+    shutdownMessage: null,
+  }),
   initial: 'running',
   on: {
-    SEND_TO: { actions: 'deliver' },
-    BROADCAST: { actions: 'deliverToAll' },
+    MESSAGE: { actions: 'routeMessage' },
     DISCONNECT: { actions: 'kick' },
+    CONNECTION_AUTHENTICATED: { actions: 'countAuthenticated' },
+    CONNECTION_CLOSED: { actions: 'releaseConnection' },
+    SESSION_CLOSED: { actions: 'unregister' },
   },
   states: {
     running: {
+      initial: 'quiet',
       on: {
+        CONNECTION_OPENED: [{ guard: 'admissible', actions: 'admitConnection' }, { actions: 'refuseConnection' }],
         SESSION_OPENED: { actions: 'register' },
-        SESSION_CLOSED: { actions: 'unregister' },
         SHUTDOWN: { target: 'draining', actions: 'rememberShutdownMessage' },
       },
+      states: {
+        // No session, or nothing to do on a timer: no timer at all.
+        quiet: {
+          always: { guard: 'needsTicker', target: 'ticking' },
+        },
+        ticking: {
+          invoke: { id: 'ticker', src: 'ticker', input: ({ context }) => ({ everyMs: tickEvery(context) }) },
+          always: { guard: 'needsNoTicker', target: 'quiet' },
+          on: { TICK: { actions: 'sweep' } },
+        },
+      },
     },
+    // Connections coming now are neither admitted nor refused: the server closes them.
     draining: {
       entry: 'shutDownAll',
       always: { guard: 'noSessionsLeft', target: 'stopped' },
       on: {
         SESSION_OPENED: { actions: ['register', 'shutDownNewcomer'] },
-        SESSION_CLOSED: { actions: 'unregister' },
       },
     },
     stopped: { type: 'final' },

@@ -33,7 +33,8 @@ async function settledHeap(): Promise<number> {
 async function actorChurn(): Promise<(count: number) => Promise<void>> {
   // Imported here, so the server mode also runs on code that has no supervisorLogic (to compare).
   const { supervisorLogic } = await import('../../src/machines/supervisor.js');
-  const supervisor = createActor(supervisorLogic, { id: 'supervisor' });
+  const limits = { maxSessions: 1_000_000, maxUnauthenticated: 1_000_000, maxSessionsPerAddress: 0 };
+  const supervisor = createActor(supervisorLogic, { id: 'supervisor', input: { limits } });
   supervisor.start();
   const child = setup({ types: { events: {} as { type: 'END' } } }).createMachine({
     initial: 'open',
@@ -43,9 +44,9 @@ async function actorChurn(): Promise<(count: number) => Promise<void>> {
   return async (count) => {
     for (let i = 0; i < count; i++) {
       const id = `s${next++}`;
-      const session: SupervisedSession = { id, username: null, writeMessage() {}, shutdown() {}, kick() {} };
-      supervisor.send({ type: 'SESSION_OPENED', session });
       const actor = createActor(child, { parent: supervisor, id });
+      const session: SupervisedSession = { id, username: null, actor, lastActivity: 0, shutdown() {}, kick() {}, endIdle() {}, warnIdle() {}, keepAlive() {} };
+      supervisor.send({ type: 'SESSION_OPENED', session });
       actor.start();
       actor.send({ type: 'END' });
     }

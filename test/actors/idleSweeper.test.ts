@@ -2,7 +2,7 @@
 // boundaries, the cut at the timeout, and a fresh warning for every later spell after activity.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { IdleSweeper, type IdleTrackable } from '../../src/actors/idleSweeper.js';
+import { IdleSweep, type IdleTrackable } from '../../src/actors/idleSweeper.js';
 
 class FakeSession implements IdleTrackable {
   lastActivity = 0;
@@ -18,9 +18,10 @@ class FakeSession implements IdleTrackable {
 const TIMEOUT = 10_000;
 const WARNING = 3_000;
 
-function sweeper(...sessions: FakeSession[]): IdleSweeper {
-  // Never started: each test calls sweep(now) itself, so no timer runs.
-  return new IdleSweeper({ idleTimeoutMs: TIMEOUT, idleWarningMs: WARNING }, () => sessions);
+/** The sweep over these sessions; each test calls sweep(now) itself with its own clock readings. */
+function sweeper(...sessions: FakeSession[]): { sweep(now: number): void } {
+  const idle = new IdleSweep({ idleTimeoutMs: TIMEOUT, idleWarningMs: WARNING });
+  return { sweep: (now) => idle.sweep(now, sessions) };
 }
 
 test('no warning one millisecond before the warning time; one at it, with the seconds left; not repeated', () => {

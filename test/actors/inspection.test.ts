@@ -50,4 +50,27 @@ test('an inspect observer sees the supervisor and every session; secrets are red
   }
 });
 
+test('a message is an event the inspector sees: at the supervisor, then at the session actor it reached', async () => {
+  const seen: InspectionEvent[] = [];
+  const demo = await startDemo({}, { inspect: (event) => seen.push(event), negotiationTimeoutMs: 50 });
+  const client = await TelnetTestClient.connect(demo.port);
+  try {
+    await client.waitFor('Username: ');
+    client.send('ann\r\n');
+    await client.waitFor('TestServer> ');
+    const id = demo.server.sessions[0]!.id;
+    assert.is(demo.server.broadcast('hello all'), 1);
+    const messages = seen
+      .flatMap((e) => (e.type === '@xstate.event' && e.event.type === 'MESSAGE' ? [e] : []))
+      .map((e) => [(e.actorRef as { id?: string }).id, (e.event as { text?: string }).text]);
+    assert.equal(messages, [
+      ['supervisor', 'hello all'],
+      [id, 'hello all'],
+    ]);
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
 test.run();

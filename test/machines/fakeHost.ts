@@ -51,6 +51,8 @@ export function fakeHost(options: FakeOptions = {}): FakeHost {
       maxCommandLength: 128 * 1024,
     },
     write: (text) => void host.out.push(text),
+    showMessage: (text) => void host.out.push(`MESSAGE ${text}`),
+    boundMessage: (text) => (text.length > 40 ? `${text.slice(0, 40)} [cut]` : text),
     promptLine: (prompt, echo, useHistory) => void host.prompts.push({ prompt, echo, useHistory }),
     parse: (lines) => parseCommandLine(lines.join('\n')),
     authenticate: (u, p) => (options.auth ? options.auth(u, p) : Promise.resolve()),
