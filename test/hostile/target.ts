@@ -103,21 +103,26 @@ export class Target<S extends ServerStats = TargetStats> {
 
   #reply(match: (message: object) => boolean, timeoutMs = 30_000): Promise<object> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const done = () => {
+        clearTimeout(timer);
         this.#child.off('message', listener);
-        reject(new Error('the server process did not answer'));
+        this.#child.off('exit', exited);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`the server process did not answer in ${timeoutMs} ms`));
       }, timeoutMs);
       const listener = (message: object) => {
         if (!match(message)) return;
-        clearTimeout(timer);
-        this.#child.off('message', listener);
+        done();
         resolve(message);
       };
-      this.#child.on('message', listener);
-      this.#child.once('exit', () => {
-        clearTimeout(timer);
+      const exited = () => {
+        done();
         reject(new Error('the server process exited'));
-      });
+      };
+      this.#child.on('message', listener);
+      this.#child.once('exit', exited);
     });
   }
 }
