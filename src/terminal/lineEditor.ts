@@ -327,6 +327,24 @@ export class LineEditor {
     return size <= (half ? this.#wrapLimit / 2 : this.#wrapLimit);
   }
 
+  /**
+   * After an edit: draws it where no wrapped redraw applies (hidden input, a mode switch, the
+   * one-row view) and says so; false leaves the wrapped redraw to the caller.
+   */
+  #drewUnwrapped(): boolean {
+    if (!this.#shows) return true;
+    const switched = this.#switchMode();
+    if (switched !== null) {
+      this.#emit(switched);
+      return true;
+    }
+    if (!this.#wrapped) {
+      this.#emit(this.#drawRow());
+      return true;
+    }
+    return false;
+  }
+
   /** After the buffer changed: the display mode it needs; the output of a switch, or null. */
   #switchMode(): string | null {
     if (this.#wrapped && !this.#fitsWrapped()) {
@@ -642,16 +660,7 @@ export class LineEditor {
     this.#cursor += text.length;
     this.#cells.insert(at, new Uint8Array(text.length));
     const from = this.#measureAround(at, at + text.length);
-    if (!this.#shows) return;
-    const switched = this.#switchMode();
-    if (switched !== null) {
-      this.#emit(switched);
-      return;
-    }
-    if (!this.#wrapped) {
-      this.#emit(this.#drawRow());
-      return;
-    }
+    if (this.#drewUnwrapped()) return;
     // From where measuring began: a mark typed after a letter may change how the letter is drawn.
     const back = from < at ? this.#goto(this.#column(from)) : '';
     if (atEnd) {
@@ -750,16 +759,7 @@ export class LineEditor {
     this.#cells.remove(start, end);
     this.#cursor = start;
     const from = this.#measureAround(start, start);
-    if (!this.#shows) return;
-    const switched = this.#switchMode();
-    if (switched !== null) {
-      this.#emit(switched);
-      return;
-    }
-    if (!this.#wrapped) {
-      this.#emit(this.#drawRow());
-      return;
-    }
+    if (this.#drewUnwrapped()) return;
     const at = this.#column(from);
     const redraw = this.#goto(at) + ERASE_BELOW + this.#printRange(from, this.#buffer.length);
     this.#emit(redraw + this.#goto(this.#column(start)));

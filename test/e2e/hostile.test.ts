@@ -3,11 +3,12 @@
 // the heap is back within a bound, and the server logged no unhandled rejection or exception.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TelnetTestClient, login as loginAs } from '../support/telnetClient.js';
 import { testNeeding } from '../support/tools.js';
+import { Target, type ServerStats } from '../hostile/target.js';
 
 /** The hostile target's prompt is its own. */
 const login = (port: number, name: string, options = {}) => loginAs(port, name, { prompt: 'Target> ', ...options });
@@ -15,65 +16,6 @@ const login = (port: number, name: string, options = {}) => loginAs(port, name, 
 const IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 254;
 const NAWS = 31, TTYPE = 24;
 const MiB = 1024 * 1024;
-
-interface Stats {
-  rss: number;
-  heap: number;
-  sessions: number;
-  crashes: number;
-}
-
-/** The server process and its IPC questions. */
-class TargetProcess {
-  readonly child: ChildProcess;
-  port = 0;
-  sshPort = 0;
-
-  constructor() {
-    const script = fileURLToPath(new URL('../support/hostileServer.ts', import.meta.url));
-    this.child = fork(script, [], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  }
-
-  async started(): Promise<void> {
-    ({ port: this.port, sshPort: this.sshPort } = (await this.#reply((m) => 'port' in m)) as { port: number; sshPort: number });
-  }
-
-  stats(): Promise<Stats> {
-    this.child.send('stats');
-    return this.#reply((m) => 'rss' in m) as Promise<Stats>;
-  }
-
-  async log(): Promise<string[]> {
-    this.child.send('log');
-    return ((await this.#reply((m) => 'log' in m)) as { log: string[] }).log;
-  }
-
-  async kick(username: string): Promise<boolean> {
-    this.child.send({ kick: username });
-    return ((await this.#reply((m) => 'kicked' in m)) as { kicked: boolean }).kicked;
-  }
-
-  async stop(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send('stop');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  #reply(match: (message: object) => boolean): Promise<object> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the server process did not answer')), 10_000);
-      const listener = (message: object) => {
-        if (!match(message)) return;
-        clearTimeout(timer);
-        this.child.off('message', listener);
-        resolve(message);
-      };
-      this.child.on('message', listener);
-    });
-  }
-}
 
 async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -126,9 +68,9 @@ class Bystander {
 /** Registers a client the pattern opens, so it is closed even when the pattern fails half-way. */
 type Opener = (client: Promise<TelnetTestClient>) => Promise<TelnetTestClient>;
 
-const target = new TargetProcess();
+let target: Target<ServerStats>;
 let bystander: Bystander;
-let baseline: Stats;
+let baseline: ServerStats;
 const figures: string[] = [];
 
 /** Runs one hostile pattern and checks the server came back to where it was. */
@@ -164,7 +106,7 @@ async function pattern(name: string, attack: (open: Opener) => Promise<void>, ..
 }
 
 test.before(async () => {
-  await target.started();
+  target = await Target.start<ServerStats>({ script: fileURLToPath(new URL('../support/hostileServer.ts', import.meta.url)) });
   bystander = new Bystander(await login(target.port, 'bystander'));
   await waitUntil(() => bystander.commands > 3);
   baseline = await target.stats();
@@ -173,7 +115,7 @@ test.before(async () => {
 test.after(async () => {
   await bystander.stop();
   bystander.client.close();
-  await target.stop();
+  await target?.stop();
   console.log(`\nhostile patterns (server process, after a full GC):\n${figures.join('\n')}`);
   console.log(`bystander: ${bystander.commands} commands, slowest ${bystander.slowestMs} ms`);
 });

@@ -2,13 +2,12 @@
 // statuses, `exit`) and PuTTY's plink, each logging in with the default algorithms.
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { createServer, type Server } from '../../src/server.js';
-import { createDemoHandler } from '../../src/demo/testHandler.js';
-import { recordingLogger } from '../support/demoServer.js';
+import type { Server } from '../../src/server.js';
+import { startSshDemo } from '../support/sshDemoServer.js';
 import { runExpect, runProgram } from '../support/run.js';
 import { testNeeding } from '../support/tools.js';
 
@@ -24,20 +23,7 @@ const SSH_OPTIONS = ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile
 const ssh = (...args: string[]) => [...SSH_OPTIONS, '-o', 'BatchMode=yes', '-p', String(port), '-i', clientKey, ...args];
 
 test.before(async () => {
-  const keygen = await runProgram('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', clientKey]);
-  assert.is(keygen.code, 0, keygen.stderr);
-  const authorized = readFileSync(`${clientKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
-  server = createServer(createDemoHandler(), { logger: recordingLogger(log) });
-  ({ port } = await server.listenSsh({
-    port: 0,
-    hostKeyFile: path.join(dir, 'host_key'),
-    authCallbackKey: (_user, key) => {
-      if (key.openssh !== authorized) throw new Error('unknown key');
-    },
-    authCallback: (_user, password) => {
-      if (password !== 'pw') throw new Error('wrong password');
-    },
-  }));
+  ({ server, port } = await startSshDemo({ dir, clientKey, password: 'pw', log }));
 });
 
 test.after(async () => {

@@ -8,11 +8,10 @@
 // "before" figures in the issue's closing note); EDITOR_ATTACK_TIMEOUT_MS lets those run for minutes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { login, type TelnetTestClient } from '../support/telnetClient.js';
+import { Probe } from './probe.js';
+import { Target, type ServerStats } from './target.js';
 
 const SERVER = process.env.EDITOR_ATTACK_SERVER ?? fileURLToPath(new URL('../support/hostileServer.ts', import.meta.url));
 const ATTACK_TIMEOUT_MS = Number(process.env.EDITOR_ATTACK_TIMEOUT_MS ?? 30_000);
@@ -24,114 +23,6 @@ const ATTACK_TIMEOUT_MS = Number(process.env.EDITOR_ATTACK_TIMEOUT_MS ?? 30_000)
  */
 const MAX_ROUND_TRIP_MS = Number(process.env.EDITOR_PROBE_BOUND_MS ?? 2000);
 const MiB = 1024 * 1024;
-
-interface Stats {
-  rss: number;
-  sessions: number;
-  crashes: number;
-}
-
-/** The server under attack, in its own process, answering 'stats' (after a full GC) over IPC. */
-class Target {
-  readonly child: ChildProcess;
-  port = 0;
-
-  constructor() {
-    this.child = fork(SERVER, [], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  }
-
-  async started(): Promise<void> {
-    ({ port: this.port } = (await this.#reply((m) => 'port' in m, 60_000)) as { port: number });
-  }
-
-  stats(timeoutMs = 30_000): Promise<Stats> {
-    this.child.send('stats');
-    return this.#reply((m) => 'rss' in m, timeoutMs) as Promise<Stats>;
-  }
-
-  /** Peak resident memory of the process so far (Linux), or 0 where /proc is not there. */
-  peakRss(): number {
-    try {
-      const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-      const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-      return kib ? Number(kib) * 1024 : 0;
-    } catch {
-      return 0;
-    }
-  }
-
-  async stop(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send('stop');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  #reply(match: (message: object) => boolean, timeoutMs: number): Promise<object> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the server process did not answer in ${timeoutMs} ms`)), timeoutMs);
-      const listener = (message: object) => {
-        if (!match(message)) return;
-        clearTimeout(timer);
-        this.child.off('message', listener);
-        resolve(message);
-      };
-      this.child.on('message', listener);
-    });
-  }
-}
-
-/** A logged-in session that runs `echo` every 20 ms and times each answer. */
-class Probe {
-  readonly roundTrips: number[] = [];
-  failure: Error | null = null;
-  #running = true;
-  readonly #done: Promise<void>;
-
-  constructor(readonly client: TelnetTestClient) {
-    this.#done = this.#loop();
-  }
-
-  async #loop(): Promise<void> {
-    try {
-      for (let n = 0; this.#running; n++) {
-        const from = this.client.text.length;
-        const started = performance.now();
-        this.client.send(`echo probe${n}\r`);
-        await this.#answer(`\r\nprobe${n}\r\n`, from);
-        this.roundTrips.push(performance.now() - started);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    } catch (error) {
-      this.failure = error as Error;
-    }
-  }
-
-  /** Waits for `text` in the raw output (the probe's own screen is small: this stays cheap). */
-  async #answer(text: string, from: number): Promise<void> {
-    const deadline = Date.now() + ATTACK_TIMEOUT_MS + 10_000;
-    while (!this.client.text.includes(text, from)) {
-      if (this.client.closed) throw new Error('the probe session was closed');
-      if (Date.now() > deadline) throw new Error(`no answer to the probe: ${text.trim()}`);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-  }
-
-  /** Resolves once `count` more probes have been answered. */
-  async more(count: number): Promise<void> {
-    const target = this.roundTrips.length + count;
-    while (this.roundTrips.length < target) {
-      if (this.failure) throw this.failure;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.#running = false;
-    await this.#done;
-  }
-}
 
 /**
  * The attacker: a bare socket (no telnet answers, like netcat), output counted and dropped but for
@@ -187,10 +78,6 @@ class Attacker {
   }
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-};
 const mb = (bytes: number) => `${(bytes / MiB).toFixed(0)} MB`;
 
 /**
@@ -198,32 +85,29 @@ const mb = (bytes: number) => `${(bytes / MiB).toFixed(0)} MB`;
  * with them; then the probe runs 10 more times. Checks and prints the figures.
  */
 async function attackCase(name: string, attack: (attacker: Attacker) => Promise<void>): Promise<void> {
-  const target = new Target();
-  let probeClient: TelnetTestClient | null = null;
+  // A loaded machine takes long to start a process: 60 s to start, 30 s for each stats answer.
+  const target = await Target.start<ServerStats>({ script: SERVER, startTimeoutMs: 60_000 });
+  let probe: Probe | null = null;
   let attacker: Attacker | null = null;
   try {
-    await target.started();
     const before = await target.stats();
-    probeClient = await login(target.port, 'probe', { prompt: 'Target> ' });
-    const probe = new Probe(probeClient);
+    probe = await Probe.start(target.port, { prompt: 'Target> ', answerTimeoutMs: ATTACK_TIMEOUT_MS + 10_000 });
     await probe.more(5);
-    const warm = probe.roundTrips.length;
+    probe.reset();
     attacker = await Attacker.connect(target.port);
     const started = performance.now();
     await attack(attacker);
     const attackMs = performance.now() - started;
     await probe.more(10);
-    await probe.stop();
-    if (probe.failure) throw probe.failure;
+    const during = await probe.stop();
+    probe = null;
     const peak = target.peakRss();
     attacker.close();
     attacker = null;
     const after = await target.stats();
-    const during = probe.roundTrips.slice(warm);
-    const p50 = percentile(during, 50);
-    const max = Math.max(...during);
+    const { p50, max } = during;
     console.log(
-      `  ${name}: ${attackMs.toFixed(0)} ms to handle; probe ${during.length} echoes, p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms; ` +
+      `  ${name}: ${attackMs.toFixed(0)} ms to handle; probe ${during.count} echoes, p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms; ` +
         `server RSS before ${mb(before.rss)} / peak ${mb(peak)} / after ${mb(after.rss)}`,
     );
     assert.is(after.crashes, 0, 'no unhandled exception or rejection in the server');
@@ -231,7 +115,7 @@ async function attackCase(name: string, attack: (attacker: Attacker) => Promise<
     assert.ok(after.rss < before.rss + 64 * MiB, `RSS after ${mb(after.rss)}, before ${mb(before.rss)}`);
   } finally {
     attacker?.close();
-    probeClient?.close();
+    await probe?.stop().catch(() => {});
     await target.stop();
   }
 }

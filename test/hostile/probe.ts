@@ -14,6 +14,8 @@ export interface ProbeOptions {
   name?: string;
   prompt?: string;
   intervalMs?: number;
+  /** How long one answer may take before the probe fails (ms). */
+  answerTimeoutMs?: number;
 }
 
 export class Probe {
@@ -21,20 +23,22 @@ export class Probe {
   readonly #times: number[] = [];
   readonly #prompt: string;
   readonly #intervalMs: number;
+  readonly #answerTimeoutMs: number;
   #running = true;
   #failure: Error | null = null;
   readonly #done: Promise<void>;
 
-  private constructor(client: TelnetTestClient, prompt: string, intervalMs: number) {
+  private constructor(client: TelnetTestClient, prompt: string, intervalMs: number, answerTimeoutMs: number) {
     this.client = client;
     this.#prompt = prompt;
     this.#intervalMs = intervalMs;
+    this.#answerTimeoutMs = answerTimeoutMs;
     this.#done = this.#loop();
   }
 
   /** Logs in as `name` and starts probing. */
-  static async start(port: number, { name = 'probe', prompt = 'TestServer> ', intervalMs = 20 }: ProbeOptions = {}): Promise<Probe> {
-    return new Probe(await login(port, name, { prompt }), prompt, intervalMs);
+  static async start(port: number, { name = 'probe', prompt = 'TestServer> ', intervalMs = 20, answerTimeoutMs = 30_000 }: ProbeOptions = {}): Promise<Probe> {
+    return new Probe(await login(port, name, { prompt }), prompt, intervalMs, answerTimeoutMs);
   }
 
   /** Round trips so far (ms), and clears them: call before an attack to measure only the attack. */
@@ -42,7 +46,16 @@ export class Probe {
     this.#times.length = 0;
   }
 
-  /** Stops the probe; throws when an answer was wrong or missing (30 s). */
+  /** Resolves once `count` more probes have been answered; throws as soon as one was wrong or missing. */
+  async more(count: number): Promise<void> {
+    const target = this.#times.length + count;
+    while (this.#times.length < target) {
+      if (this.#failure) throw this.#failure;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** Stops the probe; throws when an answer was wrong or missing (`answerTimeoutMs`). */
   async stop(): Promise<RoundTrips> {
     this.#running = false;
     await this.#done;
@@ -68,7 +81,7 @@ export class Probe {
         const from = this.client.screen.length;
         const started = performance.now();
         this.client.send(`${line}\r\n`);
-        const at = await this.client.waitFor(this.#prompt, { from: from + line.length, timeoutMs: 30_000 });
+        const at = await this.client.waitFor(this.#prompt, { from: from + line.length, timeoutMs: this.#answerTimeoutMs });
         this.#times.push(performance.now() - started);
         const answer = this.client.screen.slice(from, at);
         if (answer !== `${line}\nprobe${n}\n`) throw new Error(`probe: wrong answer ${JSON.stringify(answer.slice(0, 200))}`);

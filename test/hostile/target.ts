@@ -1,13 +1,19 @@
-// Starts test/hostile/targetServer.ts in a process of its own and asks it questions over IPC.
+// Starts a hostile-suite server (test/hostile/targetServer.ts, or another script that answers the same
+// IPC questions, such as test/support/hostileServer.ts) in a process of its own and asks it over IPC.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export interface TargetStats {
+/** What every server script answers to 'stats'. */
+export interface ServerStats {
   rss: number;
   heap: number;
   sessions: number;
   crashes: number;
+}
+
+/** What targetServer.ts answers to 'stats'. */
+export interface TargetStats extends ServerStats {
   cpuMicros: number;
   /** The longest the server's event loop was held since the previous `stats()` (ms). */
   loopDelayMaxMs: number;
@@ -20,26 +26,35 @@ export interface TargetOptions {
   nofile?: number;
   /** Another src/ to run (the code before a change). */
   src?: string;
+  /** The server script to run instead of targetServer.ts (a path). */
+  script?: string;
+  /** How long the process may take to report its port (ms); a loaded machine needs long. */
+  startTimeoutMs?: number;
 }
 
-export class Target {
+/** `S`: what the script answers to 'stats' (TargetStats for targetServer.ts). */
+export class Target<S extends ServerStats = TargetStats> {
   readonly #child: ChildProcess;
   port = 0;
+  /** The SSH port, for a script that listens on one (hostileServer.ts), else 0. */
+  sshPort = 0;
 
   private constructor(child: ChildProcess) {
     this.#child = child;
   }
 
-  static async start(options: TargetOptions = {}): Promise<Target> {
-    const script = fileURLToPath(new URL('./targetServer.ts', import.meta.url));
+  static async start<S extends ServerStats = TargetStats>(options: TargetOptions = {}): Promise<Target<S>> {
+    const script = options.script ?? fileURLToPath(new URL('./targetServer.ts', import.meta.url));
     const node = [process.execPath, '--import', 'tsx', '--expose-gc', script];
     const env = { ...process.env, HOSTILE_OPTIONS: JSON.stringify(options.server ?? {}), ...(options.src ? { HOSTILE_SRC: options.src } : {}) };
     // `ulimit -n` then exec: the IPC channel's fd survives the exec.
     const child = options.nofile
       ? spawn('sh', ['-c', `ulimit -n ${options.nofile} && exec "$@"`, 'sh', ...node], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
       : spawn(node[0]!, node.slice(1), { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const target = new Target(child);
-    target.port = ((await target.#reply((m) => 'port' in m, 20_000)) as { port: number }).port;
+    const target = new Target<S>(child);
+    const started = (await target.#reply((m) => 'port' in m, options.startTimeoutMs ?? 60_000)) as { port: number; sshPort?: number };
+    target.port = started.port;
+    target.sshPort = started.sshPort ?? 0;
     return target;
   }
 
@@ -51,9 +66,9 @@ export class Target {
     return this.#child.exitCode === null && this.#child.signalCode === null;
   }
 
-  stats(): Promise<TargetStats> {
+  stats(): Promise<S> {
     this.#child.send('stats');
-    return this.#reply((m) => 'rss' in m) as Promise<TargetStats>;
+    return this.#reply((m) => 'rss' in m) as Promise<S>;
   }
 
   async log(): Promise<string[]> {
@@ -61,9 +76,20 @@ export class Target {
     return ((await this.#reply((m) => 'log' in m)) as { log: string[] }).log;
   }
 
+  /** Disconnects the session of `username` (hostileServer.ts); whether there was one. */
+  async kick(username: string): Promise<boolean> {
+    this.#child.send({ kick: username });
+    return ((await this.#reply((m) => 'kicked' in m)) as { kicked: boolean }).kicked;
+  }
+
   /** RSS now, read from /proc without asking the (maybe busy) process. */
   rss(): number {
     return readRss(this.pid);
+  }
+
+  /** Peak resident memory of the process so far, or 0 where /proc is not there. */
+  peakRss(): number {
+    return readStatusBytes(this.pid, 'VmHWM');
   }
 
   async stop(): Promise<void> {
@@ -77,29 +103,39 @@ export class Target {
 
   #reply(match: (message: object) => boolean, timeoutMs = 30_000): Promise<object> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const done = () => {
+        clearTimeout(timer);
         this.#child.off('message', listener);
-        reject(new Error('the server process did not answer'));
+        this.#child.off('exit', exited);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`the server process did not answer in ${timeoutMs} ms`));
       }, timeoutMs);
       const listener = (message: object) => {
         if (!match(message)) return;
-        clearTimeout(timer);
-        this.#child.off('message', listener);
+        done();
         resolve(message);
       };
-      this.#child.on('message', listener);
-      this.#child.once('exit', () => {
-        clearTimeout(timer);
+      const exited = () => {
+        done();
         reject(new Error('the server process exited'));
-      });
+      };
+      this.#child.on('message', listener);
+      this.#child.once('exit', exited);
     });
   }
 }
 
 /** Resident set size of a process in bytes (Linux /proc). */
 export function readRss(pid: number): number {
+  return readStatusBytes(pid, 'VmRSS');
+}
+
+/** A kB field of /proc/<pid>/status in bytes, or 0 where there is none. */
+function readStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const kb = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return kb === undefined ? 0 : Number(kb) * 1024;
   } catch {
     return 0;

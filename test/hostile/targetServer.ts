@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { countCrashes } from '../support/crashCounter.js';
 
 interface LoggerLike {
   debug(message: string, error?: unknown): void;
@@ -26,19 +27,11 @@ const { createDemoHandler } = (await import(pathToFileURL(path.join(src, 'demo/t
 };
 
 const log: string[] = [];
-let crashes = 0;
+const crashes = countCrashes(log);
 const keep = (level: string) => (message: string, error?: unknown) => {
   if (log.length < 10_000) log.push(`${level} ${message}${error instanceof Error ? ` ${error.message}` : ''}`);
 };
 const logger: LoggerLike = { debug() {}, info: keep('info'), warn: keep('warn'), error: keep('error') };
-process.on('unhandledRejection', (reason) => {
-  crashes++;
-  log.push(`unhandledRejection ${String(reason)}`);
-});
-process.on('uncaughtException', (error) => {
-  crashes++;
-  log.push(`uncaughtException ${error.stack ?? String(error)}`);
-});
 
 // The longest the loop was held, between two 'stats' questions.
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -53,7 +46,7 @@ process.on('message', (message: unknown) => {
     const cpu = process.cpuUsage();
     (globalThis as { gc?: () => void }).gc?.();
     const memory = process.memoryUsage();
-    process.send!({ rss: memory.rss, heap: memory.heapUsed, sessions: server.sessions.length, crashes, cpuMicros: cpu.user + cpu.system, loopDelayMaxMs: loopDelay.max / 1e6 });
+    process.send!({ rss: memory.rss, heap: memory.heapUsed, sessions: server.sessions.length, crashes: crashes(), cpuMicros: cpu.user + cpu.system, loopDelayMaxMs: loopDelay.max / 1e6 });
     loopDelay.reset();
   } else if (message === 'log') {
     process.send!({ log: log.splice(0) });

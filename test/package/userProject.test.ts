@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForOutput } from '../support/processOutput.js';
 import { runProgram } from '../support/run.js';
 import { TelnetTestClient } from '../support/telnetClient.js';
 import { testNeeding } from '../support/tools.js';
@@ -80,21 +81,7 @@ test('compiled with the documented tsconfig, the user\'s server runs under node 
 
   const child = spawn(process.execPath, ['dist/main.js'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
   server = child;
-  let errors = '';
-  child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${out}${errors}`)), 15_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${errors}`)));
-  });
+  const port = Number((await waitForOutput(child, /listening on (\d+)/, 15_000))[1]);
   const client = await TelnetTestClient.connect(port);
   try {
     await client.waitFor('shop> ');

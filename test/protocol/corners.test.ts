@@ -4,14 +4,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decoderLog } from '../support/decoderLog.js';
-import { TelnetProtocol } from '../../src/protocol/telnetProtocol.js';
+import { harness, sb } from '../support/protocolHarness.js';
 import { DEFAULT_MAX_SUBNEGOTIATION } from '../../src/protocol/decoder.js';
 
 const IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 254, NOP = 241;
 const ECHO = 1, SGA = 3, TM = 6, TTYPE = 24, NAWS = 31, NEW_ENVIRON = 39;
 const ENV_IS = 0, ENV_VAR = 0, ENV_VALUE = 1, ENV_ESC = 2, ENV_USERVAR = 3;
 const text = (value: string) => [...Buffer.from(value, 'latin1')];
-const sb = (option: number, ...payload: number[]) => [IAC, SB, option, ...payload, IAC, SE];
 
 // ---- decoder ------------------------------------------------------------------------------------
 
@@ -58,26 +57,6 @@ test('decoder: the skip keeps nothing: the warning comes once however long the S
 });
 
 // ---- negotiation engine -------------------------------------------------------------------------
-
-function harness() {
-  const log: string[] = [];
-  const sent: number[][] = [];
-  const protocol = new TelnetProtocol({
-    send: (bytes) => sent.push([...bytes]),
-    data: (bytes) => log.push(`data ${Buffer.from(bytes).toString('latin1')}`),
-    terminalType: (name) => log.push(`term ${name}`),
-    windowSize: (width, height) => log.push(`size ${width}x${height}`),
-    negotiated: () => log.push('negotiated'),
-    interrupt: () => log.push('interrupt'),
-    eraseCharacter: () => log.push('ec'),
-    eraseLine: () => log.push('el'),
-    environment: (variables) => log.push(`env ${JSON.stringify(Object.fromEntries(variables))}`),
-    charset: (charset) => log.push(`charset ${charset}`),
-    logout: () => log.push('logout'),
-    log: () => {},
-  });
-  return { protocol, log, sent };
-}
 
 /** [name, start the opening first?, steps of (bytes in, replies expected for exactly these bytes)]. */
 const PROTOCOL_CASES: Array<[string, boolean, Array<[number[], number[]]>]> = [

@@ -1,33 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MAX_OPTION_CHANGES, TelnetProtocol } from '../../src/protocol/telnetProtocol.js';
+import { MAX_OPTION_CHANGES } from '../../src/protocol/telnetProtocol.js';
 import type { TelnetOption } from '../../src/protocol/telnetOption.js';
+import { harness, sb } from '../support/protocolHarness.js';
 
 const IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 254;
-const sb = (option: number, ...payload: Array<number | string>) => [
-  IAC, SB, option, ...payload.flatMap((part) => (typeof part === 'string' ? [...Buffer.from(part, 'latin1')] : [part])), IAC, SE,
-];
-
-function harness(extensions: TelnetOption[] = []) {
-  const log: string[] = [];
-  const logLines: string[] = [];
-  const sent: number[][] = [];
-  const protocol = new TelnetProtocol({
-    send: (bytes) => sent.push([...bytes]),
-    data: (bytes) => log.push(`data ${Buffer.from(bytes).toString()}`),
-    terminalType: (name) => log.push(`term ${name}`),
-    windowSize: (w, h) => log.push(`size ${w}x${h}`),
-    negotiated: () => log.push('negotiated'),
-    interrupt: () => log.push('interrupt'),
-    eraseCharacter: () => log.push('ec'),
-    eraseLine: () => log.push('el'),
-    environment: (variables) => log.push(`env ${JSON.stringify(Object.fromEntries(variables))}`),
-    charset: (charset) => log.push(`charset ${charset}`),
-    logout: () => log.push('logout'),
-    log: (level, message) => logLines.push(`${level} ${message}`),
-  }, { extensions });
-  return { protocol, log, sent, logLines };
-}
 
 test('opening asks WILL ECHO, WILL SGA, DO SGA, DO TTYPE, DO NAWS, then NEW-ENVIRON, BINARY both ways, CHARSET, in one send', () => {
   const { protocol, sent } = harness();

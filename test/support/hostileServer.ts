@@ -7,17 +7,10 @@ import { createServer } from '../../src/server.js';
 import { TelnetHandler } from '../../src/handler.js';
 import { command } from '../../src/shell/command.js';
 import { recordingLogger } from './demoServer.js';
+import { countCrashes } from './crashCounter.js';
 
 const log: string[] = [];
-let crashes = 0;
-process.on('unhandledRejection', (reason) => {
-  crashes++;
-  log.push(`unhandledRejection ${String(reason)}`);
-});
-process.on('uncaughtException', (error) => {
-  crashes++;
-  log.push(`uncaughtException ${error.stack ?? String(error)}`);
-});
+const crashes = countCrashes(log);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -102,7 +95,7 @@ process.on('message', (message: unknown) => {
     gc();
     gc();
     const memory = process.memoryUsage();
-    process.send!({ rss: memory.rss, heap: memory.heapUsed + memory.external + memory.arrayBuffers, sessions: server.sessions.length, crashes });
+    process.send!({ rss: memory.rss, heap: memory.heapUsed + memory.external + memory.arrayBuffers, sessions: server.sessions.length, crashes: crashes() });
   } else if (typeof message === 'object' && message !== null && 'kick' in message) {
     const session = server.sessions.find((info) => info.username === message.kick);
     process.send!({ kicked: session ? server.disconnect(session.id, 'Disconnected by the operator.') : false });

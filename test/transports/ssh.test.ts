@@ -10,7 +10,7 @@ import { defaultServerFor } from '../../src/defaultServer.js';
 import { createServer, type Server } from '../../src/server.js';
 import { createDemoHandler } from '../../src/demo/testHandler.js';
 import { getRsaKeyFile, loadOrCreateHostKey } from '../../src/transports/hostKey.js';
-import { recordingLogger } from '../support/demoServer.js';
+import { startSshDemo } from '../support/sshDemoServer.js';
 import { runExpect, runProgram } from '../support/run.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'telnetsrv-ssh-'));
@@ -30,21 +30,7 @@ const SSH_OPTIONS = [
 ];
 
 test.before(async () => {
-  const keygen = await runProgram('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', clientKey]);
-  assert.is(keygen.code, 0, keygen.stderr);
-  const authorized = readFileSync(`${clientKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
-  server = createServer(createDemoHandler(), { logger: recordingLogger(log) });
-  ({ port } = await server.listenSsh({
-    host: '127.0.0.1',
-    port: 0,
-    hostKeyFile: path.join(dir, 'host_key'),
-    authCallbackKey: (_user, key) => {
-      if (key.openssh !== authorized) throw new Error('unknown key');
-    },
-    authCallback: (_user, password) => {
-      if (password !== 'sesame') throw new Error('wrong password');
-    },
-  }));
+  ({ server, port } = await startSshDemo({ dir, clientKey, password: 'sesame', log }));
 });
 
 test.after(async () => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { login } from '../support/telnetClient.js';
 import { runProgram } from '../support/run.js';
+import { waitForOutput } from '../support/processOutput.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -16,18 +17,7 @@ async function startBundle(file: string, cwd: string): Promise<{ child: ChildPro
   const child = spawn(process.execPath, [file, '--port', '0', '--no-ssh'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${out} ${stderr}`)), 10_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const telnet = /telnet listening on 127\.0\.0\.1:(\d+)/.exec(out);
-      if (telnet) {
-        clearTimeout(timer);
-        resolve(Number(telnet[1]));
-      }
-    });
-  });
+  const port = Number((await waitForOutput(child, /telnet listening on 127\.0\.0\.1:(\d+)/, 10_000))[1]);
   return { child, port, stderr: () => stderr };
 }
 

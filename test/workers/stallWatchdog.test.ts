@@ -43,6 +43,17 @@ class StallingHandler extends TelnetHandler {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The first line of `log` that `matches`, once there is one, or undefined after `timeoutMs`. */
+async function logLine(log: string[], matches: (entry: string) => boolean, timeoutMs: number): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let line: string | undefined;
+  while (!line && Date.now() < deadline) {
+    await sleep(50);
+    line = log.find(matches);
+  }
+  return line;
+}
+
 async function connect(port: number): Promise<TelnetTestClient> {
   const client = await TelnetTestClient.connect(port);
   await client.waitFor('Telnet Server> ');
@@ -83,12 +94,7 @@ test('a stall after the command\'s first await is seen by the delay monitor, nam
     await sleep(1100);
     client.send('lateburn\r\n');
     await client.waitFor('done lateburn');
-    const deadline = Date.now() + 4000;
-    let line: string | undefined;
-    while (!line && Date.now() < deadline) {
-      await sleep(50);
-      line = srv.log.find((entry) => entry.includes('stalled') && entry.includes('lateburn'));
-    }
+    const line = await logLine(srv.log, (entry) => entry.includes('stalled') && entry.includes('lateburn'), 4000);
     assert.ok(line, srv.log.join('\n'));
     assert.match(line, new RegExp(`^warn the event loop stalled for (\\d+) ms outside a command's start \\(stall threshold 100 ms; commands running: ${id} 'lateburn'\\)`), line);
     const ms = Number(/for (\d+) ms/.exec(line)![1]);
@@ -107,12 +113,7 @@ test('a timer callback holding the loop is named as such, with its session', asy
     await sleep(1100); // past the rate limit's gap after any stall of the start-up
     client.send('later\r\n');
     await client.waitFor('scheduled');
-    const deadline = Date.now() + 3000;
-    let line: string | undefined;
-    while (!line && Date.now() < deadline) {
-      await sleep(50);
-      line = srv.log.find((entry) => entry.includes('a timer callback'));
-    }
+    const line = await logLine(srv.log, (entry) => entry.includes('a timer callback'), 3000);
     assert.ok(line, srv.log.join('\n'));
     assert.match(line, new RegExp(`^warn \\[${id} 127\\.0\\.0\\.1:\\d+\\] a timer callback held the event loop for \\d+ ms`), line);
   } finally {
