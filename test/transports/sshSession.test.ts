@@ -344,9 +344,13 @@ test('maxAuthAttempts 2: wrong, wrong, right never logs in; a password already s
       () => 'logged in',
       (err: Error) => err.message,
     );
-    assert.is.not(pipelined, 'logged in');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(own.passwords, ['wrong1', 'wrong2'], 'authCallback called twice, never with the third');
+    // Logged in only if the right password was one of the two checked.
+    assert.ok(pipelined !== 'logged in' || own.passwords.includes('pw'), 'logged in with a password that was never checked');
+    // ssh2 may let a request that arrives while one is being checked supersede the one before it, so
+    // which of the later two is checked second depends on timing; never more than the limit of two.
+    assert.is(own.passwords[0], 'wrong1');
+    assert.ok(own.passwords.length === 2, `authCallback called ${own.passwords.length} times: ${JSON.stringify(own.passwords)}`);
   } finally {
     await own.server.close({ timeoutMs: 2000 });
   }
