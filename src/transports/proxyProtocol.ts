@@ -123,29 +123,20 @@ function parseV2(buffer: Buffer, maxLength: number): ProxyParse {
       header: { version: 2, command: local ? 'LOCAL' : 'PROXY', family: addressFamily === 1 ? 'TCP4' : addressFamily === 2 ? 'TCP6' : family, source: null, destination: null },
     };
   }
+  // The address block: source address, destination address, source port, destination port.
   const block = buffer.subarray(16, length);
-  if (addressFamily === 1) {
-    return {
-      kind: 'header',
-      length,
-      header: {
-        version: 2,
-        command: 'PROXY',
-        family: 'TCP4',
-        source: { address: block.subarray(0, 4).join('.'), port: block.readUInt16BE(8) },
-        destination: { address: block.subarray(4, 8).join('.'), port: block.readUInt16BE(10) },
-      },
-    };
-  }
+  const v4 = addressFamily === 1;
+  const size = v4 ? 4 : 16;
+  const address = (at: number) => (v4 ? block.subarray(at, at + size).join('.') : formatIPv6(block.subarray(at, at + size)));
   return {
     kind: 'header',
     length,
     header: {
       version: 2,
       command: 'PROXY',
-      family: 'TCP6',
-      source: { address: formatIPv6(block.subarray(0, 16)), port: block.readUInt16BE(32) },
-      destination: { address: formatIPv6(block.subarray(16, 32)), port: block.readUInt16BE(34) },
+      family: v4 ? 'TCP4' : 'TCP6',
+      source: { address: address(0), port: block.readUInt16BE(2 * size) },
+      destination: { address: address(size), port: block.readUInt16BE(2 * size + 2) },
     },
   };
 }
