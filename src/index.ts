@@ -29,6 +29,7 @@ export { workerModule, type WorkerModule, type WorkerFunctionName, type WorkerAr
 export { WorkerPoolBusy, type WorkerPoolOptions, type WorkerPoolStats } from './workers/workerPool.js';
 export { getRsaKeyFile, loadOrCreateHostKey, type HostKeyType } from './transports/hostKey.js';
 export type { SshListenOptions, SshAuthCallbacks, SshPublicKey } from './transports/sshListener.js';
+export type { ConnectionHost } from './transports/connectionHost.js';
 export { DEFAULT_MAX_CHANNELS_PER_CONNECTION } from './transports/sshListener.js';
 export { DEFAULT_SSH_ALGORITHMS, type SshAlgorithms, type AlgorithmChoice } from './transports/sshAlgorithms.js';
 // For actors of your own in an edited chart (a login step's check), without a direct xstate import.

@@ -20,6 +20,7 @@ import { listenSsh, type SshListenOptions } from './transports/sshListener.js';
 import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from './workers/workerPool.js';
 import { StallWatchdog } from './workers/stallWatchdog.js';
 import { acceptingProxyHeader } from './transports/proxyListener.js';
+import type { ConnectionHost } from './transports/connectionHost.js';
 
 /**
  * Every budget a client can make the server spend, per connection or in all; defaults in
@@ -100,7 +101,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
  * sessions (its context is the only registry), admission, the idle sweep and keepalive; every
  * `sessions`, `sendTo`, `broadcast`, `disconnect` and `close` here reads from it or sends to it.
  */
-export class Server implements ServerFacade {
+export class Server implements ServerFacade, ConnectionHost {
   readonly logger: Logger;
   readonly #handlerClass: HandlerClass;
   readonly #options: ServerOptions;
@@ -115,7 +116,7 @@ export class Server implements ServerFacade {
   readonly #workers: WorkerPool;
   readonly #watchdog: StallWatchdog;
   #liveView: LiveView | null = null;
-  /** @internal Shared by the telnet login and the SSH listener; null when the option turned it off. */
+  /** Shared by the telnet login and the SSH listener (`ConnectionHost`); null when the option turned it off. */
   readonly loginThrottle: LoginThrottle | null;
   /** Where the live view listens, when the `liveView` option started it. */
   readonly liveViewAddress: Promise<BoundAddress> | null = null;
@@ -183,11 +184,7 @@ export class Server implements ServerFacade {
     this.serve(new TelnetTransport(socket, { maxOutputBuffer: this.#options.maxOutputBuffer }));
   };
 
-  /**
-   * @internal Admission of an accepted socket (telnet or SSH), before a byte of it is read: counted
-   * until it closes, as not logged in until a session on it logs in. A refused client reads one line
-   * and is closed; the log says why (rate-limited). False when refused.
-   */
+  /** `ConnectionHost.admitSocket`: admission is the supervisor's guarded transition; refusals logged rate-limited. */
   admitSocket(socket: Socket): boolean {
     socket.on('error', ignoreError); // reported by the transport; never an unhandled 'error'
     const remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
@@ -372,7 +369,7 @@ export class Server implements ServerFacade {
     this.#rareLog.flush();
   }
 
-  /** @internal Binds a listener whose connections end up in `serve()`; closed by `close()`. */
+  /** `ConnectionHost.listenWith`: binds a listener whose connections end up in `serve()`; closed by `close()`. */
   listenWith(listener: net.Server, { host = '127.0.0.1', port = 0 }: ListenOptions, kind: string): Promise<BoundAddress> {
     if (this.#closing) return Promise.reject(new Error('server is closed'));
     return new Promise((resolve, reject) => {
@@ -401,15 +398,9 @@ export class Server implements ServerFacade {
     });
   }
 
-  /** @internal The `maxOutputBuffer` option, for transports made outside this file (SSH). */
+  /** The `maxOutputBuffer` option, for transports made outside this file (SSH, `ConnectionHost`). */
   get maxOutputBuffer(): number | undefined {
     return this.#options.maxOutputBuffer;
-  }
-
-  /** @internal For transports that own their sockets (SSH): counted for a clean close. */
-  trackSocket(socket: Socket): void {
-    this.#sockets.add(socket);
-    socket.once('close', () => this.#sockets.delete(socket));
   }
 
   /** Connections open now, and of those not logged in yet (what admission counts). */

@@ -1,6 +1,7 @@
 import net, { type Socket } from 'node:net';
 import ssh2, { type AuthContext, type Connection, type ServerChannel } from 'ssh2';
-import type { BoundAddress, ListenOptions, Server } from '../server.js';
+import type { BoundAddress, ListenOptions } from '../serverFace.js';
+import type { ConnectionHost } from './connectionHost.js';
 import { ASKED_VARIABLES, MAX_NAME, MAX_VALUE, MAX_VARIABLES } from '../protocol/environment.js';
 import { loadOrCreateHostKey } from './hostKey.js';
 import { SshTransport, type PtyInfo } from './ssh.js';
@@ -52,14 +53,14 @@ const DEFAULT_CHANNEL_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_CHANNELS_PER_CONNECTION = 10;
 
 /** Binds an SSH listener whose shells and execs run as sessions of `server`. */
-export function listenSsh(server: Server, options: SshListenOptions): Promise<BoundAddress> {
+export function listenSsh(server: ConnectionHost, options: SshListenOptions): Promise<BoundAddress> {
   const handle = sshConnectionHandler(server, options);
   const onConnection = options.proxyProtocol ? acceptingProxyHeader(handle, options.proxyProtocol, server.logger, 'ssh') : handle;
   return server.listenWith(net.createServer(onConnection), options, 'ssh');
 }
 
 /** `(socket) => void` serving SSH on any accepted socket (for `net.createServer`). */
-export function sshConnectionHandler(server: Server, options: SshListenOptions): (socket: Socket) => void {
+export function sshConnectionHandler(server: ConnectionHost, options: SshListenOptions): (socket: Socket) => void {
   const hostKey = options.hostKey ?? (options.hostKeyFile ? loadOrCreateHostKey(options.hostKeyFile) : undefined);
   if (hostKey === undefined) throw new Error('SSH needs a host key: give hostKey or hostKeyFile');
   const callbacks: SshAuthCallbacks = {
@@ -114,7 +115,7 @@ interface LoginDeadline {
 }
 
 function serveConnection(
-  server: Server,
+  server: ConnectionHost,
   client: Connection,
   remoteAddress: string,
   callbacks: SshAuthCallbacks,

@@ -8,12 +8,8 @@ import { importCycles, importGraph, type ImportGraph } from './importGraph.js';
 
 const src = fileURLToPath(new URL('../../src', import.meta.url));
 
-/**
- * Known loops, each to be removed with its fix (the test fails when one is gone, so the list
- * shrinks): the SSH listener reaches `Server` internals (`serve`, `listenWith`, `trackSocket`) by
- * its type while the server imports the listener for `listenSsh` (issue #16 item 6, the ssh side).
- */
-const KNOWN: readonly string[] = ['server.ts -> transports/sshListener.ts -> server.ts'];
+/** Known loops, each to be removed with its fix (the test fails when one is gone, so the list shrinks). */
+const KNOWN: readonly string[] = [];
 
 test('src/ has no import cycle but the known ones', () => {
   const cycles = importCycles(importGraph(src)).map((cycle) => cycle.join(' -> '));
