@@ -8,6 +8,8 @@ import { commandCompleter } from '../shell/commandCompletion.js';
 import { joinContinuation, parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
 import { remember } from '../terminal/history.js';
 import { LineEditor } from '../terminal/lineEditor.js';
+import { decideEcho } from '../terminal/echo.js';
+import { TerminalState, type TerminalChange } from '../terminal/terminalState.js';
 import type { TerminalEvents, TerminalTransport } from '../transports/terminalTransport.js';
 import { EditorToChart } from './editorToChart.js';
 import { nextTurn, turnBusyMs } from '../transports/inputPacer.js';
@@ -89,6 +91,10 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   readonly handler: TelnetHandler;
   readonly actor: Actor<AnySessionMachine>;
   readonly settings: SessionHost['settings'];
+  /** The terminal's facts: filled by the transport (`terminalChanged`), read by the handler and the editor. */
+  readonly terminal: TerminalState;
+  /** The line being read is a secret (echo off): what the echo decision is taken for. */
+  #secretInput = false;
   readonly #transport: TerminalTransport;
   readonly #services: SessionServices;
   readonly #registry: CommandRegistry;
@@ -121,15 +127,12 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.handler = new handlerClass();
     this.#complete = commandCompleter(this.#registry, this.handler, (err) => this.log('warn', 'completer failed', err));
     this.settings = new SessionSettings(this.handler, transport, services.limits, services.loginThrottle);
-    this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength });
+    // A pipe (SSH without a pty) shows its own input: nothing is echoed or redrawn (see decideEcho).
+    this.terminal = new TerminalState({ lineMode: transport.lineMode });
+    this.terminal.apply(transport.initialTerminal);
+    this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength, terminal: this.terminal });
     // Never above the command line's own limit.
     this.#lineLimit = Math.min(services.limits.maxLoginLineLength, services.limits.maxLineLength);
-    // A pipe (SSH without a pty) shows its own input: nothing is echoed or redrawn.
-    if (transport.lineMode) this.#editor.setClientEchoes();
-    const { term, width, height } = transport.initialTerminal;
-    if (term) this.handler.term = term;
-    if (width) this.setWindowSize(width, height ?? this.handler.height);
-    else if (height) this.handler.height = height;
     this.actor = createActor(services.machine, { input: { host: this }, parent: services.parent, id: this.id });
   }
 
@@ -181,13 +184,24 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.#editor.feed(text);
   }
 
-  resize(width: number, height: number): void {
-    this.actor.send({ type: 'RESIZE', width, height });
+  /**
+   * The one path of terminal facts: into the terminal state, which the handler and the editor read.
+   * The chart hears of a new size or type (RESIZE, TERMINAL_TYPE: for the inspector and charts of
+   * your own; the fact is not carried back). A client found to echo itself gets the echo decision
+   * again for the line being read (a MUD client: WONT ECHO, or WILL ECHO at a password prompt).
+   */
+  terminalChanged(change: TerminalChange): void {
+    const terminal = this.terminal;
+    const changed = terminal.apply(change);
+    if (changed.clientEchoes) this.#applyEcho();
+    if (changed.term) this.actor.send({ type: 'TERMINAL_TYPE', term: terminal.term });
+    if (changed.size) this.actor.send({ type: 'RESIZE', width: terminal.width, height: terminal.height });
   }
 
-  terminalType(term: string, all?: readonly string[]): void {
-    if (all) this.handler.terminalTypes = [...all];
-    this.actor.send({ type: 'TERMINAL_TYPE', term });
+  /** What the echo decision says of the telnet ECHO option, said to the transport (null: untouched). */
+  #applyEcho(): void {
+    const { willEcho } = decideEcho(this.terminal, this.#secretInput);
+    if (willEcho !== null) this.#transport.serverEcho?.(willEcho);
   }
 
   negotiated(): void {
@@ -206,16 +220,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.#editor.eraseLine();
   }
 
-  environment(variables: ReadonlyMap<string, string>): void {
-    this.handler.environment = Object.fromEntries(variables);
-  }
-
   logout(): void {
     this.actor.send({ type: 'END' });
-  }
-
-  clientEchoes(): void {
-    this.#editor.setClientEchoes();
   }
 
   closed(): void {
@@ -236,9 +242,10 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   }
 
   promptLine(prompt: string, echo: boolean, useHistory: boolean, completion = false, partOfCommand = false): void {
-    // Only a client that echoes itself is told; said at every prompt, as the option table answers a
-    // repeat with nothing on the wire.
-    if (this.#editor.clientEchoes) this.#transport.secretInput?.(!echo);
+    // Said at every prompt (to a client that echoes itself): the option table answers a repeat with
+    // nothing on the wire.
+    this.#secretInput = !echo;
+    this.#applyEcho();
     const handler = this.handler;
     this.#editor.begin({
       prompt: this.#transport.lineMode ? '' : prompt,
@@ -402,16 +409,6 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     } catch (second) {
       this.log('error', 'handleException threw', second);
     }
-  }
-
-  setTerminalType(term: string): void {
-    this.handler.term = term;
-  }
-
-  setWindowSize(width: number, height: number): void {
-    this.handler.width = width;
-    this.handler.height = height;
-    this.#editor.setWidth(width);
   }
 
   disconnect(): void {
