@@ -19,7 +19,10 @@ import { usernameProblem } from '../text/sanitize.js';
 import { attachSession, type SessionLink } from './sessionLink.js';
 import type { WorkerPool } from '../workers/workerPool.js';
 import type { StallWatchdog } from '../workers/stallWatchdog.js';
-import type { SupervisedSession } from '../machines/supervisor.js';
+import type { MessageTrace, SupervisedSession } from '../machines/supervisor.js';
+import { stateToString } from '../machines/stateValue.js';
+
+export { stateToString };
 import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from '../workers/workerModule.js';
 
 /** Limits and timings every session of a server shares (defaults: `DEFAULT_LIMITS` in server.ts). */
@@ -65,6 +68,8 @@ export interface SessionServices {
   sessionAuthenticated?(session: LiveSession): void;
   /** Before each session id: the process's id and a dot when sessions span processes (src/scale). */
   idPrefix?: string;
+  /** The live view's record of a message this session sends itself (undefined while no one watches). */
+  traceMessage?(text: string, to: string): MessageTrace | undefined;
 }
 
 /** A login refused before `authCallback` is asked (a username no one may be shown). */
@@ -431,7 +436,9 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
 
   /** The handler's own asynchronous message (a timer's): a MESSAGE event, as one from another session. */
   writeMessage(text: string): void {
-    if (this.actor.getSnapshot().status !== 'active') return;
+    const snapshot = this.actor.getSnapshot();
+    if (snapshot.status !== 'active') return;
+    this.#services.traceMessage?.(text, this.id)?.reached(this.id, stateToString(snapshot.value));
     this.actor.send({ type: 'MESSAGE', text });
   }
 
@@ -565,15 +572,4 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.handler[attachSession](null);
     // The supervisor hears of the end from the actor's own (see supervisorLogic): one path, whatever ended it.
   }
-}
-
-export function stateToString(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const [key, child] = Object.entries(value)[0] ?? [];
-    if (key === undefined) return '';
-    const rest = stateToString(child);
-    return rest ? `${key}.${rest}` : key;
-  }
-  return '';
 }

@@ -1,6 +1,7 @@
 import { fromCallback, setup, type AnyActorRef, type EventObject, type SnapshotFrom } from 'xstate';
 import { SessionCounter, type ConnectionLimits, type Refusal } from '../actors/sessionLimits.js';
 import { IdleSweep, type IdleOptions, type IdleTrackable } from '../actors/idleSweeper.js';
+import { stateToString } from './stateValue.js';
 
 /** What the supervisor holds of a session: its actor, its public facts, and the ways it is ended. */
 export interface SupervisedSession extends IdleTrackable {
@@ -12,6 +13,14 @@ export interface SupervisedSession extends IdleTrackable {
   kick(message: string | null): void;
   /** A keepalive probe (telnet IAC NOP). */
   keepAlive(): void;
+}
+
+/**
+ * Told of each session a message reaches, with the state it met there (the live view's record of
+ * the MESSAGE event); absent when no one watches, so routing then costs nothing more.
+ */
+export interface MessageTrace {
+  reached(sessionId: string, state: string): void;
 }
 
 export type BroadcastFilter = (session: { id: string; username: string | null }) => boolean;
@@ -39,7 +48,7 @@ export type SupervisorEvent =
   | { type: 'SESSION_OPENED'; session: SupervisedSession }
   | { type: 'SESSION_CLOSED'; id: string }
   /** Text for one session (`to`) or for all that `filter` accepts; neutralised before it comes here. */
-  | { type: 'MESSAGE'; text: string; to?: string; filter?: BroadcastFilter; receipt?: Receipt }
+  | { type: 'MESSAGE'; text: string; to?: string; filter?: BroadcastFilter; receipt?: Receipt; trace?: MessageTrace }
   | { type: 'DISCONNECT'; id: string; message: string | null; receipt?: Receipt }
   | { type: 'SHUTDOWN'; message: string | null }
   /** From the ticker while sessions are open: the idle sweep and keepalive. */
@@ -77,8 +86,10 @@ export function tickEvery(context: Pick<SupervisorContext, 'idle' | 'keepAliveMs
   return periods.length === 0 ? 0 : Math.min(...periods);
 }
 
-function deliver(session: SupervisedSession, text: string): boolean {
-  if (session.actor.getSnapshot().status !== 'active') return false;
+function deliver(session: SupervisedSession, text: string, trace: MessageTrace | undefined): boolean {
+  const snapshot = session.actor.getSnapshot();
+  if (snapshot.status !== 'active') return false;
+  trace?.reached(session.id, stateToString(snapshot.value));
   session.actor.send({ type: 'MESSAGE', text });
   return true;
 }
@@ -126,10 +137,10 @@ export const supervisorSetup = setup({
       if (event.to !== undefined) {
         // A message for a session that has gone is dropped without error.
         const session = context.sessions.get(event.to);
-        if (session && deliver(session, event.text)) reached++;
+        if (session && deliver(session, event.text, event.trace)) reached++;
       } else {
         for (const session of context.sessions.values()) {
-          if ((!event.filter || event.filter(session)) && deliver(session, event.text)) reached++;
+          if ((!event.filter || event.filter(session)) && deliver(session, event.text, event.trace)) reached++;
         }
       }
       if (event.receipt) event.receipt.reached = reached;
