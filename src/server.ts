@@ -273,6 +273,7 @@ export class Server implements ServerFacade {
     return this.#route({ type: 'MESSAGE', to: sessionId, text: clean, trace: this.#liveView?.traceMessage(clean, sessionId) }) > 0;
   }
 
+  /** Returns the sessions it was addressed to (open now, accepted by `filter`); see ServerFacade. */
   broadcast(text: string, filter?: BroadcastFilter): number {
     const clean = neutralize(text, { lineBreaks: true });
     this.#remote?.broadcast(clean, filter); // first: a message too large for the bus is sent nowhere

@@ -1,7 +1,9 @@
 import { fromCallback, setup, type AnyActorRef, type EventObject, type SnapshotFrom } from 'xstate';
 import { SessionCounter, type ConnectionLimits, type Refusal } from '../actors/sessionLimits.js';
 import { IdleSweep, type IdleOptions, type IdleTrackable } from '../actors/idleSweeper.js';
-import { stateToString } from './stateValue.js';
+import { MessageOutbox, type MessageRecipient, type MessageTrace } from './messageOutbox.js';
+
+export type { MessageTrace } from './messageOutbox.js';
 
 /** What the supervisor holds of a session: its actor, its public facts, and the ways it is ended. */
 export interface SupervisedSession extends IdleTrackable {
@@ -13,14 +15,6 @@ export interface SupervisedSession extends IdleTrackable {
   kick(message: string | null): void;
   /** A keepalive probe (telnet IAC NOP). */
   keepAlive(): void;
-}
-
-/**
- * Told of each session a message reaches, with the state it met there (the live view's record of
- * the MESSAGE event); absent when no one watches, so routing then costs nothing more.
- */
-export interface MessageTrace {
-  reached(sessionId: string, state: string): void;
 }
 
 export type BroadcastFilter = (session: { id: string; username: string | null }) => boolean;
@@ -78,6 +72,8 @@ export interface SupervisorContext {
   /** Last keepalive sweep (ms since the epoch). */
   keptAliveAt: number;
   shutdownMessage: string | null;
+  /** Messages on their way to the sessions, in order, a slice per turn of the loop (see MessageOutbox). */
+  outbox: MessageOutbox;
 }
 
 /** How often the ticker ticks: often enough for the idle timeout and for keepalive; 0 = no ticker. */
@@ -86,13 +82,7 @@ export function tickEvery(context: Pick<SupervisorContext, 'idle' | 'keepAliveMs
   return periods.length === 0 ? 0 : Math.min(...periods);
 }
 
-function deliver(session: SupervisedSession, text: string, trace: MessageTrace | undefined): boolean {
-  const snapshot = session.actor.getSnapshot();
-  if (snapshot.status !== 'active') return false;
-  trace?.reached(session.id, stateToString(snapshot.value));
-  session.actor.send({ type: 'MESSAGE', text });
-  return true;
-}
+const isOpen = (session: SupervisedSession) => session.actor.getSnapshot().status === 'active';
 
 export const supervisorSetup = setup({
   types: {
@@ -130,20 +120,24 @@ export const supervisorSetup = setup({
     unregister: ({ context, event }) => {
       if (event.type === 'SESSION_CLOSED') context.sessions.delete(event.id);
     },
-    // One MESSAGE event to each session actor reached; its chart decides what the message does there.
+    // One MESSAGE event to each session actor addressed; its chart decides what the message does
+    // there. The sessions are chosen now (open, and accepted by the filter) and counted; the outbox
+    // delivers to them in order, a large broadcast over several turns of the loop, skipping any
+    // that has ended by its turn.
     routeMessage: ({ context, event }) => {
       if (event.type !== 'MESSAGE') return;
-      let reached = 0;
+      const recipients: MessageRecipient[] = [];
       if (event.to !== undefined) {
         // A message for a session that has gone is dropped without error.
         const session = context.sessions.get(event.to);
-        if (session && deliver(session, event.text, event.trace)) reached++;
+        if (session && isOpen(session)) recipients.push(session);
       } else {
         for (const session of context.sessions.values()) {
-          if ((!event.filter || event.filter(session)) && deliver(session, event.text, event.trace)) reached++;
+          if ((!event.filter || event.filter(session)) && isOpen(session)) recipients.push(session);
         }
       }
-      if (event.receipt) event.receipt.reached = reached;
+      if (event.receipt) event.receipt.reached = recipients.length;
+      context.outbox.send(event.text, recipients, event.trace);
     },
     kick: ({ context, event }) => {
       if (event.type !== 'DISCONNECT') return;
@@ -195,6 +189,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
     keepAliveMs: input.keepAliveMs ?? 0,
     keptAliveAt: Date.now(),
     shutdownMessage: null,
+    outbox: new MessageOutbox(),
   }),
   initial: 'running',
   on: {
