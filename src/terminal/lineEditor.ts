@@ -79,6 +79,20 @@ const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 const ERASE_BELOW = '\x1b[J';
 
 /**
+ * The last message drawn above an input, and the text that drew it: a broadcast draws the same
+ * for every session at the same prompt (the same strings: the message, the handler's prompt), so
+ * the text is made once per message, not once per session.
+ */
+let lastAbove = { rows: '', text: '', below: '', drawn: '' };
+function drawAbove(rows: string, text: string, below: string): string {
+  const last = lastAbove;
+  if (last.text === text && last.below === below && last.rows === rows) return last.drawn;
+  const drawn = `\r${rows}${ERASE_BELOW}${text}\n${below}`;
+  lastAbove = { rows, text, below, drawn };
+  return drawn;
+}
+
+/**
  * Server-side line editing, pure: keys in, screen output and line events out. One begin() reads one
  * line; keys that arrive while idle (type-ahead) wait in a bounded queue for the next begin().
  */
@@ -235,9 +249,8 @@ export class LineEditor {
     }
     // Back to the first row of a wrapped prompt+input, erase it, and draw it again below the text.
     const rows = this.#wrapped ? up(Math.floor(this.#at / this.#width)) : '';
-    const erase = `\r${rows}${ERASE_BELOW}${text}\n`;
     this.#at = 0;
-    this.#sink.output(erase + this.#render());
+    this.#sink.output(drawAbove(rows, text, this.#render()));
   }
 
   /**

@@ -17,6 +17,21 @@ export interface TelnetTransportOptions {
 export const DEFAULT_MAX_OUTPUT_BUFFER = 1024 * 1024;
 /** A client that ignores our FIN gets this long before the socket is destroyed. */
 const CLOSE_GRACE_MS = 2000;
+/** Output up to this long is remembered encoded, for the next connection that writes the same. */
+const SHARED_ENCODING_MAX = 64 * 1024;
+
+/**
+ * The last text encoded for the wire: a broadcast writes the same text to every session at the same
+ * prompt (see the line editor's drawAbove), encoded once and the bytes shared (never changed after).
+ */
+let lastEncoded: { text: string; charset: SessionCharset; bytes: Uint8Array } | null = null;
+function wireBytes(text: string, charset: SessionCharset): Uint8Array {
+  const last = lastEncoded;
+  if (last !== null && last.charset === charset && last.text === text) return last.bytes;
+  const bytes = encodeData(encodeText(text, charset));
+  if (text.length <= SHARED_ENCODING_MAX) lastEncoded = { text, charset, bytes };
+  return bytes;
+}
 
 /** A telnet connection: a net.Socket with the sans-IO protocol engine in front of it. */
 export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
@@ -193,7 +208,7 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
 
   #takeText(): void {
     if (this.#text.length === 0) return;
-    this.#parts.push(encodeData(encodeText(this.#text, this.#charset)));
+    this.#parts.push(wireBytes(this.#text, this.#charset));
     this.#text = '';
   }
 
