@@ -56,29 +56,35 @@ test('a broadcast over the budget of one turn goes out over several, in order, s
   assert.equal(sessions[398]!.received, [], 'left before its turn: skipped');
 });
 
-test('one turn of delivery stays near the budget (generous bound: a loaded machine)', async () => {
-  const log: string[][] = [];
-  const sessions = Array.from({ length: 10_000 }, (_, i) => fakeSession(`s${i}`, log, 15));
-  const outbox = new MessageOutbox(2);
-  let longest = 0;
-  let last = performance.now();
+test('one turn of the loop delivers a slice, never the whole broadcast (counted per turn: no wall-clock bound)', async () => {
+  // A ticker counts the turns of the loop; each session notes the turn it was delivered in.
+  let turn = 0;
   let running = true;
   const tick = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
+    turn++;
     if (running) setImmediate(tick);
   };
   setImmediate(tick);
-  const sent = performance.now();
+  const perTurn = new Map<number, number>();
+  const sessions = Array.from({ length: 10_000 }, (_, i) => {
+    const session = fakeSession(`s${i}`, [], 15);
+    const send = session.recipient.actor.send.bind(session.recipient.actor);
+    (session.recipient.actor as { send: (event: unknown) => void }).send = (event) => {
+      perTurn.set(turn, (perTurn.get(turn) ?? 0) + 1);
+      send(event as never);
+    };
+    return session;
+  });
+  const outbox = new MessageOutbox(2);
   outbox.send('hello', sessions.map((s) => s.recipient));
-  longest = Math.max(longest, performance.now() - sent);
   while (outbox.pending > 0) await nextTurn();
-  await nextTurn();
   running = false;
-  // 10,000 x 15 us = 150 ms in all; one turn holds about 2 ms of it (the bound allows for a busy machine).
-  assert.ok(longest < 75, `longest turn ${longest.toFixed(1)} ms`);
   assert.ok(sessions.every((s) => s.received.length === 1));
+  // 10,000 x 15 us = 150 ms of delivery; a 2 ms turn holds about 130 (fewer on a busy machine, where
+  // the same work takes longer), one clock reading late at most 16 more.
+  const most = Math.max(...perTurn.values());
+  assert.ok(most <= 1000, `at most ${most} in one turn`);
+  assert.ok(perTurn.size >= 10, `spread over ${perTurn.size} turns`);
 });
 
 test('with nothing on its way, a message is delivered before send returns', () => {
