@@ -21,9 +21,9 @@ import type { WorkerPool } from '../workers/workerPool.js';
 import type { StallWatchdog } from '../workers/stallWatchdog.js';
 import type { MessageTrace, SupervisedSession } from '../machines/supervisor.js';
 import { stateToString } from '../machines/stateValue.js';
+import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from '../workers/workerModule.js';
 
 export { stateToString };
-import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from '../workers/workerModule.js';
 
 /** Limits and timings every session of a server shares (defaults: `DEFAULT_LIMITS` in server.ts). */
 export interface SessionLimits {
