@@ -27,8 +27,6 @@ function host(): SessionHost {
     runCommand: async () => {},
     runExec: async () => {},
     reportError() {},
-    setTerminalType() {},
-    setWindowSize() {},
     log() {},
     disconnect() {},
     sessionEnd: async () => {},

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import { command } from './shell/command.js';
 import { columns } from './terminal/columns.js';
-import { showsColour } from './terminal/colour.js';
+import { TerminalState } from './terminal/terminalState.js';
+import type { SessionCharset } from './protocol/charset.js';
 import type { TelnetOption } from './protocol/telnetOption.js';
 import { CommandRegistry } from './shell/registry.js';
 import { helpDetailPage, helpList, helpPage } from './shell/helpText.js';
@@ -23,6 +24,9 @@ export interface ReadLineOptions {
 
 export type { ServerFacade } from './serverFace.js';
 
+/** What a handler with no session reads: the defaults (never changed: setters make a state of their own). */
+const DETACHED_TERMINAL = new TerminalState();
+
 /**
  * Subclass this and mark methods with `@command` (or name them `cmdNAME`) to build a console.
  * One instance serves one connection, over telnet or SSH alike.
@@ -40,15 +44,47 @@ export class TelnetHandler {
   /** Checks a login; throw (or reject) to deny. Without it there is no login. */
   authCallback?(username: string | null, password: string | null): void | Promise<void>;
 
-  // Console information.
-  term = 'ansi';
+  // Console information. The terminal's facts are read from the session's terminal state (the
+  // transport fills it); setting one changes it there, within the same limits.
+  /** Terminal type (TTYPE, NEW-ENVIRON TERM, SSH pty-req; `dumb` for an SSH pipe); `ansi` until told. */
+  get term(): string {
+    return this.#terminal().term;
+  }
+  set term(term: string) {
+    this.#ownTerminal().apply({ term });
+  }
   /** Every name the telnet client gave while TTYPE cycled (`term` is the best of them). */
-  terminalTypes: string[] = [];
-  width = 80;
-  height = 24;
+  get terminalTypes(): readonly string[] {
+    return this.#terminal().terminalTypes;
+  }
+  set terminalTypes(terminalTypes: readonly string[]) {
+    this.#ownTerminal().apply({ terminalTypes });
+  }
+  /** Columns (NAWS, SSH window-change; updated live). */
+  get width(): number {
+    return this.#terminal().width;
+  }
+  set width(width: number) {
+    this.#ownTerminal().apply({ width });
+  }
+  get height(): number {
+    return this.#terminal().height;
+  }
+  set height(height: number) {
+    this.#ownTerminal().apply({ height });
+  }
+  /** Variables the client sent (NEW-ENVIRON, SSH `env`: LANG, TERM, COLUMNS, LINES); never identity. Frozen. */
+  get environment(): Readonly<Record<string, string>> {
+    return this.#terminal().environment;
+  }
+  set environment(variables: Readonly<Record<string, string>>) {
+    this.#ownTerminal().apply({ environment: new Map(Object.entries(variables)) });
+  }
+  /** The text encoding agreed with the client (telnet CHARSET); UTF-8 unless said otherwise. */
+  get charset(): SessionCharset {
+    return this.#terminal().charset;
+  }
   username: string | null = null;
-  /** Variables the telnet client sent with NEW-ENVIRON (LANG, TERM, COLUMNS, LINES); never identity. */
-  environment: Record<string, string> = {};
   history: string[] = [];
   /** Most lines `history` keeps (the oldest go first). */
   historyLimit = DEFAULT_HISTORY_LIMITS.lines;
@@ -63,6 +99,17 @@ export class TelnetHandler {
   input: ParsedInput = { raw: '', cmd: '', params: [] };
 
   #session: SessionLink | null = null;
+  /** The session's terminal state from attach on (kept after the end, for sessionEnd and later reads). */
+  #terminalState: TerminalState | null = null;
+
+  #terminal(): TerminalState {
+    return this.#terminalState ?? DETACHED_TERMINAL;
+  }
+
+  /** A handler set up before (or without) a session gets a terminal state of its own to change. */
+  #ownTerminal(): TerminalState {
+    return (this.#terminalState ??= new TerminalState());
+  }
 
   /** Called after the welcome text, before the first prompt. */
   sessionStart(): void | Promise<void> {}
@@ -121,7 +168,7 @@ export class TelnetHandler {
 
   /** Whether the terminal type shows ANSI colour (`xterm`, `ansi`, `linux`, `screen`, ...; not `dumb`, `vt100`). */
   get colour(): boolean {
-    return showsColour(this.term);
+    return this.#terminal().colour;
   }
 
   /** `items` in columns fitted to this terminal's width, as `ls` lays out names. */
@@ -241,6 +288,7 @@ export class TelnetHandler {
   /** @internal Called by the session actor; not for users. */
   [attachSession](session: SessionLink | null): void {
     this.#session = session;
+    if (session) this.#terminalState = session.terminal;
   }
 
   #link(): SessionLink {

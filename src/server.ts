@@ -171,6 +171,7 @@ export class Server implements ServerFacade, ConnectionHost {
       sessionAuthenticated: (session) => this.#supervisor.send({ type: 'CONNECTION_AUTHENTICATED', remoteAddress: session.remoteAddress }),
       workers: this.#workers,
       watchdog: this.#watchdog,
+      traceMessage: (text, to) => this.#liveView?.traceMessage(text, to),
     };
     if (options.liveView) {
       this.liveViewAddress = this.listenLiveView(options.liveView);
@@ -266,13 +267,14 @@ export class Server implements ServerFacade, ConnectionHost {
   sendTo(sessionId: string, text: string): boolean {
     const clean = neutralize(text, { lineBreaks: true });
     if (this.#remote?.isRemote(sessionId)) return this.#remote.sendTo(sessionId, clean);
-    return this.#route({ type: 'MESSAGE', to: sessionId, text: clean }) > 0;
+    return this.#route({ type: 'MESSAGE', to: sessionId, text: clean, trace: this.#liveView?.traceMessage(clean, sessionId) }) > 0;
   }
 
+  /** Returns the sessions it was addressed to (open now, accepted by `filter`); see ServerFacade. */
   broadcast(text: string, filter?: BroadcastFilter): number {
     const clean = neutralize(text, { lineBreaks: true });
     this.#remote?.broadcast(clean, filter); // first: a message too large for the bus is sent nowhere
-    return this.#route({ type: 'MESSAGE', text: clean, filter });
+    return this.#route({ type: 'MESSAGE', text: clean, filter, trace: this.#liveView?.traceMessage(clean, null, filter !== undefined) });
   }
 
   /** Sends `event` to the supervisor and says how many sessions it reached. */

@@ -37,7 +37,17 @@ export interface ServerFacade {
   listSessions(): Promise<ClusterSessionInfo[]>;
   /** Every live session: id, username, remote address, transport, chart state, connected-at. */
   readonly sessions: ReadonlyArray<SessionInfo>;
+  /**
+   * A message for one session: true when it is open now. It arrives behind messages sent before it
+   * (a broadcast still on its way), or not at all if the session ends first.
+   */
   sendTo(sessionId: string, text: string): boolean;
+  /**
+   * A message for every session `filter` accepts. Returns how many it was addressed to: the sessions
+   * open now that the filter accepts (of this process). Delivery to many is spread over turns of
+   * the event loop (a few ms each), in order per session: one that ends before its turn is skipped
+   * (still counted), one that opens meanwhile does not get it.
+   */
   broadcast(text: string, filter?: (session: { id: string; username: string | null }) => boolean): number;
   /** Ends another session now (`message` shown first); false when it has already gone. */
   disconnect(sessionId: string, message?: string | null): boolean;

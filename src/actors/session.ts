@@ -8,6 +8,8 @@ import { commandCompleter } from '../shell/commandCompletion.js';
 import { joinContinuation, parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
 import { remember } from '../terminal/history.js';
 import { LineEditor } from '../terminal/lineEditor.js';
+import { decideEcho } from '../terminal/echo.js';
+import { TerminalState, type TerminalChange } from '../terminal/terminalState.js';
 import type { TerminalEvents, TerminalTransport } from '../transports/terminalTransport.js';
 import { EditorToChart } from './editorToChart.js';
 import { nextTurn, turnBusyMs } from '../transports/inputPacer.js';
@@ -17,8 +19,11 @@ import { usernameProblem } from '../text/sanitize.js';
 import { attachSession, type SessionLink } from './sessionLink.js';
 import type { WorkerPool } from '../workers/workerPool.js';
 import type { StallWatchdog } from '../workers/stallWatchdog.js';
-import type { SupervisedSession } from '../machines/supervisor.js';
+import type { MessageTrace, SupervisedSession } from '../machines/supervisor.js';
+import { stateToString } from '../machines/stateValue.js';
 import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from '../workers/workerModule.js';
+
+export { stateToString };
 
 /** Limits and timings every session of a server shares (defaults: `DEFAULT_LIMITS` in server.ts). */
 export interface SessionLimits {
@@ -63,6 +68,8 @@ export interface SessionServices {
   sessionAuthenticated?(session: LiveSession): void;
   /** Before each session id: the process's id and a dot when sessions span processes (src/scale). */
   idPrefix?: string;
+  /** The live view's record of a message this session sends itself (undefined while no one watches). */
+  traceMessage?(text: string, to: string): MessageTrace | undefined;
 }
 
 /** A login refused before `authCallback` is asked (a username no one may be shown). */
@@ -89,6 +96,10 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   readonly handler: TelnetHandler;
   readonly actor: Actor<AnySessionMachine>;
   readonly settings: SessionHost['settings'];
+  /** The terminal's facts: filled by the transport (`terminalChanged`), read by the handler and the editor. */
+  readonly terminal: TerminalState;
+  /** The line being read is a secret (echo off): what the echo decision is taken for. */
+  #secretInput = false;
   readonly #transport: TerminalTransport;
   readonly #services: SessionServices;
   readonly #registry: CommandRegistry;
@@ -121,15 +132,12 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.handler = new handlerClass();
     this.#complete = commandCompleter(this.#registry, this.handler, (err) => this.log('warn', 'completer failed', err));
     this.settings = new SessionSettings(this.handler, transport, services.limits, services.loginThrottle);
-    this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength });
+    // A pipe (SSH without a pty) shows its own input: nothing is echoed or redrawn (see decideEcho).
+    this.terminal = new TerminalState({ lineMode: transport.lineMode });
+    this.terminal.apply(transport.initialTerminal);
+    this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength, terminal: this.terminal });
     // Never above the command line's own limit.
     this.#lineLimit = Math.min(services.limits.maxLoginLineLength, services.limits.maxLineLength);
-    // A pipe (SSH without a pty) shows its own input: nothing is echoed or redrawn.
-    if (transport.lineMode) this.#editor.setClientEchoes();
-    const { term, width, height } = transport.initialTerminal;
-    if (term) this.handler.term = term;
-    if (width) this.setWindowSize(width, height ?? this.handler.height);
-    else if (height) this.handler.height = height;
     this.actor = createActor(services.machine, { input: { host: this }, parent: services.parent, id: this.id });
   }
 
@@ -181,13 +189,24 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.#editor.feed(text);
   }
 
-  resize(width: number, height: number): void {
-    this.actor.send({ type: 'RESIZE', width, height });
+  /**
+   * The one path of terminal facts: into the terminal state, which the handler and the editor read.
+   * The chart hears of a new size or type (RESIZE, TERMINAL_TYPE: for the inspector and charts of
+   * your own; the fact is not carried back). A client found to echo itself gets the echo decision
+   * again for the line being read (a MUD client: WONT ECHO, or WILL ECHO at a password prompt).
+   */
+  terminalChanged(change: TerminalChange): void {
+    const terminal = this.terminal;
+    const changed = terminal.apply(change);
+    if (changed.clientEchoes) this.#applyEcho();
+    if (changed.term) this.actor.send({ type: 'TERMINAL_TYPE', term: terminal.term });
+    if (changed.size) this.actor.send({ type: 'RESIZE', width: terminal.width, height: terminal.height });
   }
 
-  terminalType(term: string, all?: readonly string[]): void {
-    if (all) this.handler.terminalTypes = [...all];
-    this.actor.send({ type: 'TERMINAL_TYPE', term });
+  /** What the echo decision says of the telnet ECHO option, said to the transport (null: untouched). */
+  #applyEcho(): void {
+    const { willEcho } = decideEcho(this.terminal, this.#secretInput);
+    if (willEcho !== null) this.#transport.serverEcho?.(willEcho);
   }
 
   negotiated(): void {
@@ -206,16 +225,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.#editor.eraseLine();
   }
 
-  environment(variables: ReadonlyMap<string, string>): void {
-    this.handler.environment = Object.fromEntries(variables);
-  }
-
   logout(): void {
     this.actor.send({ type: 'END' });
-  }
-
-  clientEchoes(): void {
-    this.#editor.setClientEchoes();
   }
 
   closed(): void {
@@ -236,9 +247,10 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   }
 
   promptLine(prompt: string, echo: boolean, useHistory: boolean, completion = false, partOfCommand = false): void {
-    // Only a client that echoes itself is told; said at every prompt, as the option table answers a
-    // repeat with nothing on the wire.
-    if (this.#editor.clientEchoes) this.#transport.secretInput?.(!echo);
+    // Said at every prompt (to a client that echoes itself): the option table answers a repeat with
+    // nothing on the wire.
+    this.#secretInput = !echo;
+    this.#applyEcho();
     const handler = this.handler;
     this.#editor.begin({
       prompt: this.#transport.lineMode ? '' : prompt,
@@ -404,16 +416,6 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     }
   }
 
-  setTerminalType(term: string): void {
-    this.handler.term = term;
-  }
-
-  setWindowSize(width: number, height: number): void {
-    this.handler.width = width;
-    this.handler.height = height;
-    this.#editor.setWidth(width);
-  }
-
   disconnect(): void {
     this.#ended = true;
     const reason = new InputAborted('session ended');
@@ -434,7 +436,9 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
 
   /** The handler's own asynchronous message (a timer's): a MESSAGE event, as one from another session. */
   writeMessage(text: string): void {
-    if (this.actor.getSnapshot().status !== 'active') return;
+    const snapshot = this.actor.getSnapshot();
+    if (snapshot.status !== 'active') return;
+    this.#services.traceMessage?.(text, this.id)?.reached(this.id, stateToString(snapshot.value));
     this.actor.send({ type: 'MESSAGE', text });
   }
 
@@ -568,15 +572,4 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.handler[attachSession](null);
     // The supervisor hears of the end from the actor's own (see supervisorLogic): one path, whatever ended it.
   }
-}
-
-export function stateToString(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const [key, child] = Object.entries(value)[0] ?? [];
-    if (key === undefined) return '';
-    const rest = stateToString(child);
-    return rest ? `${key}.${rest}` : key;
-  }
-  return '';
 }

@@ -1,3 +1,4 @@
+import type { TerminalState } from '../terminal/terminalState.js';
 import type { ServerFacade } from '../serverFace.js';
 import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from '../workers/workerModule.js';
 
@@ -10,6 +11,8 @@ export interface SessionLink {
   readonly transport: 'telnet' | 'ssh';
   readonly server: ServerFacade;
   readonly state: string;
+  /** The terminal's facts, as the transport filled them. */
+  readonly terminal: TerminalState;
   write(text: string): void;
   /** Error output: stderr where the transport has one apart (SSH without a pty). */
   writeError(text: string): void;

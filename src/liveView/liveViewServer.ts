@@ -5,6 +5,8 @@ import { chartTree } from '../machines/chartTree.js';
 import type { Logger } from '../logger.js';
 import type { BoundAddress, ListenOptions, SessionInfo } from '../serverFace.js';
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page.js';
+import { MessageLog } from './messageLog.js';
+import type { MessageTrace } from '../machines/supervisor.js';
 
 export interface LiveViewOptions extends ListenOptions {
   /** How often the session list is compared and changes are pushed (ms, default 250). */
@@ -55,6 +57,7 @@ export class LiveView {
   readonly #viewers = new Set<http.ServerResponse>();
   readonly #http: http.Server;
   #last = new Map<string, string>();
+  readonly #messages = new MessageLog();
   #timer: NodeJS.Timeout | null = null;
   #ticks = 0;
 
@@ -78,6 +81,14 @@ export class LiveView {
         resolve({ host: address.address, port: address.port });
       });
     });
+  }
+
+  /**
+   * A record of a MESSAGE event being sent (to one session, or null: a broadcast) that the router
+   * fills with the sessions it reaches; undefined while no one watches (then nothing is recorded).
+   */
+  traceMessage(text: string, to: string | null, filtered = false): MessageTrace | undefined {
+    return this.#viewers.size === 0 ? undefined : this.#messages.trace(text, to, filtered);
   }
 
   close(): Promise<void> {
@@ -125,6 +136,8 @@ export class LiveView {
     response.writeHead(200, { ...HEADERS, 'Content-Type': 'text/event-stream' });
     const current = this.#snapshot();
     response.write(`event: reset\ndata: [${[...current.values()].join(',')}]\n\n`);
+    const messages = this.#messages.all();
+    if (messages.length > 0) response.write(`event: messages\ndata: [${messages.join(',')}]\n\n`);
     this.#viewers.add(response);
     response.once('close', () => {
       this.#viewers.delete(response);
@@ -154,10 +167,13 @@ export class LiveView {
     for (const [id, json] of current) if (this.#last.get(id) !== json) upsert.push(json);
     for (const id of this.#last.keys()) if (!current.has(id)) remove.push(id);
     this.#last = current;
+    const messages = this.#messages.changes();
     // A comment line now and then keeps idle connections through proxies.
     const keepAlive = ++this.#ticks % 60 === 0;
-    if (upsert.length === 0 && remove.length === 0 && !keepAlive) return;
-    const message = upsert.length || remove.length ? `event: update\ndata: {"upsert":[${upsert.join(',')}],"remove":${JSON.stringify(remove)}}\n\n` : ':\n\n';
+    if (upsert.length === 0 && remove.length === 0 && messages.length === 0 && !keepAlive) return;
+    let message = upsert.length || remove.length ? `event: update\ndata: {"upsert":[${upsert.join(',')}],"remove":${JSON.stringify(remove)}}\n\n` : '';
+    if (messages.length > 0) message += `event: messages\ndata: [${messages.join(',')}]\n\n`;
+    if (message === '') message = ':\n\n';
     for (const viewer of this.#viewers) this.#deliver(viewer, message);
   }
 

@@ -18,6 +18,9 @@ export const PAGE_HTML = `<!doctype html>
 <tbody></tbody>
 </table>
 <p class="hint">Click a session to see where it is in the chart; click again for all sessions.</p>
+<h2>Messages</h2>
+<ol id="messages"></ol>
+<p class="hint" id="no-messages">No MESSAGE event since you opened this page.</p>
 </section>
 <section id="chart-pane">
 <h2>Session statechart</h2>
@@ -55,6 +58,12 @@ tr.session-row.selected { background: #fdba74; }
 .state > ul { margin: 2px 0 2px 0; padding-left: 1em; font-size: 0.8em; color: #57606a; }
 .state > .children { margin-top: 2px; }
 .anywhere { font-size: 0.85em; color: #57606a; margin: 0 4px 4px; }
+#messages { list-style: none; padding: 0; margin: 0; }
+#messages li { background: #ecfdf5; border-left: 4px solid #059669; padding: 4px 6px; margin: 3px 0; }
+#messages li.mentions-selected { border-left-color: #e8590c; }
+#messages .event { font-weight: 600; }
+#messages .reached, #messages .time { color: #57606a; font-size: 0.9em; }
+#messages .text { display: block; white-space: pre-wrap; word-break: break-word; font-family: ui-monospace, monospace; }
 `;
 
 export const PAGE_JS = `
@@ -121,10 +130,32 @@ function render() {
     const row = el('tr', 'session-row' + (s.id === selected ? ' selected' : ''));
     row.dataset.id = s.id;
     for (const text of [s.id, s.username ?? '—', s.remoteAddress, s.transport, s.state, new Date(s.connectedAt).toLocaleTimeString()]) row.append(el('td', '', text));
-    row.addEventListener('click', () => { selected = selected === s.id ? null : s.id; render(); });
+    row.addEventListener('click', () => { selected = selected === s.id ? null : s.id; render(); renderMessages(); });
     return row;
   }));
   document.getElementById('status').textContent = sessions.size + (sessions.size === 1 ? ' session' : ' sessions');
+}
+
+// MESSAGE events, newest first: where each went, the states it met, its text (neutralised and cut by the server).
+const messages = new Map();
+const MAX_MESSAGES = 50;
+
+function renderMessages() {
+  const list = document.getElementById('messages');
+  const entries = [...messages.values()].sort((a, b) => b.id - a.id).slice(0, MAX_MESSAGES);
+  list.replaceChildren(...entries.map((m) => {
+    const item = el('li', 'message' + (selected && m.sessions.includes(selected) ? ' mentions-selected' : ''));
+    item.dataset.id = String(m.id);
+    item.append(el('span', 'time', new Date(m.at).toLocaleTimeString() + ' '));
+    item.append(el('span', 'event', 'MESSAGE → ' + (m.to !== null ? m.to : m.filtered ? 'some sessions (filtered broadcast)' : 'every session')));
+    const states = Object.entries(m.states).map(([state, n]) => state + (n > 1 ? ' ×' + n : '')).join(', ');
+    const named = m.sessions.join(', ') + (m.reached > m.sessions.length ? ', …' : '');
+    item.append(el('span', 'reached', ' · reached ' + m.reached + (m.reached === 1 ? ' session' : ' sessions') + (m.reached ? ' (' + named + ') at ' + states : '')));
+    item.append(el('q', 'text', m.text + (m.cut ? ' [… ' + m.cut + ' more characters]' : '')));
+    return item;
+  }));
+  document.getElementById('no-messages').hidden = entries.length > 0;
+  for (const id of [...messages.keys()].sort((a, b) => a - b).slice(0, Math.max(0, messages.size - MAX_MESSAGES))) messages.delete(id);
 }
 
 fetch('chart.json').then((r) => r.json()).then((tree) => {
@@ -141,6 +172,10 @@ fetch('chart.json').then((r) => r.json()).then((tree) => {
     for (const id of change.remove) sessions.delete(id);
     if (selected && !sessions.has(selected)) selected = null;
     render();
+  });
+  events.addEventListener('messages', (e) => {
+    for (const m of JSON.parse(e.data)) messages.set(m.id, m);
+    renderMessages();
   });
   events.onerror = () => { document.getElementById('status').textContent = 'disconnected: retrying…'; };
 });

@@ -22,6 +22,11 @@ export type SessionEvent =
   | { type: 'INTERRUPT_COMMAND' }
   | { type: 'END_OF_INPUT' }
   | { type: 'LINE_TOO_LONG'; limit: number }
+  /**
+   * Notices: the terminal's size or type changed (the facts are in the session's terminal state,
+   * which the handler and the editor read; the chart is told so the inspector and charts of your
+   * own see it).
+   */
   | { type: 'RESIZE'; width: number; height: number }
   | { type: 'TERMINAL_TYPE'; term: string }
   | { type: 'READ_LINE'; request: ReadRequest }
@@ -213,12 +218,6 @@ export const sessionSetup = setup({
     }),
     // Not an assign: it runs on every exit from user code, and a settled read ignores the rejection.
     dropPendingRead: ({ context }) => context.read?.reject(new InputAborted('session ended')),
-    setTerminalType: ({ context, event }) => {
-      if (event.type === 'TERMINAL_TYPE') context.host.setTerminalType(event.term);
-    },
-    setWindowSize: ({ context, event }) => {
-      if (event.type === 'RESIZE') context.host.setWindowSize(event.width, event.height);
-    },
     showShutdownMessage: ({ context, event }) => {
       if ((event.type === 'SHUTDOWN' || event.type === 'KICK') && event.message) context.host.write(`\n${event.message}\n`);
     },
@@ -457,8 +456,9 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
   initial: 'negotiating',
   invoke: { id: 'loginTimer', src: 'loginTimer', input: ({ context }: { context: SessionContext }) => ({ ms: context.host.settings.loginTimeoutMs }) },
   on: {
-    RESIZE: { actions: 'setWindowSize' },
-    TERMINAL_TYPE: { actions: 'setTerminalType' },
+    // Notices of facts already in the terminal state: nothing to do here by default.
+    RESIZE: {},
+    TERMINAL_TYPE: {},
     DISCONNECTED: { target: '.closing' },
     END: { target: '.closing' },
     SHUTDOWN: { target: '.closing', actions: 'showShutdownMessage' },

@@ -59,8 +59,6 @@ export interface SessionHost {
   /** Runs `execCommand` and reports its exit status to the transport. */
   runExec(): Promise<void>;
   reportError(error: unknown): void;
-  setTerminalType(term: string): void;
-  setWindowSize(width: number, height: number): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, error?: unknown): void;
   /** Ends the session's own timers and closes the transport (output is flushed first). */
   disconnect(): void;

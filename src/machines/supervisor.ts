@@ -1,6 +1,9 @@
 import { fromCallback, setup, type AnyActorRef, type EventObject, type SnapshotFrom } from 'xstate';
 import { SessionCounter, type ConnectionLimits, type Refusal } from '../actors/sessionLimits.js';
 import { IdleSweep, type IdleOptions, type IdleTrackable } from '../actors/idleSweeper.js';
+import { MessageOutbox, type MessageRecipient, type MessageTrace } from './messageOutbox.js';
+
+export type { MessageTrace } from './messageOutbox.js';
 
 /** What the supervisor holds of a session: its actor, its public facts, and the ways it is ended. */
 export interface SupervisedSession extends IdleTrackable {
@@ -39,7 +42,7 @@ export type SupervisorEvent =
   | { type: 'SESSION_OPENED'; session: SupervisedSession }
   | { type: 'SESSION_CLOSED'; id: string }
   /** Text for one session (`to`) or for all that `filter` accepts; neutralised before it comes here. */
-  | { type: 'MESSAGE'; text: string; to?: string; filter?: BroadcastFilter; receipt?: Receipt }
+  | { type: 'MESSAGE'; text: string; to?: string; filter?: BroadcastFilter; receipt?: Receipt; trace?: MessageTrace }
   | { type: 'DISCONNECT'; id: string; message: string | null; receipt?: Receipt }
   | { type: 'SHUTDOWN'; message: string | null }
   /** From the ticker while sessions are open: the idle sweep and keepalive. */
@@ -69,6 +72,8 @@ export interface SupervisorContext {
   /** Last keepalive sweep (ms since the epoch). */
   keptAliveAt: number;
   shutdownMessage: string | null;
+  /** Messages on their way to the sessions, in order, a slice per turn of the loop (see MessageOutbox). */
+  outbox: MessageOutbox;
 }
 
 /** How often the ticker ticks: often enough for the idle timeout and for keepalive; 0 = no ticker. */
@@ -77,11 +82,7 @@ export function tickEvery(context: Pick<SupervisorContext, 'idle' | 'keepAliveMs
   return periods.length === 0 ? 0 : Math.min(...periods);
 }
 
-function deliver(session: SupervisedSession, text: string): boolean {
-  if (session.actor.getSnapshot().status !== 'active') return false;
-  session.actor.send({ type: 'MESSAGE', text });
-  return true;
-}
+const isOpen = (session: SupervisedSession) => session.actor.getSnapshot().status === 'active';
 
 export const supervisorSetup = setup({
   types: {
@@ -119,20 +120,24 @@ export const supervisorSetup = setup({
     unregister: ({ context, event }) => {
       if (event.type === 'SESSION_CLOSED') context.sessions.delete(event.id);
     },
-    // One MESSAGE event to each session actor reached; its chart decides what the message does there.
+    // One MESSAGE event to each session actor addressed; its chart decides what the message does
+    // there. The sessions are chosen now (open, and accepted by the filter) and counted; the outbox
+    // delivers to them in order, a large broadcast over several turns of the loop, skipping any
+    // that has ended by its turn.
     routeMessage: ({ context, event }) => {
       if (event.type !== 'MESSAGE') return;
-      let reached = 0;
+      const recipients: MessageRecipient[] = [];
       if (event.to !== undefined) {
         // A message for a session that has gone is dropped without error.
         const session = context.sessions.get(event.to);
-        if (session && deliver(session, event.text)) reached++;
+        if (session && isOpen(session)) recipients.push(session);
       } else {
         for (const session of context.sessions.values()) {
-          if ((!event.filter || event.filter(session)) && deliver(session, event.text)) reached++;
+          if ((!event.filter || event.filter(session)) && isOpen(session)) recipients.push(session);
         }
       }
-      if (event.receipt) event.receipt.reached = reached;
+      if (event.receipt) event.receipt.reached = recipients.length;
+      context.outbox.send(event.text, recipients, event.trace);
     },
     kick: ({ context, event }) => {
       if (event.type !== 'DISCONNECT') return;
@@ -184,6 +189,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
     keepAliveMs: input.keepAliveMs ?? 0,
     keptAliveAt: Date.now(),
     shutdownMessage: null,
+    outbox: new MessageOutbox(),
   }),
   initial: 'running',
   on: {

@@ -1,13 +1,14 @@
 import { ENV_ESC, ENV_INFO, ENV_IS, ENV_SEND, ENV_USERVAR, ENV_VALUE, ENV_VAR, NEW_ENVIRON } from './constants.js';
 import { encodeSubnegotiation } from './encoder.js';
+import { TERMINAL_LIMITS } from '../terminal/terminalLimits.js';
 
 /** What the server asks for. Never USER: identity comes from the login only. */
 export const ASKED_VARIABLES = ['LANG', 'TERM', 'COLUMNS', 'LINES'] as const;
 
-/** Caps on what a client may send (SSH `env` requests follow the same). */
-export const MAX_VARIABLES = 32;
-export const MAX_NAME = 64;
-export const MAX_VALUE = 256;
+/** Caps on what a client may send (SSH `env` requests follow the same): see TERMINAL_LIMITS. */
+export const MAX_VARIABLES = TERMINAL_LIMITS.variables;
+export const MAX_NAME = TERMINAL_LIMITS.variableName;
+export const MAX_VALUE = TERMINAL_LIMITS.variableValue;
 
 /** SB NEW-ENVIRON SEND for each asked name, as VAR and as USERVAR (clients file them either way). */
 export function environmentSendRequest(): Uint8Array {

@@ -1,5 +1,6 @@
 import { TTYPE, TTYPE_IS, TTYPE_SEND } from './constants.js';
 import { encodeSubnegotiation } from './encoder.js';
+import { TERMINAL_LIMITS } from '../terminal/terminalLimits.js';
 
 /** NAWS payload (RFC 1073): width and height as 16-bit big-endian; 0 means "unknown" → null. */
 export function parseNaws(data: Uint8Array): { width: number; height: number } | null {
@@ -14,7 +15,7 @@ export function parseNaws(data: Uint8Array): { width: number; height: number } |
 export function parseTerminalType(data: Uint8Array): string | null {
   if (data.length < 2 || data[0] !== TTYPE_IS) return null;
   let name = '';
-  for (let i = 1; i < data.length && name.length < 64; i++) {
+  for (let i = 1; i < data.length && name.length < TERMINAL_LIMITS.nameLength; i++) {
     const b = data[i]!;
     if (b >= 0x20 && b <= 0x7e) name += String.fromCharCode(b);
   }

@@ -8,6 +8,7 @@ import { OptionTable, type Side } from './optionTable.js';
 import { parseNaws, parseTerminalType, ttypeSendRequest } from './subnegotiation.js';
 import { environmentSendRequest, parseEnvironment } from './environment.js';
 import { answerCharsetRequest, charsetFor, charsetRequest, parseCharset, type SessionCharset } from './charset.js';
+import { TERMINAL_LIMITS } from '../terminal/terminalLimits.js';
 import type { TelnetOption, TelnetOptionContext } from './telnetOption.js';
 
 export interface TelnetProtocolSink {
@@ -70,7 +71,7 @@ export const ANSWER_TIMEOUT_MS = 500;
 /** Debug lines one connection may cause, so a stream of NOPs or unknown options cannot flood the log. */
 const MAX_DEBUG_LINES = 100;
 /** TTYPE is asked again until a name repeats (RFC 1091 cycling), at most this many names. */
-const MAX_TERMINAL_TYPES = 8;
+const MAX_TERMINAL_TYPES = TERMINAL_LIMITS.terminalTypes;
 /** Names of real terminals, preferred as `term` over client names and MTTS flags in a cycle. */
 const TERMINAL_NAME = /^(xterm|vt\d|ansi|linux|screen|tmux|rxvt|putty|konsole|gnome|alacritty|kitty|cygwin|vtnt|dumb)/i;
 
@@ -299,7 +300,7 @@ export class TelnetProtocol {
     const variables = parseEnvironment(data);
     if (!variables || variables.size === 0) return;
     const term = variables.get('TERM');
-    if (term && this.#terminalTypes.length === 0) this.#sink.terminalType(term.slice(0, 64));
+    if (term && this.#terminalTypes.length === 0) this.#sink.terminalType(term.slice(0, TERMINAL_LIMITS.nameLength));
     const columns = Number(variables.get('COLUMNS'));
     const lines = Number(variables.get('LINES'));
     if (!this.#sizeFromNaws && Number.isInteger(columns) && Number.isInteger(lines) && columns > 0 && lines > 0 && columns < 10_000 && lines < 10_000) {

@@ -4,6 +4,7 @@ import { CellLine, cellWork, measureCells, type Cells } from './graphemeCells.js
 import { KeyDecoder, type Key } from './keys.js';
 import { columns } from './columns.js';
 import type { TabOutcome } from '../shell/completion.js';
+import { decideEcho, type EchoDecision, type EchoFacts } from './echo.js';
 
 export interface LineEditorSink {
   /** Text to show: "\n" for a new line, "\r" for column 0, ANSI CSI for moves and erasing. */
@@ -44,6 +45,11 @@ export interface ReadOptions {
 
 export const DEFAULT_MAX_LINE_LENGTH = 128 * 1024;
 
+/** What the editor reads of the terminal: its width, and who shows typed text (see `decideEcho`). */
+export interface EditorTerminal extends EchoFacts {
+  readonly width: number;
+}
+
 /**
  * Prompt + input up to this many cells (and code units) is drawn wrapped over rows, as typed: about
  * a 80x24 screen. A longer input is shown in one row that scrolls sideways around the cursor, so
@@ -71,6 +77,20 @@ const down = (rows: number) => (rows > 0 ? `\x1b[${rows}B` : '');
 const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 /** Erases from the cursor to the end of the screen: an input wrapped over several rows goes too. */
 const ERASE_BELOW = '\x1b[J';
+
+/**
+ * The last message drawn above an input, and the text that drew it: a broadcast draws the same
+ * for every session at the same prompt (the same strings: the message, the handler's prompt), so
+ * the text is made once per message, not once per session.
+ */
+let lastAbove = { rows: '', text: '', below: '', drawn: '' };
+function drawAbove(rows: string, text: string, below: string): string {
+  const last = lastAbove;
+  if (last.text === text && last.below === below && last.rows === rows) return last.drawn;
+  const drawn = `\r${rows}${ERASE_BELOW}${text}\n${below}`;
+  lastAbove = { rows, text, below, drawn };
+  return drawn;
+}
 
 /**
  * Server-side line editing, pure: keys in, screen output and line events out. One begin() reads one
@@ -106,14 +126,16 @@ export class LineEditor {
   readonly #recalled = new Map<string, Cells>();
   #historyIndex = 0;
   #savedLine = '';
-  #width = 80;
+  /** The session's terminal state (read at each use: one owner), or the editor's own when alone. */
+  readonly #terminal: EditorTerminal;
+  /** Alone (no terminal given): an 80-column terminal that leaves echo to us; `setWidth` changes it. */
+  #own: { clientEchoes: boolean; lineMode: boolean; width: number } | null = null;
   /**
    * Where the terminal's cursor is, in columns from the start of the prompt (rows are this divided by
    * the width): long input wraps, and moving back over a wrap needs rows, not just CSI D.
    */
   #at = 0;
   #lastKeyWasTab = false;
-  #clientEchoes = false;
   /** A completion is being computed: keys wait in the queue until it is applied. */
   #completing = false;
   /** Counts begin() calls, so a completion that finishes after its line ended is dropped. */
@@ -122,8 +144,9 @@ export class LineEditor {
   /** Cells of prompt + input drawn wrapped; past it, one scrolled row. */
   readonly #wrapLimit: number;
 
-  constructor(sink: LineEditorSink, options: { maxLineLength?: number; wrapLimit?: number } = {}) {
+  constructor(sink: LineEditorSink, options: { maxLineLength?: number; wrapLimit?: number; terminal?: EditorTerminal } = {}) {
     this.#sink = sink;
+    this.#terminal = options.terminal ?? (this.#own = { clientEchoes: false, lineMode: false, width: 80 });
     this.#maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     this.#wrapLimit = options.wrapLimit ?? WRAP_LIMIT;
   }
@@ -132,18 +155,18 @@ export class LineEditor {
     return this.#active;
   }
 
-  /** The client edits and echoes the line itself (MUD clients): typed text is never echoed back. */
-  setClientEchoes(): void {
-    this.#clientEchoes = true;
+  /** Who shows what for the line being read: the one echo decision, on the terminal's facts. */
+  get #echo(): EchoDecision {
+    return decideEcho(this.#terminal, !this.#options.echo);
   }
 
-  get clientEchoes(): boolean {
-    return this.#clientEchoes;
-  }
-
-  /** Whether typed text is drawn by us: echo on, and the client does not draw it itself. */
+  /** Whether typed text is drawn by us. */
   get #shows(): boolean {
-    return this.#options.echo && !this.#clientEchoes;
+    return this.#echo.drawTyped;
+  }
+
+  get #width(): number {
+    return this.#terminal.width;
   }
 
   get buffer(): string {
@@ -159,8 +182,9 @@ export class LineEditor {
     return !this.#wrapped;
   }
 
+  /** The width of an editor's own terminal (one made without a terminal state: tests, tools). */
   setWidth(columns: number): void {
-    if (columns > 0) this.#width = columns;
+    if (columns > 0 && this.#own) this.#own.width = columns;
   }
 
   /** The connection closed: nothing more is read, queued keys are dropped. */
@@ -225,9 +249,8 @@ export class LineEditor {
     }
     // Back to the first row of a wrapped prompt+input, erase it, and draw it again below the text.
     const rows = this.#wrapped ? up(Math.floor(this.#at / this.#width)) : '';
-    const erase = `\r${rows}${ERASE_BELOW}${text}\n`;
     this.#at = 0;
-    this.#sink.output(erase + this.#render());
+    this.#sink.output(drawAbove(rows, text, this.#render()));
   }
 
   /**
@@ -626,7 +649,7 @@ export class LineEditor {
         if (this.#buffer.length === 0) {
           this.#active = false;
           // A client that shows its own input (a pipe, a MUD client) has its own line end.
-          if (!this.#clientEchoes) this.#emit('\n');
+          if (this.#echo.drawLineEnd) this.#emit('\n');
           this.#flush();
           this.#sink.endOfInput();
         } else if (this.#cursor < this.#buffer.length) {
@@ -747,7 +770,7 @@ export class LineEditor {
     // Echo-off input (a password, a PIN) never enters history, whatever the options say.
     if (useHistory && this.#options.echo && this.#options.remember !== false) remember(history, line, historyLimits ?? DEFAULT_HISTORY_LIMITS);
     // A client that echoes itself has already moved to the next line.
-    if (!this.#clientEchoes) this.#emit(`${toEnd}\n`);
+    if (this.#echo.drawLineEnd) this.#emit(`${toEnd}\n`);
     this.#flush();
     this.#sink.line(line, !this.#options.echo);
   }

@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { ServerChannel } from 'ssh2';
 import type { TerminalEvents, TerminalTransport } from './terminalTransport.js';
 import { InputPacer, type InputBudget } from './inputPacer.js';
+import type { TerminalChange } from '../terminal/terminalState.js';
 
 export interface PtyInfo {
   term: string;
@@ -43,7 +44,7 @@ export class SshTransport implements TerminalTransport {
   readonly needsNegotiation = true;
   readonly authenticatedUser: string;
   readonly remoteAddress: string;
-  readonly initialTerminal: { term?: string; width?: number; height?: number };
+  readonly initialTerminal: TerminalChange;
   readonly execCommand: string | null;
   /** No pty: the client shows its own input, so no echo, no prompts, no colour (see TerminalTransport). */
   readonly lineMode: boolean;
@@ -66,7 +67,7 @@ export class SshTransport implements TerminalTransport {
     this.remoteAddress = options.remoteAddress;
     this.lineMode = options.pty === null;
     // Without a pty nothing shows colour or moves a cursor: the terminal is `dumb`.
-    this.initialTerminal = options.pty ?? { term: 'dumb' };
+    this.initialTerminal = { ...(options.pty ?? { term: 'dumb' }), environment: options.environment };
     this.execCommand = options.execCommand;
   }
 
@@ -87,7 +88,6 @@ export class SshTransport implements TerminalTransport {
     stream.on('end', () => pacer.end(() => this.#endOfInput()));
     stream.on('error', (err: Error) => events.log('debug', `channel error: ${err.message}`));
     stream.once('close', () => this.#finish());
-    if (this.#options.environment.size > 0) events.environment?.(this.#options.environment);
     events.negotiated();
   }
 
@@ -109,7 +109,7 @@ export class SshTransport implements TerminalTransport {
 
   /** window-change: may arrive at any time, before or after the session started. */
   resize(width: number, height: number): void {
-    if (this.#events) this.#events.resize(width, height);
+    if (this.#events) this.#events.terminalChanged({ width, height });
     else Object.assign(this.initialTerminal, { width, height });
   }
 

@@ -15,10 +15,23 @@ export interface TelnetTransportOptions {
 }
 
 export const DEFAULT_MAX_OUTPUT_BUFFER = 1024 * 1024;
-/** Terminal types MUD clients announce; they want line mode rather than server-side echo. */
-const MUD_CLIENT = /^(mudlet|tintin\+*|mushclient|zmud|cmud|tinyfugue|blowtorch|mudrammer|kbtin|axmud|atlantis|beip|mudmaster)/i;
 /** A client that ignores our FIN gets this long before the socket is destroyed. */
 const CLOSE_GRACE_MS = 2000;
+/** Output up to this long is remembered encoded, for the next connection that writes the same. */
+const SHARED_ENCODING_MAX = 64 * 1024;
+
+/**
+ * The last text encoded for the wire: a broadcast writes the same text to every session at the same
+ * prompt (see the line editor's drawAbove), encoded once and the bytes shared (never changed after).
+ */
+let lastEncoded: { text: string; charset: SessionCharset; bytes: Uint8Array } | null = null;
+function wireBytes(text: string, charset: SessionCharset): Uint8Array {
+  const last = lastEncoded;
+  if (last !== null && last.charset === charset && last.text === text) return last.bytes;
+  const bytes = encodeData(encodeText(text, charset));
+  if (text.length <= SHARED_ENCODING_MAX) lastEncoded = { text, charset, bytes };
+  return bytes;
+}
 
 /** A telnet connection: a net.Socket with the sans-IO protocol engine in front of it. */
 export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
@@ -83,27 +96,23 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
     if (text.length > 0) this.#events?.data(text);
   }
 
+  // Terminal facts are reported, not judged here: whether the client echoes itself (a MUD client) and
+  // so what ECHO to say is the echo decision's, taken from the session's terminal state.
   terminalType(name: string): void {
-    const events = this.#events;
     const protocol = this.#protocol;
-    if (!events || !protocol) return;
-    events.terminalType(name, protocol.terminalTypes);
-    // MUD clients edit lines themselves and take WILL ECHO as "hide the input".
-    // Said again while TTYPE cycles: the option table and the editor ignore repeats.
-    if (MUD_CLIENT.test(name)) {
-      protocol.setServerEcho(false);
-      events.clientEchoes?.();
-    }
+    if (protocol) this.#events?.terminalChanged({ term: name, terminalTypes: protocol.terminalTypes });
   }
 
   environment(variables: ReadonlyMap<string, string>): void {
-    this.#events?.environment?.(variables);
+    this.#events?.terminalChanged({ environment: variables });
   }
 
   charset(charset: SessionCharset): void {
+    // The transport codes text in it; the session's terminal state holds it for the handler.
     this.#charset = charset;
     this.#utf8 = null;
     this.#events?.log('debug', `charset ${charset}`);
+    this.#events?.terminalChanged({ charset });
   }
 
   logout(): void {
@@ -111,7 +120,7 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
   }
 
   windowSize(width: number, height: number): void {
-    this.#events?.resize(width, height);
+    this.#events?.terminalChanged({ width, height });
   }
 
   negotiated(): void {
@@ -148,22 +157,21 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
     this.#protocol?.promptShown();
   }
 
-  secretInput(secret: boolean): void {
-    // A client that echoes itself hides input while we say WILL ECHO (the MUD convention).
-    this.#secret = secret;
-    const retryMs = this.#protocol?.setServerEcho(secret) ?? 0;
+  serverEcho(on: boolean): void {
+    this.#echoWanted = on;
+    const retryMs = this.#protocol?.setServerEcho(on) ?? 0;
     // Behind a request the client has not answered (TinTin++ never answers WONT ECHO): said once the
     // protocol takes that request as settled. One timer at most; the latest wish wins.
     if (retryMs > 0 && this.#echoRetry === null && !this.#socket.destroyed) {
       this.#echoRetry = setTimeout(() => {
         this.#echoRetry = null;
-        if (!this.#socket.destroyed) this.secretInput(this.#secret);
+        if (!this.#socket.destroyed) this.serverEcho(this.#echoWanted);
       }, retryMs);
       this.#echoRetry.unref();
     }
   }
 
-  #secret = false;
+  #echoWanted = false;
   #echoRetry: NodeJS.Timeout | null = null;
 
   keepAlive(): void {
@@ -200,7 +208,7 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
 
   #takeText(): void {
     if (this.#text.length === 0) return;
-    this.#parts.push(encodeData(encodeText(this.#text, this.#charset)));
+    this.#parts.push(wireBytes(this.#text, this.#charset));
     this.#text = '';
   }
 

@@ -1,25 +1,24 @@
 import type { TelnetOption } from '../protocol/telnetOption.js';
 import type { InputBudget } from './inputPacer.js';
+import type { TerminalChange } from '../terminal/terminalState.js';
 
 /** What a session hears from the far end, whatever carries it (telnet or SSH). */
 export interface TerminalEvents {
   /** Decoded user text (UTF-8 already applied, telnet newlines normalised). */
   data(text: string): void;
-  resize(width: number, height: number): void;
-  /** The terminal type; `all` lists every name a telnet client gave while TTYPE cycled. */
-  terminalType(term: string, all?: readonly string[]): void;
+  /**
+   * A fact about the terminal learned (type and TTYPE list, size, environment, charset): the one
+   * path by which terminal facts reach the session's terminal state.
+   */
+  terminalChanged(change: TerminalChange): void;
   /** Every option the transport asked about has an answer (telnet only). */
   negotiated(): void;
   /** Telnet IP or BRK: the same as Ctrl-C. */
   interrupt(): void;
   eraseCharacter(): void;
   eraseLine(): void;
-  /** NEW-ENVIRON variables (telnet): LANG, TERM, COLUMNS, LINES when the client sends them. */
-  environment?(variables: ReadonlyMap<string, string>): void;
   /** The client asked to be logged out (telnet LOGOUT). */
   logout?(): void;
-  /** The client edits and echoes lines itself (MUD clients): the server must not echo. */
-  clientEchoes?(): void;
   /** The stream is gone (peer closed, error, or close() finished). */
   closed(): void;
   /** A line for the server log; the session adds who it is about (id and address). */
@@ -36,8 +35,8 @@ export interface TerminalTransport {
   readonly needsNegotiation: boolean;
   /** Set when the transport has already authenticated the user (SSH): the login states are skipped. */
   readonly authenticatedUser: string | null;
-  /** Terminal facts known before the session starts (SSH pty-req). */
-  readonly initialTerminal: { term?: string; width?: number; height?: number };
+  /** Terminal facts known before the session starts (SSH pty-req and env), applied first. */
+  readonly initialTerminal: TerminalChange;
   /** A command line to run instead of a shell (SSH exec); null for an interactive session. */
   readonly execCommand: string | null;
   /**
@@ -54,8 +53,11 @@ export interface TerminalTransport {
   attach(events: TerminalEvents, session?: { telnetOptions?: readonly TelnetOption[]; inputBudget?: InputBudget }): void;
   /** A prompt was shown (telnet sends IAC GA to clients that refused SGA). */
   promptShown?(): void;
-  /** Input that must not be shown starts (true) or ends (false), for clients that echo themselves. */
-  secretInput?(secret: boolean): void;
+  /**
+   * Telnet's ECHO option: WILL ECHO (true) or WONT ECHO (false), as the echo decision
+   * (`decideEcho`) says for a client that echoes itself. Ignored where there is no such option.
+   */
+  serverEcho?(on: boolean): void;
   /** A keepalive probe that finds dead peers (telnet IAC NOP). */
   keepAlive?(): void;
   /** Output text with "\n" line ends; the transport cooks it for the wire. */

@@ -326,11 +326,13 @@ test('a command that returns without awaiting its readLine: the read is dropped,
 });
 
 test('a session whose chart fails ends alone: logged, the supervisor and other sessions go on', async () => {
-  // A fault inside the chart itself (not in a command): this one throws on a window 13 columns wide.
+  // A fault inside the chart itself (not in a command): this one throws on one message text.
   const failing = sessionMachine.provide({
     actions: {
-      setWindowSize: ({ event }) => {
-        if (event.type === 'RESIZE' && event.width === 13) throw new Error('chart fault');
+      showMessage: ({ context, event }) => {
+        if (event.type !== 'MESSAGE') return;
+        if (event.text === 'fault!') throw new Error('chart fault');
+        context.host.showMessage(context.host.boundMessage(event.text));
       },
     },
   });
@@ -338,7 +340,8 @@ test('a session whose chart fails ends alone: logged, the supervisor and other s
   const bystander = await login(srv.port, 'bob');
   const victim = await login(srv.port, 'eve');
   try {
-    victim.resize(13, 24);
+    const victimId = srv.server.sessions.find((s) => s.username === 'eve')!.id;
+    assert.ok(srv.server.sendTo(victimId, 'fault!'));
     await victim.waitForClose();
     assert.match(srv.log.join('\n'), /session actor failed\n.*chart fault/);
     assert.is(await run(bystander, 'echo still here'), 'echo still here\nstill here\n');

@@ -201,8 +201,7 @@ test('telnet: once the session closes its transport, input still queued is never
         transport.close();
       }
     },
-    resize() {},
-    terminalType() {},
+    terminalChanged() {},
     negotiated() {},
     interrupt() {},
     eraseCharacter() {},

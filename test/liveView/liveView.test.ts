@@ -101,6 +101,70 @@ test('lists every session with user, address and state, live; the chart highligh
   }
 });
 
+test('shows each MESSAGE event: the session(s) it reached, the state each met, the text neutralised and cut', async () => {
+  const demo = await startDemo();
+  const view = await demo.server.listenLiveView({ host: '127.0.0.1', port: 0, intervalMs: 50 });
+  const alice = await login(demo.port, 'alice');
+  const bob = await login(demo.port, 'bob');
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const messageTexts = () => page.$$eval('#messages li', (items) => items.map((item) => item.textContent ?? ''));
+  try {
+    // A message sent before anyone watched is not recorded (nothing is, while no one watches).
+    demo.server.broadcast('before the page');
+    await page.goto(`http://127.0.0.1:${view.port}/`);
+    await page.waitForSelector('tr.session-row >> nth=1');
+    assert.ok(await page.isVisible('#no-messages'));
+    const ids = new Map(demo.server.sessions.map((s) => [s.username, s.id]));
+    const bobId = ids.get('bob')!;
+    const aliceId = ids.get('alice')!;
+
+    // To bob, at a password prompt of a command, his secret half typed.
+    bob.send('passwd\r\n');
+    await bob.waitFor('New password: ');
+    bob.send('hunter2');
+    await page.waitForFunction(() => document.querySelector('tr.session-row:nth-child(2)')?.textContent?.includes('awaitingLine'));
+    assert.ok(demo.server.sendTo(bobId, 'to bob \x1b[31mred'));
+    await page.waitForSelector('#messages li');
+    let items = await messageTexts();
+    assert.is(items.length, 1);
+    assert.match(items[0]!, `MESSAGE → ${bobId} · reached 1 session (${bobId}) at shell.awaitingLine`);
+    assert.match(items[0]!, 'to bob ^[[31mred', 'the escape shown, not acted on');
+    assert.not.ok(await page.isVisible('#no-messages'));
+    await bob.waitFor('to bob');
+
+    // A broadcast: one entry, both sessions, the states they met; its text cut at 200 characters.
+    assert.is(demo.server.broadcast(`${'x'.repeat(199)}yz${'w'.repeat(49)}`), 2);
+    await page.waitForFunction(() => document.querySelectorAll('#messages li').length === 2);
+    items = await messageTexts();
+    const newest = items[0]!;
+    assert.match(newest, /MESSAGE → every session · reached 2 sessions \((s\d+), (s\d+)\) at /);
+    assert.match(newest, 'shell.prompting');
+    assert.match(newest, 'shell.awaitingLine');
+    assert.ok(newest.includes(`${'x'.repeat(199)}y [… 50 more characters]`), newest);
+    assert.not.match(newest, 'yz');
+    assert.match(items[1]!, `MESSAGE → ${bobId}`, 'older below');
+
+    // A session's own message (the demo's timer) is an event too.
+    alice.send('timer 0 ding\r\n');
+    await alice.waitFor('ding');
+    await page.waitForFunction(() => document.querySelectorAll('#messages li').length === 3);
+    assert.match((await messageTexts())[0]!, `MESSAGE → ${aliceId} · reached 1 session (${aliceId}) at shell.`);
+
+    // Selecting bob marks the messages that reached him.
+    await page.click('tr.session-row >> nth=1');
+    assert.is(await page.$$eval('#messages li.mentions-selected', (items) => items.length), 2);
+
+    // What bob typed at the password prompt appears nowhere, and never did.
+    assert.not.match((await page.textContent('body')) ?? '', 'hunter2');
+    assert.not.match((await page.textContent('body')) ?? '', 'before the page');
+  } finally {
+    await page.close();
+    alice.close();
+    bob.close();
+    await demo.stop();
+  }
+});
+
 test('a server with an edited login chart shows its own states', async () => {
   const srv = await startServer(CodeHandler, { sessionMachine: sessionWithCode, liveView: { host: '127.0.0.1', port: 0 } });
   const view = await srv.server.liveViewAddress!;

@@ -64,8 +64,6 @@ export function fakeHost(options: FakeOptions = {}): FakeHost {
     },
     runExec: async () => void host.commands.push(['EXEC', options.execCommand ?? '']),
     reportError: (error) => void host.out.push(`ERROR ${String(error)}`),
-    setTerminalType: () => {},
-    setWindowSize: () => {},
     log: () => {},
     disconnect: () => void host.disconnected++,
     sessionEnd: async () => void host.ends++,
