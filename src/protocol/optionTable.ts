@@ -64,6 +64,11 @@ export class OptionTable {
     return state === WANTYES || state === WANTNO;
   }
 
+  /** We asked for the option on and wait for the answer (RFC 1143's WANTYES). */
+  isWanted(side: Side, option: number): boolean {
+    return this.#state(side, option) === WANTYES;
+  }
+
   /** A change the other way waits behind our pending request (RFC 1143's queue bit is OPPOSITE). */
   isQueued(side: Side, option: number): boolean {
     return (this.#entry(key(side, option)) & OPPOSITE) !== 0 && this.isPending(side, option);

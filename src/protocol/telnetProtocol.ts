@@ -19,6 +19,11 @@ export interface TelnetProtocolSink {
   windowSize(width: number, height: number): void;
   /** NEW-ENVIRON variables the client sent (USER never among them). */
   environment(variables: ReadonlyMap<string, string>): void;
+  /**
+   * The client refused our WILL ECHO or turned our echo off (DONT ECHO): it shows what is typed
+   * itself, so whatever we echoed it would show twice.
+   */
+  echoRefused(): void;
   /** CHARSET agreed on an encoding for both directions. */
   charset(charset: SessionCharset): void;
   /** The client asked us to log it out (RFC 727). */
@@ -214,6 +219,9 @@ export class TelnetProtocol {
       return;
     }
     if (this.#changes >= MAX_OPTION_CHANGES) return;
+    // DONT ECHO refuses our echo when it answers WILL ECHO or turns it off; after our WONT ECHO it is
+    // only the acknowledgement.
+    const echoRefused = verb === DONT && option === ECHO && (this.#options.isEnabled('local', ECHO) || this.#options.isWanted('local', ECHO));
     const { reply, change } = this.#options.receive(verb, option);
     if (reply) this.#sink.send(reply);
     // A queued ECHO change just went out as a new request: its answer is owed from now.
@@ -225,6 +233,7 @@ export class TelnetProtocol {
       this.#debug(`${change.side} ${optionName(option)} ${change.enabled ? 'on' : 'off'}`);
       this.#changed(change.side, option, change.enabled);
     }
+    if (echoRefused) this.#sink.echoRefused();
     this.#checkDone();
   }
 

@@ -16,6 +16,8 @@ export interface TerminalChange {
   height?: number;
   environment?: ReadonlyMap<string, string>;
   charset?: SessionCharset;
+  /** The client shows what is typed itself (telnet: it refused our ECHO). */
+  clientEchoes?: true;
 }
 
 /** What an applied change changed that others must act on. */
@@ -143,6 +145,7 @@ export class TerminalState implements EchoFacts {
       this.#environment = Object.freeze(Object.fromEntries(entries));
     }
     if (change.charset !== undefined) this.#charset = change.charset;
+    if (change.clientEchoes) this.#clientEchoes = true;
     const clientEchoes = this.#clientEchoes !== echoedBefore;
     return size || term || clientEchoes ? { size, term, clientEchoes } : UNCHANGED;
   }

@@ -107,6 +107,10 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
     this.#events?.terminalChanged({ environment: variables });
   }
 
+  echoRefused(): void {
+    this.#events?.terminalChanged({ clientEchoes: true });
+  }
+
   charset(charset: SessionCharset): void {
     // The transport codes text in it; the session's terminal state holds it for the handler.
     this.#charset = charset;

@@ -175,6 +175,28 @@ test('a MUD client that answers no ECHO request at all: WILL ECHO before the pas
   });
 });
 
+test('a client that refuses our ECHO (DONT ECHO) shows what it types itself: nothing typed is echoed back; WILL ECHO is asked again before the password', async () => {
+  await withClient(startDemo({ password: 'sesame' }), async (client) => {
+    client.answerTerminalTypes(['XTERM']);
+    // A line-mode client that keeps its own local echo: every WILL ECHO is refused.
+    client.on([IAC, WILL, ECHO], [IAC, DONT, ECHO]);
+    let at = await client.waitFor('Username: ');
+    client.send(['bob\r\n']);
+    at = await client.waitFor('Password: ', at);
+    assert.is(lastEchoBefore(client, at), 'WILL', 'asked again to hide the password (the client may still refuse)');
+    assert.is(client.text.slice(0, at).indexOf('bob'), -1, 'the username typed is not echoed back');
+    client.send(['sesame\r\n']);
+    at = await client.waitFor('TestServer> ', at);
+    client.send(['echo abc\r\n']);
+    const next = await client.waitFor('TestServer> ', at + 1);
+    assert.is(client.text.slice(at + 'TestServer> '.length, next), 'abc\r\n', 'only the output, no echo of the typed line');
+    assert.not.match(client.text, /sesame/, 'nor the password');
+    client.send(['echo def\r\n']);
+    const third = await client.waitFor('TestServer> ', next + 1);
+    assert.is(client.text.slice(next + 'TestServer> '.length, third), 'def\r\n', 'the second line too');
+  });
+});
+
 test('a terminal (TTYPE XTERM): the server echoes throughout, WILL ECHO before every prompt', async () => {
   await withClient(startDemo({ password: 'sesame' }), async (client) => {
     client.answerTerminalTypes(['XTERM']);

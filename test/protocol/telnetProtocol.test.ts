@@ -34,7 +34,24 @@ test('a refusing client: all WONT/DONT settle negotiation at once', () => {
   const { protocol, log } = harness();
   protocol.start();
   protocol.receive(Uint8Array.from([255, 254, 1, 255, 254, 3, 255, 252, 3, 255, 252, 24, 255, 252, 31]));
-  assert.equal(log, ['negotiated']);
+  assert.equal(log, ['echo refused', 'negotiated'], 'its DONT ECHO says it echoes itself');
+});
+
+test('DONT ECHO is a refusal when it answers WILL ECHO or turns echo off, not when it acknowledges our WONT ECHO', () => {
+  const { protocol, log } = harness();
+  protocol.start();
+  protocol.receive(Uint8Array.from([IAC, DO, 1])); // agreed: we echo
+  assert.equal(log, []);
+  protocol.setServerEcho(false); // we say WONT ECHO ...
+  protocol.receive(Uint8Array.from([IAC, DONT, 1])); // ... and its DONT only acknowledges it
+  assert.equal(log, [], 'an acknowledgement is no refusal');
+  protocol.setServerEcho(true);
+  protocol.receive(Uint8Array.from([IAC, DO, 1]));
+  protocol.receive(Uint8Array.from([IAC, DONT, 1])); // echo on, then turned off by the client
+  assert.equal(log, ['echo refused']);
+  protocol.setServerEcho(true);
+  protocol.receive(Uint8Array.from([IAC, DONT, 1])); // our WILL ECHO refused: the second time too
+  assert.equal(log, ['echo refused', 'echo refused']);
 });
 
 test('IP, BRK, EC, EL, AYT, TM and data', () => {

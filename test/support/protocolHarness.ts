@@ -26,6 +26,7 @@ export function harness(extensions: TelnetOption[] = []) {
     environment: (variables) => log.push(`env ${JSON.stringify(Object.fromEntries(variables))}`),
     charset: (charset) => log.push(`charset ${charset}`),
     logout: () => log.push('logout'),
+    echoRefused: () => log.push('echo refused'),
     log: (level, message) => logLines.push(`${level} ${message}`),
   }, { extensions });
   return { protocol, log, sent, logLines };

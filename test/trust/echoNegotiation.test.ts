@@ -15,7 +15,7 @@ function harness() {
     {
       send: (bytes) => sent.push([...bytes]),
       data: noop, terminalType: noop, windowSize: noop, negotiated: noop, interrupt: noop,
-      eraseCharacter: noop, eraseLine: noop, environment: noop, charset: noop, logout: noop, log: noop,
+      eraseCharacter: noop, eraseLine: noop, environment: noop, charset: noop, logout: noop, log: noop, echoRefused: noop,
     },
     { now: () => clock.now },
   );
