@@ -14,6 +14,11 @@ export interface ClusterPrimaryOptions {
   shutdownTimeoutMs?: number;
   /** Message every session is shown when the cluster shuts down. */
   shutdownMessage?: string;
+  /**
+   * A worker not heard from this long (its heartbeat is a second) is left out of the directory and
+   * sent nothing, until it is heard again: a stopped (SIGSTOP) or hung worker (ms; default 5000).
+   */
+  staleMs?: number;
 }
 
 /** A worker that dies this soon after starting, this many times in a row, is not started again. */
@@ -30,6 +35,10 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): { stopped: Pr
   const log = new RateLimitedLog((line) => logger.warn(line), SCALE_LOG_INTERVAL_MS);
   const directory = new Map<string, Map<string, ClusterSessionInfo>>();
   const started = new Map<Worker, number>();
+  /** When each worker (by process id) was last heard from. */
+  const heard = new Map<string, number>();
+  const staleMs = options.staleMs ?? 5000;
+  const live = (id: string) => Date.now() - (heard.get(id) ?? 0) <= staleMs;
   let quickDeaths = 0;
   let stopping = false;
   let resolveStopped!: () => void;
@@ -46,14 +55,20 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): { stopped: Pr
     const worker = cluster.fork(options.env);
     started.set(worker, Date.now());
     const id = clusterProcessId(worker.id);
+    heard.set(id, Date.now());
     worker.on('message', (raw: unknown) => {
       if (typeof raw !== 'object' || raw === null || !('scale' in raw)) return;
       const message = raw as WorkerToPrimary;
+      heard.set(id, Date.now());
       switch (message.scale) {
         case 'publish':
           for (const other of Object.values(cluster.workers ?? {})) {
             if (!other || other === worker) continue;
-            if (message.to === '*' || message.to === clusterProcessId(other.id)) send(other, { scale: 'message', from: id, payload: message.payload });
+            const otherId = clusterProcessId(other.id);
+            if (message.to !== '*' && message.to !== otherId) continue;
+            // IPC to a worker that reads nothing would queue here without bound: it is skipped.
+            if (live(otherId)) send(other, { scale: 'message', from: id, payload: message.payload });
+            else log.note('stale', `cluster: worker ${otherId} silent for over ${staleMs} ms; messages to it dropped`);
           }
           return;
         case 'update': {
@@ -64,10 +79,13 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): { stopped: Pr
           return;
         }
         case 'list': {
-          const sessions = [...directory.values()].flatMap((mine) => [...mine.values()]);
+          const sessions = [...directory].flatMap(([process, mine]) => (live(process) ? [...mine.values()] : []));
           send(worker, { scale: 'listed', request: message.request, sessions });
           return;
         }
+        case 'shutdownAll':
+          shutDown(`close everywhere from ${id}`, typeof message.message === 'string' ? message.message : undefined);
+          return;
       }
     });
   };
@@ -76,6 +94,7 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): { stopped: Pr
     const id = clusterProcessId(worker.id);
     const sessions = directory.get(id)?.size ?? 0;
     directory.delete(id); // its sessions leave the directory with it
+    heard.delete(id);
     const lived = Date.now() - (started.get(worker) ?? 0);
     started.delete(worker);
     if (stopping) {
@@ -91,13 +110,13 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): { stopped: Pr
     fork();
   });
 
-  const shutDown = (signal: string) => {
+  const shutDown = (why: string, message = options.shutdownMessage ?? 'The server is shutting down.') => {
     if (stopping) return;
     stopping = true;
-    logger.info(`cluster: ${signal}: closing every worker's sessions`);
+    logger.info(`cluster: ${why}: closing every worker's sessions`);
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
     if (workers.length === 0) resolveStopped();
-    for (const worker of workers) send(worker, { scale: 'shutdown', message: options.shutdownMessage ?? 'The server is shutting down.' });
+    for (const worker of workers) send(worker, { scale: 'shutdown', message });
     setTimeout(() => {
       for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGKILL');
       resolveStopped();
