@@ -1,7 +1,8 @@
-// npm run bench:cluster [-- --sessions N --generators G --mode cluster|redis|both]
+// npm run bench:cluster [-- --sessions N --generators G --mode cluster|redis|both --bundle]
 // Sessions held by two server processes (the demo as a 2-worker node:cluster, or two demo processes
 // joined through a real redis-server): memory per session, idle CPU, and one `say` to all: the time
 // until each session has it (p50 / p99 / max). Load generators are separate processes, for their fds.
+// --bundle runs what is deployed (dist/telnetsrv-demo.mjs, `npm run build` first) instead of tsx.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -40,8 +41,9 @@ interface Demo {
   child: ChildProcess;
   out: string;
 }
+let demoEntry = ['--import', 'tsx', 'src/demo/main.ts'];
 function startDemo(args: string[]): Demo {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/main.ts', '--port', '0', '--no-ssh', ...args], {
+  const child = spawn(process.execPath, [...demoEntry, '--port', '0', '--no-ssh', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -146,8 +148,15 @@ async function run(mode: 'cluster' | 'redis', sessions: number, generators: numb
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { sessions: { type: 'string', default: '4000' }, generators: { type: 'string', default: '2' }, mode: { type: 'string', default: 'both' } },
+    options: {
+      sessions: { type: 'string', default: '4000' },
+      generators: { type: 'string', default: '2' },
+      mode: { type: 'string', default: 'both' },
+      bundle: { type: 'boolean', default: false },
+    },
   });
+  if (values.bundle) demoEntry = [path.join(root, 'dist/telnetsrv-demo.mjs')];
+  console.log(`demo run as: ${values.bundle ? 'the bundle (dist/telnetsrv-demo.mjs)' : 'tsx src/demo/main.ts'}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   const sessions = Number(values.sessions);
   const generators = Number(values.generators);
   if (values.mode !== 'redis') await run('cluster', sessions, generators);
