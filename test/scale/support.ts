@@ -68,8 +68,8 @@ export class DemoProcess {
   out = '';
   err = '';
   readonly child: ChildProcess;
-  private constructor(args: string[]) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/main.ts', '--port', '0', '--no-ssh', ...args], {
+  private constructor(args: string[], script: string) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -78,7 +78,11 @@ export class DemoProcess {
   }
   /** Starts it and waits for `listeners` "telnet listening" lines (one per worker). */
   static async start(args: string[], listeners = 1): Promise<DemoProcess> {
-    const demo = new DemoProcess(args);
+    return DemoProcess.run('src/demo/main.ts', ['--port', '0', '--no-ssh', ...args], listeners);
+  }
+  /** Another program that prints the demo's "telnet listening" lines (a fixture). */
+  static async run(script: string, args: string[], listeners = 1): Promise<DemoProcess> {
+    const demo = new DemoProcess(args, script);
     await until(() => demo.listening().length >= listeners || demo.child.exitCode !== null, 15_000, `${listeners} listener(s)`);
     if (demo.child.exitCode !== null) throw new Error(`demo exited: ${demo.err}`);
     return demo;
