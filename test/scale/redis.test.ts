@@ -9,6 +9,7 @@ import { scaleOut, type ScaleOut } from '../../src/scale/scaleOut.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, MessageTooLargeError } from '../../src/scale/bus.js';
 import { recordingLogger } from '../support/demoServer.js';
 import { testNeeding } from '../support/tools.js';
+import { Redis } from 'ioredis';
 import { DemoProcess, RawClient, RedisProcess, until } from './support.js';
 
 const test = testNeeding('scale/redis', ['redis-server']);
@@ -141,6 +142,56 @@ test('a process killed with SIGKILL: its sessions leave the directory within sec
     assert.ok(took <= 7000, `gone after ${took} ms`);
   } finally {
     await other.stop();
+  }
+});
+
+test('a process stopped with SIGSTOP leaves the directory after its TTL; on SIGCONT its sessions come back', async () => {
+  const other = await DemoProcess.start(['--redis', redis.url], 1);
+  const pid = other.child.pid!;
+  try {
+    const c = await RawClient.connect(other.port);
+    clients.push(c);
+    const id = await c.login('sleeper');
+    const listed = async () => (await a.server.listSessions()).some((s) => s.id === id && s.username === 'sleeper');
+    await until(listed, 5000, 'sleeper listed');
+    process.kill(pid, 'SIGSTOP');
+    await until(async () => !(await listed()), 9000, 'sleeper gone (TTL 5 s)');
+    process.kill(pid, 'SIGCONT');
+    // Nothing about its sessions changed: only finding its claim expired makes it write them again.
+    await until(listed, 5000, 'sleeper back');
+    const mark = c.text.length;
+    a.server.sendTo(id, 'welcome back');
+    await c.waitFor(/welcome back/, mark);
+  } finally {
+    process.kill(pid, 'SIGCONT');
+    await other.stop();
+  }
+});
+
+test('from a rogue publisher: a message one byte over the limit is dropped unparsed (logged once), one at the limit is delivered', async () => {
+  const listener = await client(b, 'listener');
+  const rogue = new Redis(redis.url);
+  try {
+    const limit = DEFAULT_MAX_MESSAGE_BYTES;
+    const envelope = (text: string) => JSON.stringify({ from: 'rogue', m: { t: 'broadcast', text } });
+    const atLimit = envelope('z'.repeat(limit - envelope('').length));
+    assert.is(Buffer.byteLength(atLimit), limit);
+    const over = envelope('q'.repeat(limit - envelope('').length + 1));
+    const mark = listener.client.text.length;
+    await rogue.publish('telnetsrv:all', over);
+    await rogue.publish('telnetsrv:all', over); // the second is counted, not logged again
+    await rogue.publish('telnetsrv:all', '{"from":"rogue","m":{"t":"sendTo"}}'); // malformed
+    await rogue.publish('telnetsrv:all', 'not json at all');
+    await rogue.publish('telnetsrv:all', atLimit);
+    await listener.client.waitFor(/z{1000}/, mark);
+    assert.not.match(listener.client.since(mark), /q/);
+    await until(() => b.log.some((l) => /redis: message over the 65536-byte limit dropped/.test(l)), 3000, 'the drop logged');
+    assert.is(b.log.filter((l) => /over the 65536-byte limit/.test(l)).length, 1, b.log.join('\n'));
+    assert.ok(b.log.some((l) => /redis: (malformed|unreadable) message dropped/.test(l)), b.log.join('\n'));
+    assert.match(await listener.client.command('echo unharmed'), /unharmed/);
+  } finally {
+    rogue.disconnect();
+    listener.client.close();
   }
 });
 
