@@ -91,7 +91,7 @@ async function run(mode: 'cluster' | 'redis', sessions: number, generators: numb
     gens.push(
       fork(fileURLToPath(import.meta.url), [], {
         execArgv: ['--import', 'tsx'],
-        env: { ...process.env, BENCH_ROLE: 'gen', BENCH_PORTS: ports.join(','), BENCH_COUNT: String(Math.min(per, sessions - g * per)), BENCH_OFFSET: String(g * per), BENCH_LOCAL_ADDRESS: `127.0.0.${2 + g}` },
+        env: { ...process.env, BENCH_ROLE: 'gen', BENCH_PORTS: ports.join(','), BENCH_COUNT: String(Math.min(per, sessions - g * per)), BENCH_OFFSET: String(g * per) },
       }),
     );
   }
@@ -164,20 +164,27 @@ async function main(): Promise<void> {
 }
 
 // ---- generator role: N sessions logged in, then the time each one sees the broadcast ----
+/** 16 sessions per source address (127.1.0.1, 127.1.0.2, ...): under the per-address limit on either process. */
+function sourceAddress(session: number): string {
+  const n = Math.floor(session / 16);
+  return `127.1.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+}
+
 async function generator(): Promise<void> {
   const ports = process.env.BENCH_PORTS!.split(',').map(Number);
   const count = Number(process.env.BENCH_COUNT);
   const offset = Number(process.env.BENCH_OFFSET);
-  const localAddress = process.env.BENCH_LOCAL_ADDRESS!;
   const sockets: Array<{ socket: net.Socket; text: string; got: number }> = [];
   const login = (i: number) =>
     new Promise<void>((resolve, reject) => {
-      // Each generator its own source address: 30,000 connections to one port exceed one address's ephemeral ports.
-      const socket = net.connect({ port: ports[(offset + i) % ports.length]!, host: '127.0.0.1', localAddress });
+      // Many source addresses (all of 127/8 is loopback): one address has neither the ephemeral ports for
+      // 30,000 connections nor the server's leave (maxSessionsPerAddress, 32 per process).
+      const socket = net.connect({ port: ports[(offset + i) % ports.length]!, host: '127.0.0.1', localAddress: sourceAddress(offset + i) });
       const entry = { socket, text: '', got: 0 };
       sockets.push(entry);
       let state = 0;
       socket.on('error', reject);
+      socket.on('close', () => state < 2 && reject(new Error(`session ${offset + i} closed before its prompt: ${JSON.stringify(entry.text.slice(-200))}`)));
       socket.on('data', (chunk: Buffer) => {
         if (entry.got) return;
         entry.text += chunk.toString('latin1');
