@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import type { Logger } from '../logger.js';
 import { decodeMessage, DEFAULT_MAX_MESSAGE_BYTES, encodedSize, encodeMessage, withinLimit, reviveSession, type ClusterSessionInfo, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
 import { RateLimitedLog } from '../actors/rateLimitedLog.js';
+import { DEFAULT_MAX_PENDING_BYTES, PendingBytes } from './pendingBytes.js';
 
 // A worker's side of the node:cluster transport: everything goes to the primary over the IPC channel
 // the cluster module made; the primary relays messages and keeps the directory (clusterPrimary.ts).
@@ -34,8 +35,11 @@ export class ClusterWorkerBackend implements ScaleBackend {
   readonly #pending = new Map<number, (sessions: ClusterSessionInfo[]) => void>();
   #nextRequest = 1;
   readonly #onIpc = (raw: unknown) => this.#receive(raw);
+  /** Messages for the primary it has not read yet: past the cap, more are dropped rather than queued. */
+  readonly #unread: PendingBytes;
 
-  constructor(logger: Logger, maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES) {
+  constructor(logger: Logger, maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES, maxPendingBytes = DEFAULT_MAX_PENDING_BYTES) {
+    this.#unread = new PendingBytes(maxPendingBytes);
     const worker = cluster.worker;
     if (!worker || !process.send) throw new Error('ClusterWorkerBackend runs in a node:cluster worker');
     this.processId = clusterProcessId(worker.id);
@@ -44,12 +48,17 @@ export class ClusterWorkerBackend implements ScaleBackend {
     process.on('message', this.#onIpc);
   }
 
-  #send(message: WorkerToPrimary): void {
+  #send(message: WorkerToPrimary, bytes = 0): void {
     if (!process.connected) {
       this.#log.note('ipc', 'cluster: the primary is gone; cross-process message dropped');
       return;
     }
+    if (!this.#unread.take(bytes)) {
+      this.#log.note('behind', `cluster: the primary is ${this.#unread.pending} bytes behind; cross-process message dropped`);
+      return;
+    }
     process.send!(message, undefined, undefined, (err: Error | null) => {
+      this.#unread.release(bytes);
       if (err) this.#log.note('ipc', `cluster: message to the primary failed (${err.message})`);
     });
   }
@@ -84,7 +93,7 @@ export class ClusterWorkerBackend implements ScaleBackend {
     const payload = encodeMessage(message, this.maxMessageBytes);
     // Closing every worker is the primary's graceful shutdown, not a message it relays.
     if (message.t === 'close') this.#send({ scale: 'shutdownAll', message: message.message });
-    else this.#send({ scale: 'publish', to, payload });
+    else this.#send({ scale: 'publish', to, payload }, payload.length);
   }
 
   onMessage(handler: (message: ScaleMessage, from: string) => void): void {

@@ -4,6 +4,7 @@ import { clusterProcessId, type PrimaryToWorker, type WorkerToPrimary } from './
 import type { ClusterSessionInfo } from './bus.js';
 import { RateLimitedLog } from '../actors/rateLimitedLog.js';
 import { SCALE_LOG_INTERVAL_MS } from './bus.js';
+import { DEFAULT_MAX_PENDING_BYTES, PendingBytes } from './pendingBytes.js';
 
 export interface ClusterPrimaryOptions {
   workers: number;
@@ -19,6 +20,8 @@ export interface ClusterPrimaryOptions {
    * sent nothing, until it is heard again: a stopped (SIGSTOP) or hung worker (ms; default 5000).
    */
   staleMs?: number;
+  /** Relayed message bytes a worker has not read yet past which more are dropped, not queued (default 8 MiB). */
+  maxPendingBytes?: number;
 }
 
 /** A worker that dies this soon after starting, this many times in a row, is not started again. */
@@ -39,6 +42,8 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): { stopped: Pr
   const heard = new Map<string, number>();
   const staleMs = options.staleMs ?? 5000;
   const live = (id: string) => Date.now() - (heard.get(id) ?? 0) <= staleMs;
+  /** What each worker has still to read of the messages relayed to it. */
+  const unread = new Map<Worker, PendingBytes>();
   let quickDeaths = 0;
   let stopping = false;
   let resolveStopped!: () => void;
@@ -51,8 +56,29 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): { stopped: Pr
     });
   };
 
+  /** Relays a message to a worker unless it is silent or behind by more than the cap (then dropped and logged). */
+  const relay = (worker: Worker, from: string, payload: string) => {
+    const id = clusterProcessId(worker.id);
+    if (!live(id)) {
+      log.note('stale', `cluster: worker ${id} silent for over ${staleMs} ms; messages to it dropped`);
+      return;
+    }
+    const behind = unread.get(worker);
+    if (!worker.isConnected() || !behind) return;
+    const bytes = payload.length;
+    if (!behind.take(bytes)) {
+      log.note('behind', `cluster: worker ${id} is ${behind.pending} bytes behind; messages to it dropped`);
+      return;
+    }
+    worker.send({ scale: 'message', from, payload } satisfies PrimaryToWorker, undefined, (err: Error | null) => {
+      behind.release(bytes);
+      if (err) log.note('relay', `cluster: message to worker ${worker.id} failed (${err.message})`);
+    });
+  };
+
   const fork = () => {
     const worker = cluster.fork(options.env);
+    unread.set(worker, new PendingBytes(options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES));
     started.set(worker, Date.now());
     const id = clusterProcessId(worker.id);
     heard.set(id, Date.now());
@@ -64,11 +90,7 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): { stopped: Pr
         case 'publish':
           for (const other of Object.values(cluster.workers ?? {})) {
             if (!other || other === worker) continue;
-            const otherId = clusterProcessId(other.id);
-            if (message.to !== '*' && message.to !== otherId) continue;
-            // IPC to a worker that reads nothing would queue here without bound: it is skipped.
-            if (live(otherId)) send(other, { scale: 'message', from: id, payload: message.payload });
-            else log.note('stale', `cluster: worker ${otherId} silent for over ${staleMs} ms; messages to it dropped`);
+            if (message.to === '*' || message.to === clusterProcessId(other.id)) relay(other, id, String(message.payload));
           }
           return;
         case 'update': {
@@ -97,6 +119,7 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): { stopped: Pr
     heard.delete(id);
     const lived = Date.now() - (started.get(worker) ?? 0);
     started.delete(worker);
+    unread.delete(worker);
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) resolveStopped();
       return;

@@ -134,4 +134,25 @@ test('a worker stopped with SIGSTOP: its sessions leave the directory, messages 
   assert.not.match(demo.err, /died/);
 });
 
+test('a worker that falls behind: relayed messages past the cap are dropped (logged), not queued in the primary; it catches up after', async () => {
+  demo = await DemoProcess.run('test/scale/fixtures/clusterCloser.ts', [], 2, { FIXTURE_MAX_PENDING_BYTES: String(256 * 1024) });
+  const [a, b] = await oneOnEach(demo.port);
+  assert.ok(a && b);
+  const slow = demo.listening().find((l) => b.id.startsWith(`${l.process}.`))!;
+  const shouts = 30;
+  const filler = 'f'.repeat(60_000); // 30 of them: 1.8 MB, well past the cap and what the kernel's pipe holds
+  process.kill(slow.pid, 'SIGSTOP'); // reads nothing for a while, under the 5 s it takes to be called silent
+  try {
+    for (let i = 0; i < shouts; i++) assert.match(await a.client.command(`shout n${i}n ${filler}`), /reached 1 here/);
+    await until(() => new RegExp(`worker ${slow.process} is \\d+ bytes behind; messages to it dropped`).test(demo!.err), 3000, 'the primary to drop and say so');
+  } finally {
+    process.kill(slow.pid, 'SIGCONT');
+  }
+  const mark = b.client.text.length;
+  assert.match(await a.client.command('shout after the storm'), /reached 1 here/);
+  await b.client.waitFor(/after the storm/, mark);
+  const heard = new Set(b.client.text.match(/n\d+n/g) ?? []);
+  assert.ok(heard.size > 0 && heard.size < shouts, `heard ${heard.size} of ${shouts}`);
+});
+
 test.run();

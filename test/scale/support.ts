@@ -68,9 +68,10 @@ export class DemoProcess {
   out = '';
   err = '';
   readonly child: ChildProcess;
-  private constructor(args: string[], script: string) {
+  private constructor(args: string[], script: string, env: Record<string, string>) {
     this.child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: root,
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.out += chunk.toString()));
@@ -81,8 +82,8 @@ export class DemoProcess {
     return DemoProcess.run('src/demo/main.ts', ['--port', '0', '--no-ssh', ...args], listeners);
   }
   /** Another program that prints the demo's "telnet listening" lines (a fixture). */
-  static async run(script: string, args: string[], listeners = 1): Promise<DemoProcess> {
-    const demo = new DemoProcess(args, script);
+  static async run(script: string, args: string[], listeners = 1, env: Record<string, string> = {}): Promise<DemoProcess> {
+    const demo = new DemoProcess(args, script, env);
     await until(() => demo.listening().length >= listeners || demo.child.exitCode !== null, 15_000, `${listeners} listener(s)`);
     if (demo.child.exitCode !== null) throw new Error(`demo exited: ${demo.err}`);
     return demo;
