@@ -17,6 +17,9 @@ export interface RedisScaleOptions {
 // process that dies leaves the directory within seconds; `<ns>:alive:<process>` claims the id;
 // channels `<ns>:all` and `<ns>:to:<process>` carry `{from, m}`.
 
+/** Commands sent and not answered yet past which messages are dropped (at most 64 MiB of them at the bus limit). */
+const MAX_UNANSWERED = 1024;
+
 /** The bus and directory over Redis pub/sub, for processes on many hosts. */
 export class RedisBackend implements ScaleBackend {
   readonly processId: string;
@@ -122,6 +125,12 @@ export class RedisBackend implements ScaleBackend {
 
   publish(to: string, message: ScaleMessage): void {
     const payload = encodeMessage({ from: this.processId, m: message }, this.maxMessageBytes);
+    // A Redis that is connected but does not answer (stopped, swamped) would have every message wait
+    // in this process's memory: past a bound they are dropped instead.
+    if (this.#commands.commandQueue.length >= MAX_UNANSWERED) {
+      this.#log.note('redis-behind', `redis: ${MAX_UNANSWERED} commands unanswered; cross-process message dropped`);
+      return;
+    }
     const channel = to === '*' ? this.#channel('all') : this.#channel(`to:${to}`);
     this.#commands.publish(channel, payload).catch((err: Error) => this.#log.note('redis-publish', `redis: message not sent (${err.message})`));
   }

@@ -145,6 +145,27 @@ test('a process killed with SIGKILL: its sessions leave the directory within sec
   }
 });
 
+test('Redis stopped (SIGSTOP, connections up): messages past 1024 unanswered commands are dropped and logged, not queued; flow resumes on SIGCONT', async () => {
+  const gina = await client(a, 'gina');
+  const hank = await client(b, 'hank');
+  await until(async () => (await a.server.listSessions()).some((s) => s.id === hank.id), 5000, 'hank listed');
+  redis.pause();
+  try {
+    for (let i = 0; i < 1100; i++) a.server.sendTo(hank.id, `queued ${i}`);
+    assert.ok(a.log.some((l) => /redis: 1024 commands unanswered; cross-process message dropped/.test(l)), a.log.join('\n'));
+  } finally {
+    redis.resume();
+  }
+  const mark = hank.client.text.length;
+  await until(() => { a.server.sendTo(hank.id, 'after the pause'); return /after the pause/.test(hank.client.since(mark)); }, 8000, 'messages to flow again');
+  // What was queued before the bound arrived, in order; what came past it did not.
+  assert.match(hank.client.text, /queued 0\b/);
+  assert.not.match(hank.client.text, /queued 1099\b/);
+  assert.match(await gina.client.command('echo fine'), /fine/);
+  gina.client.close();
+  hank.client.close();
+});
+
 test('a process stopped with SIGSTOP leaves the directory after its TTL; on SIGCONT its sessions come back', async () => {
   const other = await DemoProcess.start(['--redis', redis.url], 1);
   const pid = other.child.pid!;

@@ -57,6 +57,13 @@ export class RedisProcess {
     child.kill('SIGKILL'); // as a crash would: nothing written, connections cut
     await exited(child);
   }
+  /** SIGSTOP / SIGCONT: connected, answering nothing. */
+  pause(): void {
+    this.#child?.kill('SIGSTOP');
+  }
+  resume(): void {
+    this.#child?.kill('SIGCONT');
+  }
   async restart(): Promise<void> {
     await this.stop();
     await this.#spawn();
