@@ -98,6 +98,19 @@ test('a message over the bus limit is refused with a clear error, at the exact b
   assert.throws(() => a.server.broadcast(`${fits}y`), (err: unknown) => err instanceof MessageTooLargeError && /over the 65536-byte limit/.test((err as Error).message));
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.not.match(dave.client.since(after), /y/, 'the refused message reached no session, not even a local one');
+  // `say` over the limit: the speaker is told, nobody hears it, no error in the log.
+  const erin = await client(b, 'erin');
+  const heard = erin.client.text.length;
+  const said = dave.client.text.length;
+  dave.client.socket.write(`say ${'w'.repeat(limit)}\r\n`);
+  // The echo of a long line may redraw the prompt: the answer is waited for, not the next prompt.
+  const answer = await dave.client.waitFor(/Not said: message of \d+ bytes is over the 65536-byte limit of the cross-process bus/, said);
+  assert.not.match(answer, /\[dave\] w/);
+  await dave.client.command('say small one');
+  await erin.client.waitFor(/\[dave\] small one/, heard);
+  assert.not.match(erin.client.since(heard), /w{100}/);
+  assert.not.ok(a.log.some((l) => /command failed/.test(l)), a.log.join('\n'));
+  erin.client.close();
   dave.client.close();
 });
 
