@@ -212,8 +212,8 @@ export const supervisorSetup = setup({
 /**
  * The one owner of sessions: admits connections (a guarded transition on the counts it keeps),
  * registers sessions and hears each end as SESSION_CLOSED, routes messages and disconnects to the
- * session actors (and, once joined with other processes, to theirs through `remote`), runs the idle sweep and keepalive on one ticker while sessions are open, and
- * drains them at shutdown.
+ * session actors (and, once joined with other processes, to theirs through `remote`), runs the idle
+ * sweep and keepalive on one ticker while sessions are open, and drains them at shutdown.
  */
 export const supervisorMachine = supervisorSetup.createMachine({
   id: 'supervisor',
