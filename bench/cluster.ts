@@ -127,7 +127,18 @@ async function run(mode: 'cluster' | 'redis', sessions: number, generators: numb
       }
     });
   });
-  await sleep(Math.max(3000, sessions / 2));
+  // Until every other session has it, or a minute (a loaded machine can take long; what is missing then is reported).
+  const deadline = Date.now() + 60_000;
+  await sleep(1000);
+  for (;;) {
+    let got = 0;
+    await Promise.all(gens.map((gen) => new Promise<void>((resolve) => {
+      gen.once('message', (m: { got: number }) => ((got += m.got), resolve()));
+      gen.send({ count: true });
+    })));
+    if (got >= ready || Date.now() > deadline) break;
+    await sleep(1000);
+  }
   const times: number[] = [];
   await Promise.all(gens.map((gen) => new Promise<void>((resolve) => {
     gen.once('message', (m: { times: number[] }) => (times.push(...m.times), resolve()));
@@ -205,7 +216,8 @@ async function generator(): Promise<void> {
     });
   for (let i = 0; i < count; i += 250) await Promise.all(Array.from({ length: Math.min(250, count - i) }, (_, j) => login(i + j)));
   process.send!({ ready: sockets.length });
-  process.on('message', (message: { report?: boolean; close?: boolean }) => {
+  process.on('message', (message: { report?: boolean; close?: boolean; count?: boolean }) => {
+    if (message.count) process.send!({ got: sockets.filter((s) => s.got > 0).length });
     if (message.report) process.send!({ times: sockets.map((s) => s.got) });
     if (message.close) {
       for (const s of sockets) s.socket.destroy();
