@@ -1,7 +1,8 @@
-// npm run bench:cluster [-- --sessions N --generators G --mode cluster|redis|both]
+// npm run bench:cluster [-- --sessions N --generators G --mode cluster|redis|both --bundle]
 // Sessions held by two server processes (the demo as a 2-worker node:cluster, or two demo processes
 // joined through a real redis-server): memory per session, idle CPU, and one `say` to all: the time
 // until each session has it (p50 / p99 / max). Load generators are separate processes, for their fds.
+// --bundle runs what is deployed (dist/telnetsrv-demo.mjs, `npm run build` first) instead of tsx.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -40,8 +41,9 @@ interface Demo {
   child: ChildProcess;
   out: string;
 }
+let demoEntry = ['--import', 'tsx', 'src/demo/main.ts'];
 function startDemo(args: string[]): Demo {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/main.ts', '--port', '0', '--no-ssh', ...args], {
+  const child = spawn(process.execPath, [...demoEntry, '--port', '0', '--no-ssh', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -89,7 +91,7 @@ async function run(mode: 'cluster' | 'redis', sessions: number, generators: numb
     gens.push(
       fork(fileURLToPath(import.meta.url), [], {
         execArgv: ['--import', 'tsx'],
-        env: { ...process.env, BENCH_ROLE: 'gen', BENCH_PORTS: ports.join(','), BENCH_COUNT: String(Math.min(per, sessions - g * per)), BENCH_OFFSET: String(g * per), BENCH_LOCAL_ADDRESS: `127.0.0.${2 + g}` },
+        env: { ...process.env, BENCH_ROLE: 'gen', BENCH_PORTS: ports.join(','), BENCH_COUNT: String(Math.min(per, sessions - g * per)), BENCH_OFFSET: String(g * per) },
       }),
     );
   }
@@ -125,7 +127,18 @@ async function run(mode: 'cluster' | 'redis', sessions: number, generators: numb
       }
     });
   });
-  await sleep(Math.max(3000, sessions / 2));
+  // Until every other session has it, or a minute (a loaded machine can take long; what is missing then is reported).
+  const deadline = Date.now() + 60_000;
+  await sleep(1000);
+  for (;;) {
+    let got = 0;
+    await Promise.all(gens.map((gen) => new Promise<void>((resolve) => {
+      gen.once('message', (m: { got: number }) => ((got += m.got), resolve()));
+      gen.send({ count: true });
+    })));
+    if (got >= ready || Date.now() > deadline) break;
+    await sleep(1000);
+  }
   const times: number[] = [];
   await Promise.all(gens.map((gen) => new Promise<void>((resolve) => {
     gen.once('message', (m: { times: number[] }) => (times.push(...m.times), resolve()));
@@ -146,8 +159,15 @@ async function run(mode: 'cluster' | 'redis', sessions: number, generators: numb
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { sessions: { type: 'string', default: '4000' }, generators: { type: 'string', default: '2' }, mode: { type: 'string', default: 'both' } },
+    options: {
+      sessions: { type: 'string', default: '4000' },
+      generators: { type: 'string', default: '2' },
+      mode: { type: 'string', default: 'both' },
+      bundle: { type: 'boolean', default: false },
+    },
   });
+  if (values.bundle) demoEntry = [path.join(root, 'dist/telnetsrv-demo.mjs')];
+  console.log(`demo run as: ${values.bundle ? 'the bundle (dist/telnetsrv-demo.mjs)' : 'tsx src/demo/main.ts'}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   const sessions = Number(values.sessions);
   const generators = Number(values.generators);
   if (values.mode !== 'redis') await run('cluster', sessions, generators);
@@ -155,20 +175,27 @@ async function main(): Promise<void> {
 }
 
 // ---- generator role: N sessions logged in, then the time each one sees the broadcast ----
+/** 16 sessions per source address (127.1.0.1, 127.1.0.2, ...): under the per-address limit on either process. */
+function sourceAddress(session: number): string {
+  const n = Math.floor(session / 16);
+  return `127.1.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+}
+
 async function generator(): Promise<void> {
   const ports = process.env.BENCH_PORTS!.split(',').map(Number);
   const count = Number(process.env.BENCH_COUNT);
   const offset = Number(process.env.BENCH_OFFSET);
-  const localAddress = process.env.BENCH_LOCAL_ADDRESS!;
   const sockets: Array<{ socket: net.Socket; text: string; got: number }> = [];
   const login = (i: number) =>
     new Promise<void>((resolve, reject) => {
-      // Each generator its own source address: 30,000 connections to one port exceed one address's ephemeral ports.
-      const socket = net.connect({ port: ports[(offset + i) % ports.length]!, host: '127.0.0.1', localAddress });
+      // Many source addresses (all of 127/8 is loopback): one address has neither the ephemeral ports for
+      // 30,000 connections nor the server's leave (maxSessionsPerAddress, 32 per process).
+      const socket = net.connect({ port: ports[(offset + i) % ports.length]!, host: '127.0.0.1', localAddress: sourceAddress(offset + i) });
       const entry = { socket, text: '', got: 0 };
       sockets.push(entry);
       let state = 0;
       socket.on('error', reject);
+      socket.on('close', () => state < 2 && reject(new Error(`session ${offset + i} closed before its prompt: ${JSON.stringify(entry.text.slice(-200))}`)));
       socket.on('data', (chunk: Buffer) => {
         if (entry.got) return;
         entry.text += chunk.toString('latin1');
@@ -189,7 +216,8 @@ async function generator(): Promise<void> {
     });
   for (let i = 0; i < count; i += 250) await Promise.all(Array.from({ length: Math.min(250, count - i) }, (_, j) => login(i + j)));
   process.send!({ ready: sockets.length });
-  process.on('message', (message: { report?: boolean; close?: boolean }) => {
+  process.on('message', (message: { report?: boolean; close?: boolean; count?: boolean }) => {
+    if (message.count) process.send!({ got: sockets.filter((s) => s.got > 0).length });
     if (message.report) process.send!({ times: sockets.map((s) => s.got) });
     if (message.close) {
       for (const s of sockets) s.socket.destroy();

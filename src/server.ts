@@ -8,6 +8,7 @@ import { fileDescriptorLimit } from './actors/fileLimit.js';
 import { RateLimitedLog } from './actors/rateLimitedLog.js';
 import type { BoundAddress, ClusterSessionInfo, ListenOptions, ServerFacade, SessionInfo } from './serverFace.js';
 import type { RemoteSessions } from './scale/remoteSessions.js';
+import type { Delivery } from './scale/scaleOut.js';
 import { createStderrLogger, sanitizingLogger, type Logger } from './logger.js';
 import { neutralize } from './text/sanitize.js';
 import { LoginThrottle, type LoginThrottleOptions } from './actors/loginThrottle.js';
@@ -61,6 +62,12 @@ export interface CloseOptions {
   message?: string;
   /** How long sessions get to end by themselves before their sockets are destroyed. */
   timeoutMs?: number;
+  /**
+   * Scaled out (src/scale): every other process closes too, its sessions shown the same message (over
+   * Redis each process closes its own; in a node:cluster the primary shuts every worker down as on
+   * SIGTERM). Default false: this process's sessions only. A server on its own ignores it.
+   */
+  everywhere?: boolean;
 }
 
 const defaultMaxSessions = maxSessionsFor(fileDescriptorLimit());
@@ -264,16 +271,18 @@ export class Server implements ServerFacade, ConnectionHost {
   // the sanitising boundary (line breaks kept, every other control character shown, not sent).
   // The counts are those the supervisor reached (a session still open; its chart decides whether it
   // shows, holds or drops the message).
+  // Scaled out, the supervisor hands what is for other processes' sessions on to them.
   sendTo(sessionId: string, text: string): boolean {
     const clean = neutralize(text, { lineBreaks: true });
-    if (this.#remote?.isRemote(sessionId)) return this.#remote.sendTo(sessionId, clean);
     return this.#route({ type: 'MESSAGE', to: sessionId, text: clean, trace: this.#liveView?.traceMessage(clean, sessionId) }) > 0;
   }
 
-  /** Returns the sessions it was addressed to (open now, accepted by `filter`); see ServerFacade. */
+  /**
+   * Returns the sessions it was addressed to (open now, accepted by `filter`); see ServerFacade.
+   * Scaled out: to every process; too large for the bus, a `MessageTooLargeError` and sent nowhere.
+   */
   broadcast(text: string, filter?: BroadcastFilter): number {
     const clean = neutralize(text, { lineBreaks: true });
-    this.#remote?.broadcast(clean, filter); // first: a message too large for the bus is sent nowhere
     return this.#route({ type: 'MESSAGE', text: clean, filter, trace: this.#liveView?.traceMessage(clean, null, filter !== undefined) });
   }
 
@@ -281,6 +290,7 @@ export class Server implements ServerFacade, ConnectionHost {
   #route(event: Extract<SupervisorEvent, { type: 'MESSAGE' | 'DISCONNECT' }>): number {
     const receipt: Receipt = { reached: -1 };
     this.#supervisor.send({ ...event, receipt });
+    if (receipt.refused) throw receipt.refused;
     if (receipt.reached >= 0) return receipt.reached;
     // Sent from inside the supervisor's own work (a sessionEnd run by the shutdown it routes): the
     // event waits its turn there; it will reach the sessions open now, which are counted instead.
@@ -323,26 +333,50 @@ export class Server implements ServerFacade, ConnectionHost {
   /** Ends one session now (a running command is not waited for); false when it has already gone. */
   disconnect(sessionId: string, message: string | null = null): boolean {
     const clean = message === null ? null : neutralize(message, { lineBreaks: true });
-    if (this.#remote?.isRemote(sessionId)) return this.#remote.disconnect(sessionId, clean);
     return this.#route({ type: 'DISCONNECT', id: sessionId, message: clean }) > 0;
   }
 
-  // ---- Across processes (src/scale): one hook, which the supervisor takes over once it owns the registry ----
-  #remote: RemoteSessions | null = null;
+  // ---- Across processes (src/scale): the supervisor holds the other processes' sessions ----
 
   /**
    * @internal Joins the sessions of other processes (see `scaleOut` in src/scale): session ids get
-   * the process's prefix; `sendTo`/`disconnect` of another process's session and `broadcast` reach them.
+   * the process's prefix, and the supervisor routes to `remote` what is for other processes.
    */
   joinProcesses(remote: RemoteSessions): void {
-    if (this.#remote || this.sessions.length > 0) throw new Error('join other processes once, before serving sessions');
-    this.#remote = remote;
+    if (this.#remoteSessions()) throw new Error('join other processes once, before serving sessions');
+    this.#supervisor.send({ type: 'JOIN_PROCESSES', remote });
+    if (this.#remoteSessions() !== remote) throw new Error('join other processes once, before serving sessions');
     this.#services.idPrefix = `${remote.processId}.`;
+  }
+
+  /** @internal What another process sent for this process's sessions (scaleOut); its text is neutralised again here. */
+  receive(message: Delivery): void {
+    const clean = (text: string) => neutralize(text, { lineBreaks: true });
+    switch (message.t) {
+      case 'sendTo':
+        this.#supervisor.send({ type: 'MESSAGE', to: message.id, text: clean(message.text), here: true });
+        break;
+      case 'deliver': {
+        const text = clean(message.text);
+        for (const id of message.ids) this.#supervisor.send({ type: 'MESSAGE', to: id, text, here: true });
+        break;
+      }
+      case 'broadcast':
+        this.#supervisor.send({ type: 'MESSAGE', text: clean(message.text), here: true });
+        break;
+      case 'disconnect':
+        this.#supervisor.send({ type: 'DISCONNECT', id: message.id, message: message.message === null ? null : clean(message.message), here: true });
+        break;
+    }
+  }
+
+  #remoteSessions(): RemoteSessions | null {
+    return this.#supervisor.getSnapshot().context.remote;
   }
 
   /** Every session on every process, with the process it lives on (local ones only when not scaled out). */
   listSessions(): Promise<ClusterSessionInfo[]> {
-    return this.#remote?.list() ?? Promise.resolve(this.sessions.map((session) => ({ ...session, process: 'local' })));
+    return this.#remoteSessions()?.list() ?? Promise.resolve(this.sessions.map((session) => ({ ...session, process: 'local' })));
   }
 
   /** Stops accepting, tells every session, runs every sessionEnd, resolves when all sockets closed. */
@@ -351,11 +385,11 @@ export class Server implements ServerFacade, ConnectionHost {
     return this.#closing;
   }
 
-  async #close({ message = 'Server shutting down.', timeoutMs = 5000 }: CloseOptions): Promise<void> {
+  async #close({ message = 'Server shutting down.', timeoutMs = 5000, everywhere = false }: CloseOptions): Promise<void> {
     const listenersClosed = [...this.#listeners].map(
       (listener) => new Promise<void>((resolve) => listener.close(() => resolve())),
     );
-    this.#supervisor.send({ type: 'SHUTDOWN', message });
+    this.#supervisor.send({ type: 'SHUTDOWN', message, everywhere });
     try {
       await waitFor(this.#supervisor, (snapshot) => snapshot.status === 'done', { timeout: timeoutMs });
     } catch {

@@ -60,7 +60,9 @@ async function main(): Promise<void> {
   const password = values.password ?? null;
   if (runPrimaryIfClustered(values.workers)) return; // the primary only starts and relays workers
   const server = createServer(createDemoHandler({ password }));
-  const scale = await startScaleOut(server, values.redis);
+  let stopping = false;
+  // Another process closing everywhere (or the cluster primary's SIGTERM) ends this one as SIGTERM would.
+  const scale = await startScaleOut(server, values.redis, { onCloseRequest: (message) => stopping || stop('closed everywhere', message) });
   const proxyProtocol = values['proxy-protocol'];
   const telnet = await server.listenTelnet({ host: values.host, port: parsePort(values.port, '--port'), proxyProtocol });
   const where = scale ? ` (process ${scale.processId}, pid ${process.pid})` : '';
@@ -86,8 +88,7 @@ async function main(): Promise<void> {
     const view = await server.listenLiveView({ host: values.host, port: parsePort(values['live-view'], '--live-view') });
     console.log(`live view on http://${view.host}:${view.port}/`);
   }
-  let stopping = false;
-  const stop = (signal: string, message = 'The server is shutting down.') => {
+  function stop(signal: string, message = 'The server is shutting down.'): void {
     if (stopping) process.exit(1);
     stopping = true;
     server.logger.info(`${signal}: closing sessions`);
@@ -95,14 +96,10 @@ async function main(): Promise<void> {
       .close({ message })
       .then(() => scale?.close())
       .then(() => process.exit(0));
-  };
+  }
   if (cluster.isWorker) {
     // The primary says when to stop (a ^C reaches every process of the group; it coordinates).
     process.on('SIGINT', () => {});
-    process.on('message', (raw: unknown) => {
-      const message = raw as { scale?: string; message?: string };
-      if (message?.scale === 'shutdown') stop('cluster shutdown', message.message);
-    });
   } else {
     process.on('SIGINT', () => stop('SIGINT'));
   }

@@ -3,6 +3,7 @@ import { command } from '../shell/command.js';
 import { neutralize } from '../text/sanitize.js';
 import type { HandlerClass } from '../actors/session.js';
 import { workerModule } from '../workers/workerModule.js';
+import { MessageTooLargeError } from '../scale/bus.js';
 
 /** The demo's CPU work, run in the server's worker threads by `crunch`. */
 const crunchWorker = workerModule(import.meta.url, './crunchTask', () => import('./crunchTask.js'));
@@ -152,7 +153,14 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
       const text = `[${this.username ?? this.sessionId}] ${params.join(' ')}`;
       // Everyone else gets it as an asynchronous message (broadcast neutralises control characters);
       // the speaker sees, as the answer, exactly what they got.
-      this.server.broadcast(text, (session) => session.id !== this.sessionId);
+      try {
+        this.server.broadcast(text, (session) => session.id !== this.sessionId);
+      } catch (err) {
+        // Scaled out, a message has a size limit: the speaker is told; it is no server fault to log.
+        if (!(err instanceof MessageTooLargeError)) throw err;
+        this.writeError(`Not said: ${err.message}`);
+        return;
+      }
       this.writeResponse(neutralize(text, { lineBreaks: true }));
     }
 

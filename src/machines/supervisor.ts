@@ -2,6 +2,7 @@ import { fromCallback, setup, type AnyActorRef, type EventObject, type SnapshotF
 import { SessionCounter, type ConnectionLimits, type Refusal } from '../actors/sessionLimits.js';
 import { IdleSweep, type IdleOptions, type IdleTrackable } from '../actors/idleSweeper.js';
 import { MessageOutbox, type MessageRecipient, type MessageTrace } from './messageOutbox.js';
+import type { RemoteSessions } from '../scale/remoteSessions.js';
 
 export type { MessageTrace } from './messageOutbox.js';
 
@@ -24,8 +25,10 @@ export type BroadcastFilter = (session: { id: string; username: string | null })
  * once `send` returns (an actor handles an event sent from outside its own actions at once).
  */
 export interface Receipt {
-  /** Sessions the event reached (a message, a disconnect). */
+  /** Sessions the event reached (a message, a disconnect); one handed on to another process counts. */
   reached: number;
+  /** Why the message went nowhere (too large for the other processes' bus). */
+  refused?: Error;
 }
 
 export interface AdmissionReceipt {
@@ -41,10 +44,16 @@ export type SupervisorEvent =
   | { type: 'CONNECTION_CLOSED'; remoteAddress: string }
   | { type: 'SESSION_OPENED'; session: SupervisedSession }
   | { type: 'SESSION_CLOSED'; id: string }
-  /** Text for one session (`to`) or for all that `filter` accepts; neutralised before it comes here. */
-  | { type: 'MESSAGE'; text: string; to?: string; filter?: BroadcastFilter; receipt?: Receipt; trace?: MessageTrace }
-  | { type: 'DISCONNECT'; id: string; message: string | null; receipt?: Receipt }
-  | { type: 'SHUTDOWN'; message: string | null }
+  /**
+   * Text for one session (`to`) or for all that `filter` accepts; neutralised before it comes here.
+   * `here`: sent by another process, for this process's sessions only (never sent on).
+   */
+  | { type: 'MESSAGE'; text: string; to?: string; filter?: BroadcastFilter; receipt?: Receipt; here?: boolean; trace?: MessageTrace }
+  | { type: 'DISCONNECT'; id: string; message: string | null; receipt?: Receipt; here?: boolean }
+  /** `everywhere`: every other process joined with this one closes too. */
+  | { type: 'SHUTDOWN'; message: string | null; everywhere?: boolean }
+  /** The sessions of other processes, routed to from now on (src/scale); only before any session. */
+  | { type: 'JOIN_PROCESSES'; remote: RemoteSessions }
   /** From the ticker while sessions are open: the idle sweep and keepalive. */
   | { type: 'TICK' };
 
@@ -74,6 +83,8 @@ export interface SupervisorContext {
   shutdownMessage: string | null;
   /** Messages on their way to the sessions, in order, a slice per turn of the loop (see MessageOutbox). */
   outbox: MessageOutbox;
+  /** The other processes' sessions, once joined (scale-out); null for a server on its own. */
+  remote: RemoteSessions | null;
 }
 
 /** How often the ticker ticks: often enough for the idle timeout and for keepalive; 0 = no ticker. */
@@ -98,6 +109,14 @@ export const supervisorSetup = setup({
     needsNoTicker: ({ context }) => context.sessions.size === 0,
     // The decision is admissionVerdict's (pure, in sessionLimits.ts) on the counts this chart keeps.
     admissible: ({ context, event }) => event.type === 'CONNECTION_OPENED' && context.connections.verdict(event.remoteAddress) === null,
+    // Scale-out: a message or disconnect for a session whose id names another process.
+    forAnotherProcess: ({ context: { remote }, event }) => {
+      if (!remote || !(event.type === 'MESSAGE' || event.type === 'DISCONNECT') || event.here) return false;
+      const id = event.type === 'MESSAGE' ? event.to : event.id;
+      return id !== undefined && remote.isRemote(id);
+    },
+    tooLargeForOtherProcesses: ({ context: { remote }, event }) =>
+      remote !== null && event.type === 'MESSAGE' && event.to === undefined && !event.here && remote.refusal(event.text) !== null,
   },
   actions: {
     admitConnection: ({ context, event }) => {
@@ -139,6 +158,27 @@ export const supervisorSetup = setup({
       if (event.receipt) event.receipt.reached = recipients.length;
       context.outbox.send(event.text, recipients, event.trace);
     },
+    handOn: ({ context: { remote }, event }) => {
+      let handed = false;
+      if (event.type === 'MESSAGE' && event.to !== undefined) handed = remote?.sendTo(event.to, event.text) ?? false;
+      if (event.type === 'DISCONNECT') handed = remote?.disconnect(event.id, event.message) ?? false;
+      if ((event.type === 'MESSAGE' || event.type === 'DISCONNECT') && event.receipt) event.receipt.reached = handed ? 1 : 0;
+    },
+    // Too large for the bus: sent nowhere, not even here, so a broadcast never reaches only part of the sessions.
+    refuseMessage: ({ context: { remote }, event }) => {
+      if (event.type !== 'MESSAGE' || !event.receipt) return;
+      event.receipt.reached = 0;
+      event.receipt.refused = remote?.refusal(event.text) ?? undefined;
+    },
+    broadcastToOtherProcesses: ({ context: { remote }, event }) => {
+      if (event.type === 'MESSAGE' && event.to === undefined && !event.here) remote?.broadcast(event.text, event.filter);
+    },
+    joinProcesses: ({ context, event }) => {
+      if (event.type === 'JOIN_PROCESSES') context.remote = event.remote;
+    },
+    closeOtherProcesses: ({ context: { remote }, event }) => {
+      if (event.type === 'SHUTDOWN' && event.everywhere) remote?.closeEverywhere(event.message ?? '');
+    },
     kick: ({ context, event }) => {
       if (event.type !== 'DISCONNECT') return;
       const session = context.sessions.get(event.id);
@@ -177,8 +217,8 @@ export const supervisorSetup = setup({
 /**
  * The one owner of sessions: admits connections (a guarded transition on the counts it keeps),
  * registers sessions and hears each end as SESSION_CLOSED, routes messages and disconnects to the
- * session actors, runs the idle sweep and keepalive on one ticker while sessions are open, and
- * drains them at shutdown.
+ * session actors (and, once joined with other processes, to theirs through `remote`), runs the idle
+ * sweep and keepalive on one ticker while sessions are open, and drains them at shutdown.
  */
 export const supervisorMachine = supervisorSetup.createMachine({
   id: 'supervisor',
@@ -190,11 +230,16 @@ export const supervisorMachine = supervisorSetup.createMachine({
     keptAliveAt: Date.now(),
     shutdownMessage: null,
     outbox: new MessageOutbox(),
+    remote: null,
   }),
   initial: 'running',
   on: {
-    MESSAGE: { actions: 'routeMessage' },
-    DISCONNECT: { actions: 'kick' },
+    MESSAGE: [
+      { guard: 'forAnotherProcess', actions: 'handOn' },
+      { guard: 'tooLargeForOtherProcesses', actions: 'refuseMessage' },
+      { actions: ['broadcastToOtherProcesses', 'routeMessage'] },
+    ],
+    DISCONNECT: [{ guard: 'forAnotherProcess', actions: 'handOn' }, { actions: 'kick' }],
     CONNECTION_AUTHENTICATED: { actions: 'countAuthenticated' },
     CONNECTION_CLOSED: { actions: 'releaseConnection' },
     SESSION_CLOSED: { actions: 'unregister' },
@@ -205,7 +250,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
       on: {
         CONNECTION_OPENED: [{ guard: 'admissible', actions: 'admitConnection' }, { actions: 'refuseConnection' }],
         SESSION_OPENED: { actions: 'register' },
-        SHUTDOWN: { target: 'draining', actions: 'rememberShutdownMessage' },
+        SHUTDOWN: { target: 'draining', actions: ['rememberShutdownMessage', 'closeOtherProcesses'] },
+        JOIN_PROCESSES: { guard: 'noSessionsLeft', actions: 'joinProcesses' },
       },
       states: {
         // No session, or nothing to do on a timer: no timer at all.

@@ -10,7 +10,9 @@ export type ScaleMessage =
   | { t: 'sendTo'; id: string; text: string }
   | { t: 'broadcast'; text: string }
   | { t: 'deliver'; ids: string[]; text: string }
-  | { t: 'disconnect'; id: string; message: string | null };
+  | { t: 'disconnect'; id: string; message: string | null }
+  /** Close this process's server (its sessions shown `message`): `close({ everywhere: true })` elsewhere. */
+  | { t: 'close'; message: string };
 
 /** Publish/subscribe of bounded messages between the processes of one deployment. */
 export interface MessageBus {
@@ -18,6 +20,8 @@ export interface MessageBus {
   readonly processId: string;
   /** Largest message (serialised, bytes) the bus takes. */
   readonly maxMessageBytes: number;
+  /** Bytes `message` takes on the wire (what `maxMessageBytes` bounds). */
+  sizeOf(message: ScaleMessage): number;
   /**
    * To one process or to every other ('*'). Throws MessageTooLargeError when it does not fit; never
    * throws for a transport fault (the message is dropped and the log says so).
@@ -56,6 +60,19 @@ export function encodeMessage(envelope: unknown, limit: number): string {
   return text;
 }
 
+/** Bytes of a message's wire form. */
+export function encodedSize(envelope: unknown): number {
+  return Buffer.byteLength(JSON.stringify(envelope), 'utf8');
+}
+
+/**
+ * Whether a payload read from another process is within `limit` before it is parsed: a string of
+ * more than `limit` UTF-16 units is more than `limit` bytes, so the exact count is needed only below.
+ */
+export function withinLimit(payload: string, limit: number): boolean {
+  return payload.length <= limit && Buffer.byteLength(payload, 'utf8') <= limit;
+}
+
 /** Reads a message from another process; null for anything malformed (dropped, never thrown). */
 export function decodeMessage(value: unknown): ScaleMessage | null {
   if (typeof value !== 'object' || value === null) return null;
@@ -73,6 +90,8 @@ export function decodeMessage(value: unknown): ScaleMessage | null {
       return typeof m.id === 'string' && (m.message === null || typeof m.message === 'string')
         ? { t: 'disconnect', id: m.id, message: m.message }
         : null;
+    case 'close':
+      return typeof m.message === 'string' ? { t: 'close', message: m.message } : null;
     default:
       return null;
   }

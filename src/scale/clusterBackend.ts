@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
 import type { Logger } from '../logger.js';
-import { decodeMessage, DEFAULT_MAX_MESSAGE_BYTES, encodeMessage, reviveSession, type ClusterSessionInfo, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
+import { decodeMessage, DEFAULT_MAX_MESSAGE_BYTES, encodedSize, encodeMessage, withinLimit, reviveSession, type ClusterSessionInfo, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
 import { RateLimitedLog } from '../actors/rateLimitedLog.js';
+import { DEFAULT_MAX_PENDING_BYTES, PendingBytes } from './pendingBytes.js';
 
 // A worker's side of the node:cluster transport: everything goes to the primary over the IPC channel
 // the cluster module made; the primary relays messages and keeps the directory (clusterPrimary.ts).
@@ -10,7 +11,9 @@ import { RateLimitedLog } from '../actors/rateLimitedLog.js';
 export type WorkerToPrimary =
   | { scale: 'publish'; to: string; payload: string }
   | { scale: 'update'; changed: ClusterSessionInfo[]; removed: string[] }
-  | { scale: 'list'; request: number };
+  | { scale: 'list'; request: number }
+  /** Shut the whole cluster down as on SIGTERM (`close({ everywhere: true })` in a worker). */
+  | { scale: 'shutdownAll'; message: string };
 
 export type PrimaryToWorker =
   | { scale: 'message'; from: string; payload: string }
@@ -32,8 +35,11 @@ export class ClusterWorkerBackend implements ScaleBackend {
   readonly #pending = new Map<number, (sessions: ClusterSessionInfo[]) => void>();
   #nextRequest = 1;
   readonly #onIpc = (raw: unknown) => this.#receive(raw);
+  /** Messages for the primary it has not read yet: past the cap, more are dropped rather than queued. */
+  readonly #unread: PendingBytes;
 
-  constructor(logger: Logger, maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES) {
+  constructor(logger: Logger, maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES, maxPendingBytes = DEFAULT_MAX_PENDING_BYTES) {
+    this.#unread = new PendingBytes(maxPendingBytes);
     const worker = cluster.worker;
     if (!worker || !process.send) throw new Error('ClusterWorkerBackend runs in a node:cluster worker');
     this.processId = clusterProcessId(worker.id);
@@ -42,12 +48,17 @@ export class ClusterWorkerBackend implements ScaleBackend {
     process.on('message', this.#onIpc);
   }
 
-  #send(message: WorkerToPrimary): void {
+  #send(message: WorkerToPrimary, bytes = 0): void {
     if (!process.connected) {
       this.#log.note('ipc', 'cluster: the primary is gone; cross-process message dropped');
       return;
     }
+    if (!this.#unread.take(bytes)) {
+      this.#log.note('behind', `cluster: the primary is ${this.#unread.pending} bytes behind; cross-process message dropped`);
+      return;
+    }
     process.send!(message, undefined, undefined, (err: Error | null) => {
+      this.#unread.release(bytes);
       if (err) this.#log.note('ipc', `cluster: message to the primary failed (${err.message})`);
     });
   }
@@ -56,6 +67,7 @@ export class ClusterWorkerBackend implements ScaleBackend {
     if (typeof raw !== 'object' || raw === null || !('scale' in raw)) return;
     const message = raw as PrimaryToWorker;
     if (message.scale === 'message') {
+      if (typeof message.payload !== 'string' || !withinLimit(message.payload, this.maxMessageBytes)) return;
       let decoded: ScaleMessage | null = null;
       try {
         decoded = decodeMessage(JSON.parse(message.payload));
@@ -67,11 +79,21 @@ export class ClusterWorkerBackend implements ScaleBackend {
       const resolve = this.#pending.get(message.request);
       this.#pending.delete(message.request);
       resolve?.(message.sessions.map(reviveSession).filter((s): s is ClusterSessionInfo => s !== null));
+    } else if (message.scale === 'shutdown') {
+      // The primary's SIGTERM (or a worker's close everywhere): this worker closes like the others.
+      this.#handler?.({ t: 'close', message: String(message.message) }, 'primary');
     }
   }
 
+  sizeOf(message: ScaleMessage): number {
+    return encodedSize(message);
+  }
+
   publish(to: string, message: ScaleMessage): void {
-    this.#send({ scale: 'publish', to, payload: encodeMessage(message, this.maxMessageBytes) });
+    const payload = encodeMessage(message, this.maxMessageBytes);
+    // Closing every worker is the primary's graceful shutdown, not a message it relays.
+    if (message.t === 'close') this.#send({ scale: 'shutdownAll', message: message.message });
+    else this.#send({ scale: 'publish', to, payload }, payload.length);
   }
 
   onMessage(handler: (message: ScaleMessage, from: string) => void): void {
@@ -82,8 +104,9 @@ export class ClusterWorkerBackend implements ScaleBackend {
     // The primary's directory lives as long as the cluster: nothing to write again.
   }
 
+  /** Sent at every heartbeat, changed or not: the primary hides a worker it has not heard from (stopped). */
   async update(changed: readonly ClusterSessionInfo[], removed: readonly string[]): Promise<void> {
-    if (changed.length > 0 || removed.length > 0) this.#send({ scale: 'update', changed: [...changed], removed: [...removed] });
+    this.#send({ scale: 'update', changed: [...changed], removed: [...removed] });
   }
 
   list(): Promise<ClusterSessionInfo[]> {

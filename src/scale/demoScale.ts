@@ -4,7 +4,7 @@ import { createStderrLogger } from '../logger.js';
 import { ClusterWorkerBackend } from './clusterBackend.js';
 import { runClusterPrimary } from './clusterPrimary.js';
 import { RedisBackend } from './redisBackend.js';
-import { scaleOut, type ScaleOut } from './scaleOut.js';
+import { scaleOut, type ScaleOut, type ScaleOutOptions } from './scaleOut.js';
 
 // The demo's --workers and --redis: how a program of your own would do the same.
 
@@ -21,8 +21,8 @@ export function runPrimaryIfClustered(workersFlag: string): boolean {
 }
 
 /** Joins the server to the other processes: through Redis when a URL is given, else the cluster's primary. */
-export async function startScaleOut(server: Server, redisUrl: string | undefined): Promise<ScaleOut | null> {
-  if (redisUrl !== undefined) return scaleOut(server, await RedisBackend.connect(redisUrl, { logger: server.logger }));
-  if (cluster.isWorker) return scaleOut(server, new ClusterWorkerBackend(server.logger));
+export async function startScaleOut(server: Server, redisUrl: string | undefined, options: ScaleOutOptions = {}): Promise<ScaleOut | null> {
+  if (redisUrl !== undefined) return scaleOut(server, await RedisBackend.connect(redisUrl, { logger: server.logger }), options);
+  if (cluster.isWorker) return scaleOut(server, new ClusterWorkerBackend(server.logger), options);
   return null;
 }

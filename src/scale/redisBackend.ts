@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { decodeMessage, DEFAULT_MAX_MESSAGE_BYTES, encodeMessage, reviveSession, type ClusterSessionInfo, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
+import { decodeMessage, DEFAULT_MAX_MESSAGE_BYTES, encodedSize, encodeMessage, withinLimit, reviveSession, type ClusterSessionInfo, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
 import { RateLimitedLog } from '../actors/rateLimitedLog.js';
 
 export interface RedisScaleOptions {
@@ -16,6 +16,9 @@ export interface RedisScaleOptions {
 // Layout: `<ns>:s:<process>` a hash id -> session JSON, expiring `ttlMs` after the last heartbeat, so a
 // process that dies leaves the directory within seconds; `<ns>:alive:<process>` claims the id;
 // channels `<ns>:all` and `<ns>:to:<process>` carry `{from, m}`.
+
+/** Commands sent and not answered yet past which messages are dropped (at most 64 MiB of them at the bus limit). */
+const MAX_UNANSWERED = 1024;
 
 /** The bus and directory over Redis pub/sub, for processes on many hosts. */
 export class RedisBackend implements ScaleBackend {
@@ -89,12 +92,16 @@ export class RedisBackend implements ScaleBackend {
     if (!this.#down || this.#closed) return;
     if (this.#commands.status !== 'ready' || this.#subscriber.status !== 'ready') return;
     this.#down = false;
+    // A restarted Redis has lost our part of the directory: the next heartbeat finds out (update).
     this.#logger.warn('redis: connected again; cross-process messages resume');
-    // A restarted Redis may have lost our part of the directory: write it all again.
-    this.#onReset?.();
   }
 
   #receive(payload: string): void {
+    // Anyone who can publish on our channels could send more than any of us would: not parsed.
+    if (!withinLimit(payload, this.maxMessageBytes)) {
+      this.#log.note('redis-large', `redis: message over the ${this.maxMessageBytes}-byte limit dropped`);
+      return;
+    }
     let envelope: unknown;
     try {
       envelope = JSON.parse(payload);
@@ -112,8 +119,18 @@ export class RedisBackend implements ScaleBackend {
     this.#handler?.(message, from);
   }
 
+  sizeOf(message: ScaleMessage): number {
+    return encodedSize({ from: this.processId, m: message });
+  }
+
   publish(to: string, message: ScaleMessage): void {
     const payload = encodeMessage({ from: this.processId, m: message }, this.maxMessageBytes);
+    // A Redis that is connected but does not answer (stopped, swamped) would have every message wait
+    // in this process's memory: past a bound they are dropped instead.
+    if (this.#commands.commandQueue.length >= MAX_UNANSWERED) {
+      this.#log.note('redis-behind', `redis: ${MAX_UNANSWERED} commands unanswered; cross-process message dropped`);
+      return;
+    }
     const channel = to === '*' ? this.#channel('all') : this.#channel(`to:${to}`);
     this.#commands.publish(channel, payload).catch((err: Error) => this.#log.note('redis-publish', `redis: message not sent (${err.message})`));
   }
@@ -132,8 +149,12 @@ export class RedisBackend implements ScaleBackend {
     if (changed.length > 0) batch.hset(key, Object.fromEntries(changed.map((s) => [s.id, JSON.stringify(s)])));
     if (removed.length > 0) batch.hdel(key, ...removed);
     batch.pexpire(key, this.#ttlMs);
-    batch.set(this.#key('alive', this.processId), '1', 'PX', this.#ttlMs);
-    await batch.exec();
+    batch.set(this.#key('alive', this.processId), '1', 'PX', this.#ttlMs, 'GET');
+    const results = await batch.exec();
+    // Our claim had expired (this process was stopped past the TTL, or Redis restarted empty): what
+    // we wrote before is gone too, so all of it is written again.
+    const alive = results?.at(-1);
+    if (alive && !alive[0] && alive[1] === null) this.#onReset?.();
   }
 
   async list(): Promise<ClusterSessionInfo[]> {

@@ -1,19 +1,24 @@
 import type { ClusterSessionInfo } from '../serverFace.js';
 
 /**
- * What a server asks of the other processes' sessions: the seam between the server (later its
- * supervisor, the one owner of sessions) and the scale-out (scaleOut.ts). Synchronous where the
- * server's own API is; `list` is the one operation that must wait for the others.
+ * The other processes' sessions, as the supervisor (the one owner of sessions) sees them: it holds
+ * one of these once the server joined other processes (scaleOut.ts implements it) and routes to it
+ * what is not for its own sessions. Synchronous, as the supervisor's actions are; `list` is the one
+ * operation that must wait for the others, and the server awaits it outside the chart.
  */
 export interface RemoteSessions {
   readonly processId: string;
   /** The id belongs to a session on another process (its prefix says which). */
   isRemote(sessionId: string): boolean;
+  /** Why `text` cannot go to the other processes (too large for the bus), or null when it can. */
+  refusal(text: string): Error | null;
   /** Hands the text to the session's process; true when handed on (its arrival is not awaited). */
   sendTo(sessionId: string, text: string): boolean;
-  /** To the sessions of every other process that pass `filter`. Throws when too large for the bus. */
+  /** To the sessions of every other process that pass `filter`. Never throws (faults are logged). */
   broadcast(text: string, filter?: (session: { id: string; username: string | null }) => boolean): void;
   disconnect(sessionId: string, message: string | null): boolean;
+  /** Tells every other process to close (its sessions shown `message`); see `CloseOptions.everywhere`. */
+  closeEverywhere(message: string): void;
   /** Every session of every live process, this one's included. */
   list(): Promise<ClusterSessionInfo[]>;
 }

@@ -1,22 +1,32 @@
 import type { Logger } from '../logger.js';
 import type { ClusterSessionInfo, SessionInfo } from '../serverFace.js';
-import { encodeMessage, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
+import { MessageTooLargeError, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
 import { RateLimitedLog } from '../actors/rateLimitedLog.js';
 import type { RemoteSessions } from './remoteSessions.js';
+
+/** What another process asks of this one's sessions (closing is the scale-out's own, see `onCloseRequest`). */
+export type Delivery = Exclude<ScaleMessage, { t: 'close' }>;
 
 /** What the scale-out needs of the server it serves (a `Server`). */
 export interface ScaledServer {
   readonly sessions: ReadonlyArray<SessionInfo>;
-  sendTo(sessionId: string, text: string): boolean;
-  broadcast(text: string, filter?: (session: { id: string; username: string | null }) => boolean): number;
-  disconnect(sessionId: string, message?: string | null): boolean;
+  /** Gives the server's supervisor the other processes' sessions to route to. */
   joinProcesses(remote: RemoteSessions): void;
+  /** Hands what another process sent to this process's sessions (never sent on to others). */
+  receive(message: Delivery): void;
+  close(options?: { message?: string }): Promise<void>;
   readonly logger: Logger;
 }
 
 export interface ScaleOutOptions {
   /** How often this process writes its sessions to the directory (ms; default 1000). */
   heartbeatMs?: number;
+  /**
+   * Another process asked every process to close (`close({ everywhere: true })` there, or the
+   * cluster primary's SIGTERM). Default: close the server with `message`, then leave the bus; give
+   * your own to exit the program afterwards (the demo does).
+   */
+  onCloseRequest?: (message: string) => void;
 }
 
 /** Ids per `deliver` message of a filtered broadcast, so each stays well under the bus limit. */
@@ -25,7 +35,8 @@ const IDS_PER_MESSAGE = 500;
 /**
  * Binds a server to a bus and directory: its sessions are written to the directory at every
  * heartbeat, messages from other processes reach its sessions, and its `sendTo`, `broadcast`,
- * `disconnect` and `listSessions` reach every process. Call before the server takes connections.
+ * `disconnect`, `close({ everywhere })` and `listSessions` reach every process. Call before the
+ * server takes connections.
  */
 export function scaleOut(server: ScaledServer, backend: ScaleBackend, options: ScaleOutOptions = {}): ScaleOut {
   return new ScaleOut(server, backend, options);
@@ -37,22 +48,35 @@ export class ScaleOut implements RemoteSessions {
   readonly #backend: ScaleBackend;
   readonly #log: RateLimitedLog;
   readonly #timer: NodeJS.Timeout;
+  readonly #heartbeatMs: number;
+  readonly #onCloseRequest: (message: string) => void;
   /** What the directory holds of our sessions (id -> username and state), to write only what changed. */
   #written = new Map<string, string>();
+  /** Bumped when the directory lost our part: a sync begun before must not mark its view written. */
+  #generation = 0;
   #syncing: Promise<void> | null = null;
-  /** Set while a message from another process is delivered here, so it is not sent on again. */
-  #relaying = false;
+  /**
+   * The directory as filtered broadcasts read it, kept for a heartbeat (it is that old at best
+   * anyway): a flood of `say` reads it once a second, not once per line.
+   */
+  #view: { until: number; sessions: Promise<ClusterSessionInfo[]> } | null = null;
   #closed = false;
 
   constructor(server: ScaledServer, backend: ScaleBackend, options: ScaleOutOptions) {
     this.#server = server;
     this.#backend = backend;
     this.processId = backend.processId;
+    this.#heartbeatMs = options.heartbeatMs ?? 1000;
     this.#log = new RateLimitedLog((line) => server.logger.warn(line), SCALE_LOG_INTERVAL_MS);
+    this.#onCloseRequest =
+      options.onCloseRequest ??
+      ((message) => {
+        void server.close({ message }).then(() => this.close());
+      });
     server.joinProcesses(this);
     backend.onMessage((message, from) => this.#deliver(message, from));
-    backend.onReset(() => (this.#written = new Map()));
-    this.#timer = setInterval(() => void this.sync(), options.heartbeatMs ?? 1000);
+    backend.onReset(() => this.#directoryLost());
+    this.#timer = setInterval(() => void this.sync(), this.#heartbeatMs);
     this.#timer.unref();
     void this.sync();
   }
@@ -62,25 +86,31 @@ export class ScaleOut implements RemoteSessions {
     return dot > 0 && sessionId.slice(0, dot) !== this.processId;
   }
 
+  refusal(text: string): Error | null {
+    const bytes = this.#backend.sizeOf({ t: 'broadcast', text });
+    return bytes > this.#backend.maxMessageBytes ? new MessageTooLargeError(bytes, this.#backend.maxMessageBytes) : null;
+  }
+
   sendTo(sessionId: string, text: string): boolean {
-    this.#backend.publish(sessionId.slice(0, sessionId.lastIndexOf('.')), { t: 'sendTo', id: sessionId, text });
-    return true;
+    return this.#publish(sessionId.slice(0, sessionId.lastIndexOf('.')), { t: 'sendTo', id: sessionId, text });
   }
 
   disconnect(sessionId: string, message: string | null): boolean {
-    this.#backend.publish(sessionId.slice(0, sessionId.lastIndexOf('.')), { t: 'disconnect', id: sessionId, message });
-    return true;
+    return this.#publish(sessionId.slice(0, sessionId.lastIndexOf('.')), { t: 'disconnect', id: sessionId, message });
+  }
+
+  closeEverywhere(message: string): void {
+    this.#publish('*', { t: 'close', message });
   }
 
   broadcast(text: string, filter?: (session: { id: string; username: string | null }) => boolean): void {
-    if (this.#relaying) return;
+    if (this.#closed) return;
     if (!filter) {
-      this.#backend.publish('*', { t: 'broadcast', text });
+      this.#publish('*', { t: 'broadcast', text });
       return;
     }
     // A filter is code: it runs here, on the directory's view of the other processes' sessions.
-    encodeMessage({ t: 'broadcast', text }, this.#backend.maxMessageBytes); // too large: refused now, not later
-    void this.#backend.list().then(
+    void this.#directoryView().then(
       (sessions) => {
         const byProcess = new Map<string, string[]>();
         for (const session of sessions) {
@@ -90,13 +120,20 @@ export class ScaleOut implements RemoteSessions {
           byProcess.set(session.process, ids);
         }
         for (const [process, ids] of byProcess) {
-          for (let i = 0; i < ids.length; i += IDS_PER_MESSAGE) {
-            this.#publishSafely(process, { t: 'deliver', ids: ids.slice(i, i + IDS_PER_MESSAGE), text });
-          }
+          for (let i = 0; i < ids.length; i += IDS_PER_MESSAGE) this.#publish(process, { t: 'deliver', ids: ids.slice(i, i + IDS_PER_MESSAGE), text });
         }
       },
       (err: Error) => this.#log.note('broadcast', `scale-out: broadcast reached this process only (${err.message})`),
     );
+  }
+
+  #directoryView(): Promise<ClusterSessionInfo[]> {
+    const now = Date.now();
+    if (this.#view && now < this.#view.until) return this.#view.sessions;
+    const sessions = this.#backend.list();
+    this.#view = { until: now + this.#heartbeatMs, sessions };
+    sessions.catch(() => (this.#view = null)); // a failed read is not kept
+    return sessions;
   }
 
   async list(): Promise<ClusterSessionInfo[]> {
@@ -117,6 +154,7 @@ export class ScaleOut implements RemoteSessions {
 
   async #sync(): Promise<void> {
     if (this.#closed) return;
+    const generation = this.#generation;
     const next = new Map<string, string>();
     const changed: ClusterSessionInfo[] = [];
     // Only the username and the chart state of a session change; comparing those, rather than
@@ -130,47 +168,46 @@ export class ScaleOut implements RemoteSessions {
     for (const id of this.#written.keys()) if (!next.has(id)) removed.push(id);
     try {
       await this.#backend.update(changed, removed);
-      this.#written = next;
+      if (generation === this.#generation) this.#written = next;
     } catch (err) {
       // Tried again at the next heartbeat with everything still unwritten.
       this.#log.note('sync', `scale-out: directory not updated (${(err as Error).message})`);
     }
   }
 
+  /** The directory lost our part (Redis restarted, or we were stopped past the TTL): write it all again now. */
+  #directoryLost(): void {
+    this.#generation++;
+    this.#written = new Map();
+    void (this.#syncing ?? Promise.resolve()).then(() => this.sync());
+  }
+
   #local(): ClusterSessionInfo[] {
     return this.#server.sessions.map((session) => ({ ...session, process: this.processId }));
   }
 
-  #publishSafely(to: string, message: ScaleMessage): void {
+  /** Never throws into the supervisor: a message too large or a transport fault is logged and dropped. */
+  #publish(to: string, message: ScaleMessage): boolean {
+    if (this.#closed) return false;
     try {
       this.#backend.publish(to, message);
+      return true;
     } catch (err) {
       this.#log.note('publish', `scale-out: ${(err as Error).message}`);
+      return false;
     }
   }
 
   #deliver(message: ScaleMessage, from: string): void {
+    if (this.#closed) return;
     // Whatever a message does here, it must not throw into the bus (or into a session).
-    this.#relaying = true;
     try {
-      switch (message.t) {
-        case 'sendTo':
-          if (!this.isRemote(message.id)) this.#server.sendTo(message.id, message.text);
-          break;
-        case 'deliver':
-          for (const id of message.ids) if (!this.isRemote(id)) this.#server.sendTo(id, message.text);
-          break;
-        case 'broadcast':
-          this.#server.broadcast(message.text);
-          break;
-        case 'disconnect':
-          if (!this.isRemote(message.id)) this.#server.disconnect(message.id, message.message);
-          break;
-      }
+      if (message.t === 'close') {
+        this.#server.logger.info(`scale-out: ${from} asked every process to close`);
+        this.#onCloseRequest(message.message);
+      } else this.#server.receive(message);
     } catch (err) {
       this.#log.note('deliver', `scale-out: message from ${from} not delivered (${(err as Error).message})`);
-    } finally {
-      this.#relaying = false;
     }
   }
 

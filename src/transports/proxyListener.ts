@@ -9,7 +9,15 @@ export interface ProxyProtocolOptions {
   headerTimeoutMs?: number;
   /** Largest v2 header taken, fixed part and TLVs (default 1040 bytes). v1 is capped at 107 by the spec. */
   maxV2Length?: number;
+  /**
+   * Connections waiting for their header at once (default 512). They are not sessions yet, so no
+   * admission limit counts them: past this, a new one is closed at once rather than holding a file
+   * descriptor for the header timeout. A balancer sends the header with its first packet.
+   */
+  maxPending?: number;
 }
+
+export const DEFAULT_PROXY_MAX_PENDING = 512;
 
 export const DEFAULT_PROXY_HEADER_TIMEOUT_MS = 3000;
 /** One refusal line per this interval at most; the rest are counted into the next line. */
@@ -26,10 +34,21 @@ export function acceptingProxyHeader(
   logger: Logger,
   kind: string,
 ): (socket: Socket) => void {
-  const { headerTimeoutMs = DEFAULT_PROXY_HEADER_TIMEOUT_MS, maxV2Length = PROXY_V2_MAX_LENGTH } = options === true || options === false ? {} : options;
+  const {
+    headerTimeoutMs = DEFAULT_PROXY_HEADER_TIMEOUT_MS,
+    maxV2Length = PROXY_V2_MAX_LENGTH,
+    maxPending = DEFAULT_PROXY_MAX_PENDING,
+  } = options === true || options === false ? {} : options;
   const refusals = new RateLimitedLog((line) => logger.warn(line), REFUSAL_LOG_INTERVAL_MS);
+  let pending = 0;
   return (socket: Socket) => {
     socket.on('error', ignore);
+    if (pending >= maxPending) {
+      refusals.note('busy', `${kind} PROXY protocol: refused ${socket.remoteAddress ?? 'unknown'}: ${pending} connections already waiting for a header`);
+      socket.destroy();
+      return;
+    }
+    pending++;
     let received: Buffer = Buffer.alloc(0);
     const refuse = (why: string) => {
       cleanUp();
@@ -59,7 +78,10 @@ export function acceptingProxyHeader(
       // its crypto is ready) is left to it: data flowing with no listener would be lost.
       if (socket.listenerCount('data') > 0) socket.resume();
     };
+    let waiting = true;
     const cleanUp = () => {
+      if (waiting) pending--;
+      waiting = false;
       clearTimeout(timer);
       socket.off('data', onData);
       socket.off('close', cleanUp);

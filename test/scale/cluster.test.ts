@@ -95,4 +95,64 @@ test('behind a load balancer: workers take PROXY v1 and v2 headers; who shows th
   assert.match(demo.err, /telnet PROXY protocol: refused 127\.0\.0\.1: no PROXY header/);
 });
 
+test('close({ everywhere: true }) in one worker: the primary shuts every worker down gracefully (every sessionEnd runs)', async () => {
+  demo = await DemoProcess.run('test/scale/fixtures/clusterCloser.ts', [], 2);
+  const pair = await oneOnEach(demo.port);
+  const sessions = clients.length;
+  const closer = pair[0]!;
+  closer.client.socket.write('closeall\r\n');
+  for (const { client } of pair) await client.waitFor(new RegExp(`Closed everywhere by ${closer.id.replace('.', '\\.')}\\.`), 0, 8000);
+  await until(() => demo!.child.exitCode !== null, 10_000, 'the primary to exit');
+  assert.is(demo.child.exitCode, 0, demo.err);
+  assert.match(demo.err, new RegExp(`cluster: close everywhere from ${closer.id.split('.')[0]}: closing every worker's sessions`));
+  assert.is(demo.err.match(/session ended/g)?.length, sessions, demo.err);
+  assert.not.match(demo.err, /died|starting another/);
+});
+
+test('a worker stopped with SIGSTOP: its sessions leave the directory, messages to it are dropped (not queued); SIGCONT brings it back', async () => {
+  demo = await DemoProcess.run('test/scale/fixtures/clusterCloser.ts', [], 2);
+  const [a, b] = await oneOnEach(demo.port);
+  assert.ok(a && b);
+  await until(async () => (await a.client.command('who')).includes(b.id), 5000, 'who to list the other worker');
+  const stopped = demo.listening().find((l) => b.id.startsWith(`${l.process}.`))!;
+  process.kill(stopped.pid, 'SIGSTOP');
+  try {
+    const stoppedAt = Date.now();
+    await until(async () => !(await a.client.command('who')).includes(b.id), 12_000, 'the stopped worker to leave who');
+    assert.ok(Date.now() - stoppedAt >= 4000, 'not before its heartbeat is 5 s overdue');
+    assert.match(await a.client.command('shout while you sleep'), /reached 1 here/);
+    await until(() => /worker \S+ silent for over 5000 ms; messages to it dropped/.test(demo!.err), 5000, 'the primary to say so');
+    assert.match(demo.err, new RegExp(`worker ${stopped.process} silent`));
+  } finally {
+    process.kill(stopped.pid, 'SIGCONT');
+  }
+  await until(async () => (await a.client.command('who')).includes(b.id), 5000, 'the worker back in who');
+  const mark = b.client.text.length;
+  assert.match(await a.client.command(`tell ${b.id} good morning`), /handed on/);
+  await b.client.waitFor(/good morning/, mark);
+  assert.not.match(b.client.text, /while you sleep/, 'what was sent while it was stopped was dropped');
+  assert.not.match(demo.err, /died/);
+});
+
+test('a worker that falls behind: relayed messages past the cap are dropped (logged), not queued in the primary; it catches up after', async () => {
+  demo = await DemoProcess.run('test/scale/fixtures/clusterCloser.ts', [], 2, { FIXTURE_MAX_PENDING_BYTES: String(256 * 1024) });
+  const [a, b] = await oneOnEach(demo.port);
+  assert.ok(a && b);
+  const slow = demo.listening().find((l) => b.id.startsWith(`${l.process}.`))!;
+  const shouts = 30;
+  const filler = 'f'.repeat(60_000); // 30 of them: 1.8 MB, well past the cap and what the kernel's pipe holds
+  process.kill(slow.pid, 'SIGSTOP'); // reads nothing for a while, under the 5 s it takes to be called silent
+  try {
+    for (let i = 0; i < shouts; i++) assert.match(await a.client.command(`shout n${i}n ${filler}`), /reached 1 here/);
+    await until(() => new RegExp(`worker ${slow.process} is \\d+ bytes behind; messages to it dropped`).test(demo!.err), 3000, 'the primary to drop and say so');
+  } finally {
+    process.kill(slow.pid, 'SIGCONT');
+  }
+  const mark = b.client.text.length;
+  assert.match(await a.client.command('shout after the storm'), /reached 1 here/);
+  await b.client.waitFor(/after the storm/, mark);
+  const heard = new Set(b.client.text.match(/n\d+n/g) ?? []);
+  assert.ok(heard.size > 0 && heard.size < shouts, `heard ${heard.size} of ${shouts}`);
+});
+
 test.run();

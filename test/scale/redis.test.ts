@@ -9,6 +9,7 @@ import { scaleOut, type ScaleOut } from '../../src/scale/scaleOut.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, MessageTooLargeError } from '../../src/scale/bus.js';
 import { recordingLogger } from '../support/demoServer.js';
 import { testNeeding } from '../support/tools.js';
+import { Redis } from 'ioredis';
 import { DemoProcess, RawClient, RedisProcess, until } from './support.js';
 
 const test = testNeeding('scale/redis', ['redis-server']);
@@ -97,6 +98,19 @@ test('a message over the bus limit is refused with a clear error, at the exact b
   assert.throws(() => a.server.broadcast(`${fits}y`), (err: unknown) => err instanceof MessageTooLargeError && /over the 65536-byte limit/.test((err as Error).message));
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.not.match(dave.client.since(after), /y/, 'the refused message reached no session, not even a local one');
+  // `say` over the limit: the speaker is told, nobody hears it, no error in the log.
+  const erin = await client(b, 'erin');
+  const heard = erin.client.text.length;
+  const said = dave.client.text.length;
+  dave.client.socket.write(`say ${'w'.repeat(limit)}\r\n`);
+  // The echo of a long line may redraw the prompt: the answer is waited for, not the next prompt.
+  const answer = await dave.client.waitFor(/Not said: message of \d+ bytes is over the 65536-byte limit of the cross-process bus/, said);
+  assert.not.match(answer, /\[dave\] w/);
+  await dave.client.command('say small one');
+  await erin.client.waitFor(/\[dave\] small one/, heard);
+  assert.not.match(erin.client.since(heard), /w{100}/);
+  assert.not.ok(a.log.some((l) => /command failed/.test(l)), a.log.join('\n'));
+  erin.client.close();
   dave.client.close();
 });
 
@@ -141,6 +155,77 @@ test('a process killed with SIGKILL: its sessions leave the directory within sec
     assert.ok(took <= 7000, `gone after ${took} ms`);
   } finally {
     await other.stop();
+  }
+});
+
+test('Redis stopped (SIGSTOP, connections up): messages past 1024 unanswered commands are dropped and logged, not queued; flow resumes on SIGCONT', async () => {
+  const gina = await client(a, 'gina');
+  const hank = await client(b, 'hank');
+  await until(async () => (await a.server.listSessions()).some((s) => s.id === hank.id), 5000, 'hank listed');
+  redis.pause();
+  try {
+    for (let i = 0; i < 1100; i++) a.server.sendTo(hank.id, `queued ${i}`);
+    assert.ok(a.log.some((l) => /redis: 1024 commands unanswered; cross-process message dropped/.test(l)), a.log.join('\n'));
+  } finally {
+    redis.resume();
+  }
+  const mark = hank.client.text.length;
+  await until(() => { a.server.sendTo(hank.id, 'after the pause'); return /after the pause/.test(hank.client.since(mark)); }, 8000, 'messages to flow again');
+  // What was queued before the bound arrived, in order; what came past it did not.
+  assert.match(hank.client.text, /queued 0\b/);
+  assert.not.match(hank.client.text, /queued 1099\b/);
+  assert.match(await gina.client.command('echo fine'), /fine/);
+  gina.client.close();
+  hank.client.close();
+});
+
+test('a process stopped with SIGSTOP leaves the directory after its TTL; on SIGCONT its sessions come back', async () => {
+  const other = await DemoProcess.start(['--redis', redis.url], 1);
+  const pid = other.child.pid!;
+  try {
+    const c = await RawClient.connect(other.port);
+    clients.push(c);
+    const id = await c.login('sleeper');
+    const listed = async () => (await a.server.listSessions()).some((s) => s.id === id && s.username === 'sleeper');
+    await until(listed, 5000, 'sleeper listed');
+    process.kill(pid, 'SIGSTOP');
+    await until(async () => !(await listed()), 9000, 'sleeper gone (TTL 5 s)');
+    process.kill(pid, 'SIGCONT');
+    // Nothing about its sessions changed: only finding its claim expired makes it write them again.
+    await until(listed, 5000, 'sleeper back');
+    const mark = c.text.length;
+    a.server.sendTo(id, 'welcome back');
+    await c.waitFor(/welcome back/, mark);
+  } finally {
+    process.kill(pid, 'SIGCONT');
+    await other.stop();
+  }
+});
+
+test('from a rogue publisher: a message one byte over the limit is dropped unparsed (logged once), one at the limit is delivered', async () => {
+  const listener = await client(b, 'listener');
+  const rogue = new Redis(redis.url);
+  try {
+    const limit = DEFAULT_MAX_MESSAGE_BYTES;
+    const envelope = (text: string) => JSON.stringify({ from: 'rogue', m: { t: 'broadcast', text } });
+    const atLimit = envelope('z'.repeat(limit - envelope('').length));
+    assert.is(Buffer.byteLength(atLimit), limit);
+    const over = envelope('q'.repeat(limit - envelope('').length + 1));
+    const mark = listener.client.text.length;
+    await rogue.publish('telnetsrv:all', over);
+    await rogue.publish('telnetsrv:all', over); // the second is counted, not logged again
+    await rogue.publish('telnetsrv:all', '{"from":"rogue","m":{"t":"sendTo"}}'); // malformed
+    await rogue.publish('telnetsrv:all', 'not json at all');
+    await rogue.publish('telnetsrv:all', atLimit);
+    await listener.client.waitFor(/z{1000}/, mark);
+    assert.not.match(listener.client.since(mark), /q/);
+    await until(() => b.log.some((l) => /redis: message over the 65536-byte limit dropped/.test(l)), 3000, 'the drop logged');
+    assert.is(b.log.filter((l) => /over the 65536-byte limit/.test(l)).length, 1, b.log.join('\n'));
+    assert.ok(b.log.some((l) => /redis: (malformed|unreadable) message dropped/.test(l)), b.log.join('\n'));
+    assert.match(await listener.client.command('echo unharmed'), /unharmed/);
+  } finally {
+    rogue.disconnect();
+    listener.client.close();
   }
 });
 

@@ -57,6 +57,13 @@ export class RedisProcess {
     child.kill('SIGKILL'); // as a crash would: nothing written, connections cut
     await exited(child);
   }
+  /** SIGSTOP / SIGCONT: connected, answering nothing. */
+  pause(): void {
+    this.#child?.kill('SIGSTOP');
+  }
+  resume(): void {
+    this.#child?.kill('SIGCONT');
+  }
   async restart(): Promise<void> {
     await this.stop();
     await this.#spawn();
@@ -68,9 +75,10 @@ export class DemoProcess {
   out = '';
   err = '';
   readonly child: ChildProcess;
-  private constructor(args: string[]) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/main.ts', '--port', '0', '--no-ssh', ...args], {
+  private constructor(args: string[], script: string, env: Record<string, string>) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: root,
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.out += chunk.toString()));
@@ -78,7 +86,11 @@ export class DemoProcess {
   }
   /** Starts it and waits for `listeners` "telnet listening" lines (one per worker). */
   static async start(args: string[], listeners = 1): Promise<DemoProcess> {
-    const demo = new DemoProcess(args);
+    return DemoProcess.run('src/demo/main.ts', ['--port', '0', '--no-ssh', ...args], listeners);
+  }
+  /** Another program that prints the demo's "telnet listening" lines (a fixture). */
+  static async run(script: string, args: string[], listeners = 1, env: Record<string, string> = {}): Promise<DemoProcess> {
+    const demo = new DemoProcess(args, script, env);
     await until(() => demo.listening().length >= listeners || demo.child.exitCode !== null, 15_000, `${listeners} listener(s)`);
     if (demo.child.exitCode !== null) throw new Error(`demo exited: ${demo.err}`);
     return demo;
