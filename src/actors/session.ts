@@ -1,4 +1,4 @@
-import { createActor, type Actor, type AnyActorRef } from 'xstate';
+import { Actor, type AnyActorRef, type EventFromLogic } from 'xstate';
 import type { ServerFacade, TelnetHandler } from '../handler.js';
 import type { Logger, LogLevel } from '../logger.js';
 import { InputAborted, type AnySessionMachine, type SessionHost } from '../machines/session.js';
@@ -65,6 +65,21 @@ export interface SessionServices {
   idPrefix?: string;
 }
 
+/**
+ * The session actor, counting the events sent to it: a command that ends inside the transition
+ * that started it must not overtake events it sent its own session meanwhile (see `runCommand`).
+ */
+export class SessionActor extends Actor<AnySessionMachine> {
+  sent = 0;
+  override send(event: EventFromLogic<AnySessionMachine>): void {
+    this.sent++;
+    super.send(event);
+  }
+}
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+
 /** A login refused before `authCallback` is asked (a username no one may be shown). */
 class LoginRefused extends Error {}
 
@@ -87,7 +102,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   /** Time of the last input (ms since the epoch), for the idle timeout. */
   lastActivity = Date.now();
   readonly handler: TelnetHandler;
-  readonly actor: Actor<AnySessionMachine>;
+  readonly actor: SessionActor;
   readonly settings: SessionHost['settings'];
   readonly #transport: TerminalTransport;
   readonly #services: SessionServices;
@@ -107,6 +122,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   #commandAbort: AbortController | null = null;
   /** ^C came while the command ran (perhaps before it asked for its signal). */
   #interrupted = false;
+  /** Inside a command's synchronous start (within the chart's transition into executing). */
+  #startingCommand = false;
   /** Aborted when the session ends: for worker tasks started outside a command (a timer). */
   #sessionAbort: AbortController | null = null;
   #ended = false;
@@ -130,7 +147,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     if (term) this.handler.term = term;
     if (width) this.setWindowSize(width, height ?? this.handler.height);
     else if (height) this.handler.height = height;
-    this.actor = createActor(services.machine, { input: { host: this }, parent: services.parent, id: this.id });
+    this.actor = new SessionActor(services.machine, { input: { host: this }, parent: services.parent, id: this.id });
   }
 
   get username(): string | null {
@@ -151,6 +168,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
 
   /** The current state of the chart, as a dotted path (`shell.prompting`). */
   get state(): string {
+    // The transition into executing runs the command: to the command, the session is executing.
+    if (this.#startingCommand) return 'shell.executing';
     return stateToString(this.actor.getSnapshot().value);
   }
 
@@ -314,19 +333,39 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     await result;
   }
 
-  async runCommand(lines: readonly string[], words: readonly string[]): Promise<void> {
+  /**
+   * Runs a command inside the chart's transition into `shell.executing`. Nothing is returned when it
+   * is over at once (no promise, no event sent to this session meanwhile, the turn's input budget not
+   * spent): the chart goes back to the prompt in the same macrostep. Else a promise of its end.
+   */
+  runCommand(lines: readonly string[], words: readonly string[]): Promise<void> | void {
     // One history entry per command, however many continuation lines it was typed over (as bash's cmdhist).
     if (lines.length > 0) {
       const { history, historyLimit, historyCharacterLimit } = this.handler;
       remember(history, joinContinuation(lines), { lines: historyLimit, characters: historyCharacterLimit });
     }
+    const sentBefore = this.actor.sent;
+    let result: unknown;
+    this.#startingCommand = true;
     try {
-      await this.#dispatch(lines, words);
-    } finally {
+      result = this.#startDispatch(lines, words);
+    } catch (err) {
       this.#commandEnded();
+      throw err;
+    } finally {
+      this.#startingCommand = false;
     }
-    // Type-ahead runs command after command in microtasks, never giving the loop back: past the
-    // input budget of this turn, the next command waits for the next turn and everyone else goes first.
+    if (isThenable(result)) return this.#finishDispatch(result).finally(() => this.#commandEnded()).then(() => this.#yieldIfBusy());
+    this.#commandEnded();
+    // Events the command sent its session (exit's END, a readLine, a message to itself) wait in the
+    // actor's mailbox: the end of the command must come after them, as an event, as it always did.
+    if (this.actor.sent !== sentBefore) return Promise.resolve();
+    // Type-ahead runs command after command, never giving the loop back: past the input budget of
+    // this turn, the next command waits for the next turn and everyone else goes first.
+    if (turnBusyMs() >= this.#services.limits.inputMsPerTurn) return nextTurn();
+  }
+
+  async #yieldIfBusy(): Promise<void> {
     if (turnBusyMs() >= this.#services.limits.inputMsPerTurn) await nextTurn();
   }
 
@@ -365,6 +404,15 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
 
   /** Runs one parsed command; false when it was unknown or failed. */
   async #dispatch(lines: readonly string[], words: readonly string[]): Promise<boolean> {
+    const result = this.#startDispatch(lines, words);
+    return isThenable(result) ? this.#finishDispatch(result) : result;
+  }
+
+  /**
+   * The synchronous start of a command: true or false when it is over (ran, or was unknown or threw),
+   * else what it returned to be awaited (`#finishDispatch`).
+   */
+  #startDispatch(lines: readonly string[], words: readonly string[]): boolean | PromiseLike<unknown> {
     const handler = this.handler;
     const name = words[0] ?? '';
     const input = toInput([...lines], [...words]);
@@ -378,22 +426,33 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     }
     this.command = entry.name;
     this.#services.watchdog.commandStarted();
+    // The synchronous start of the command is timed: code that computes there holds every session.
+    let result: unknown;
+    const started = performance.now();
     try {
-      // The synchronous start of the command is timed: code that computes there holds every session.
-      let result: unknown;
-      const started = performance.now();
-      try {
-        result = method.call(handler, input.params);
-      } finally {
-        this.#services.watchdog.ran(performance.now() - started, this, `command '${entry.name.toLowerCase()}'`);
-      }
+      result = method.call(handler, input.params);
+    } catch (err) {
+      this.#commandFailed(err);
+      return false;
+    } finally {
+      this.#services.watchdog.ran(performance.now() - started, this, `command '${entry.name.toLowerCase()}'`);
+    }
+    return isThenable(result) ? result : true;
+  }
+
+  async #finishDispatch(result: PromiseLike<unknown>): Promise<boolean> {
+    try {
       await result;
       return true;
     } catch (err) {
-      // ^C or ^D at a readLine inside the command simply ends the command.
-      if (!(err instanceof InputAborted)) this.reportError(err);
+      this.#commandFailed(err);
       return false;
     }
+  }
+
+  #commandFailed(err: unknown): void {
+    // ^C or ^D at a readLine inside the command simply ends the command.
+    if (!(err instanceof InputAborted)) this.reportError(err);
   }
 
   reportError(error: unknown): void {
@@ -541,7 +600,9 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     const answer = new Promise<string>((resolve, reject) => {
       const event = { type: 'READ_LINE', request: { ...options, resolve, reject } } as const;
       const snapshot = this.actor.getSnapshot();
-      if (snapshot.status !== 'active' || !snapshot.can(event)) {
+      // During a command's synchronous start the chart is still on its way into `executing` (the
+      // snapshot says prompting): the request waits in the mailbox and is taken there.
+      if (snapshot.status !== 'active' || !(this.#startingCommand || snapshot.can(event))) {
         reject(new Error('readLine works only while a command or sessionStart runs'));
         return;
       }

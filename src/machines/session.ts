@@ -59,6 +59,12 @@ export interface SessionContext {
   read: ReadRequest | null;
   /** The server asked to close while a command ran: close when it is done. */
   shutdownRequested: boolean;
+  /**
+   * The command started on the way into `shell.executing` returned a promise and has not settled:
+   * its end comes as COMMAND_DONE. False once it returned without one, and executing's eventless
+   * transition goes back to the prompt in the same macrostep.
+   */
+  commandPending: boolean;
   /** Messages that came before the welcome (at most MAX_HELD_MESSAGES), shown after it. */
   heldMessages: string[];
   /** Held messages dropped to keep that bound. */
@@ -113,6 +119,7 @@ export const sessionSetup = setup({
     needsUsername: ({ context }) => context.host.settings.authNeedUser,
     needsPassword: ({ context }) => context.host.settings.authNeedPass,
     shutdownRequested: ({ context }) => context.shutdownRequested,
+    commandReturned: ({ context }) => !context.commandPending,
     tooManyFailedLogins: ({ context }) => context.failedLogins >= context.host.settings.maxLoginAttempts,
     // The line just typed, with the lines before it when it continues them (the host keeps the last
     // parse, so the action that takes the line does not parse it again).
@@ -164,18 +171,29 @@ export const sessionSetup = setup({
       const lines = [...context.lines, event.line];
       return { lines, parsed: context.host.parse(lines) };
     }),
-    startCommand: ({ context, self }) => {
-      const { host, lines } = context;
-      const words = context.parsed?.complete ? context.parsed.words : [];
-      // Started once this transition is complete, so the command sees the chart in `executing`
-      // (where readLine is allowed), as an invoked actor would.
-      Promise.resolve()
-        .then(() => host.runCommand(lines, words))
-        .then(
+    // The command runs here, inside the transition into `executing` (the one place that starts it,
+    // so coming back from awaitingLine does not start it again). A command that returns without a
+    // promise has finished when this returns, and `executing` hands back to the prompt by an eventless
+    // transition: one macrostep per plain command. A promise's end comes back as an event. The
+    // assignment is the one fact the eventless transition needs: whether an end is still to come.
+    startCommand: assign({
+      commandPending: ({ context, self }) => {
+        const { host, lines } = context;
+        const words = context.parsed?.complete ? context.parsed.words : [];
+        let pending: Promise<void> | void;
+        try {
+          pending = host.runCommand(lines, words);
+        } catch (error) {
+          pending = Promise.reject(error);
+        }
+        if (pending === undefined) return false;
+        pending.then(
           () => self.send({ type: 'COMMAND_DONE' }),
           (error: unknown) => self.send({ type: 'COMMAND_FAILED', error }),
         );
-    },
+        return true;
+      },
+    }),
     interruptCommand: ({ context }) => context.host.interruptCommand?.(),
     quitCommand: assign({ lines: () => [], parsed: () => ({ complete: true as const, words: [...QUIT_WORDS] }) }),
     sayLineTooLong: ({ context, event }) => {
@@ -451,6 +469,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     failedLogins: 0,
     read: null,
     shutdownRequested: false,
+    commandPending: false,
     heldMessages: [],
     droppedMessages: 0,
   }),
@@ -543,11 +562,13 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
             LINE_TOO_LONG: { target: 'prompting', actions: 'sayLineTooLong' },
           },
         },
-        // The command runs as a promise whose end comes back as an event, not as an invoked child
+        // The command runs inside the transition in (see `startCommand`), not as an invoked child
         // actor: a child per command (an actor, an AbortController, a registration) was the largest
-        // cost of a command. It is started by the transition in, so coming back from awaitingLine
-        // does not start it again.
+        // cost of a command. One that returned without a promise is over: back to the prompt in the
+        // same macrostep (the inspector still sees this state, as a microstep); one that returned a
+        // promise, or waits in readLine, ends with COMMAND_DONE.
         executing: {
+          always: { guard: 'commandReturned', target: 'prompting' },
           on: {
             ...commandEnd,
             READ_LINE: { target: 'awaitingLine', actions: 'takeReadRequest' },

@@ -53,7 +53,12 @@ export interface SessionHost {
   authenticate(username: string | null, password: string | null): Promise<void>;
   acceptLogin(username: string | null): void;
   sessionStart(): Promise<void>;
-  runCommand(lines: readonly string[], words: readonly string[]): Promise<void>;
+  /**
+   * Runs a command, called inside the transition into `shell.executing`. Returns nothing when the
+   * command has finished (it returned without a promise and sent the session no event meanwhile, so
+   * nothing is waiting to be handled before the prompt); else a promise of its end.
+   */
+  runCommand(lines: readonly string[], words: readonly string[]): Promise<void> | void;
   /** ^C while the command runs (the editor is not reading a line): abort what the command awaits. */
   interruptCommand?(): void;
   /** Runs `execCommand` and reports its exit status to the transport. */
