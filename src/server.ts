@@ -156,6 +156,7 @@ export class Server implements ServerFacade {
         limits: connectionLimits,
         idle: { idleTimeoutMs: options.idleTimeoutMs ?? 0, idleWarningMs: options.idleWarningMs ?? 60_000 },
         keepAliveMs: options.keepAliveMs ?? 0,
+        loginTimeoutMs: options.loginTimeoutMs ?? DEFAULT_LIMITS.loginTimeoutMs,
       },
     });
     this.#supervisor.subscribe({ error: (err) => this.logger.error('supervisor failed', err) });
@@ -167,7 +168,7 @@ export class Server implements ServerFacade {
       parent: this.#supervisor,
       machine: options.sessionMachine ?? sessionMachine,
       loginThrottle: this.loginThrottle,
-      sessionAuthenticated: (session) => this.#supervisor.send({ type: 'CONNECTION_AUTHENTICATED', remoteAddress: session.remoteAddress }),
+      sessionAuthenticated: (session) => this.#supervisor.send({ type: 'CONNECTION_AUTHENTICATED', remoteAddress: session.remoteAddress, session }),
       workers: this.#workers,
       watchdog: this.#watchdog,
     };

@@ -245,6 +245,25 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
 
   // ---- SessionHost: what the chart does ----
 
+  /** When the login time runs out (ms since the epoch); 0 before the chart starts it and after the welcome. */
+  loginDeadline = 0;
+
+  /** The supervisor's login sweep reads `loginDeadline` and calls `loginTimedOut` (no timer here). */
+  watchLogin(): void {
+    const ms = this.settings.loginTimeoutMs;
+    this.loginDeadline = ms > 0 ? this.connectedAtMs + ms : 0;
+  }
+
+  loginFinished(): void {
+    this.loginDeadline = 0;
+  }
+
+  loginTimedOut(): void {
+    if (this.loginDeadline === 0 || this.actor.getSnapshot().status !== 'active') return;
+    this.loginDeadline = 0;
+    this.actor.send({ type: 'LOGIN_TIMEOUT' });
+  }
+
   write(text: string): void {
     this.#transport.write(text);
   }

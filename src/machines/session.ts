@@ -1,4 +1,4 @@
-import { assign, fromCallback, fromPromise, setup, stopChild, type StateMachine } from 'xstate';
+import { assign, fromPromise, setup, type StateMachine } from 'xstate';
 import type { ParseResult } from '../shell/parser.js';
 import { Secret } from './secret.js';
 import type { ReadRequest, SessionHost } from './sessionHost.js';
@@ -99,7 +99,6 @@ export const sessionSetup = setup({
     input: {} as SessionInput,
     // Every invoked actor has an id of its own name: children are typed exactly, with no index signature.
     children: {} as {
-      loginTimer: 'loginTimer';
       authenticate: 'authenticate';
       loginStep: 'loginStep';
       sessionStart: 'sessionStart';
@@ -246,7 +245,10 @@ export const sessionSetup = setup({
       context.host.write('\nLogin timed out.\n');
       context.host.log('info', 'login timed out: disconnecting');
     },
-    stopLoginTimer: stopChild('loginTimer'),
+    // The login timeout is the host's to keep (the server: one sweep on the supervisor's ticker, not a
+    // timer or a child actor per session); the chart says when it starts and when the welcome ends it.
+    startLoginTimer: ({ context, self }) => context.host.watchLogin(self),
+    stopLoginTimer: ({ context }) => context.host.loginFinished(),
     // Above the input where a line is read (redrawn below it, a secret never shown), on its own line elsewhere.
     showMessage: ({ context, event }) => {
       if (event.type === 'MESSAGE') context.host.showMessage(context.host.boundMessage(event.text));
@@ -271,12 +273,6 @@ export const sessionSetup = setup({
   actors: {
     authenticate: fromPromise<void, AuthInput>(({ input }) => input.host.authenticate(input.username, input.password?.reveal() ?? null)),
     sessionStart: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.sessionStart()),
-    // One timer from connect to the welcome; stopped at the welcome, so idle sessions hold none.
-    loginTimer: fromCallback<SessionEvent, { ms: number }>(({ input, sendBack }) => {
-      if (input.ms <= 0) return undefined;
-      const timer = setTimeout(() => sendBack({ type: 'LOGIN_TIMEOUT' }), input.ms);
-      return () => clearTimeout(timer);
-    }),
     runExec: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.runExec()),
     /**
      * The check of a login step you add to the chart: provide it with `machine.provide({ actors: {
@@ -474,7 +470,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     droppedMessages: 0,
   }),
   initial: 'negotiating',
-  invoke: { id: 'loginTimer', src: 'loginTimer', input: ({ context }: { context: SessionContext }) => ({ ms: context.host.settings.loginTimeoutMs }) },
+  entry: 'startLoginTimer',
   on: {
     RESIZE: { actions: 'setWindowSize' },
     TERMINAL_TYPE: { actions: 'setTerminalType' },
@@ -485,8 +481,8 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     IDLE_TIMEOUT: { target: '.closing', actions: 'sayIdleTimeout' },
     // From the welcome on (the prompt, continuation, a running command, its readLine); held before, dropped at the end.
     MESSAGE: { actions: 'showMessage' },
-    // Beside the timer it answers, here for the whole way to the welcome (negotiation, banner, any
-    // login step): a login of your own cannot lose it. The timer stops at the welcome.
+    // Here for the whole way to the welcome (negotiation, banner, any login step): a login of your
+    // own cannot lose it. The host's timer starts at the session's start and stops at the welcome.
     LOGIN_TIMEOUT: { target: '.closing', actions: 'sayLoginTimedOut' },
   },
   states: {

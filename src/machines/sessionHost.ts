@@ -1,3 +1,4 @@
+import type { AnyActorRef } from 'xstate';
 import type { ParseResult } from '../shell/parser.js';
 
 /** The options of one pending `readLine` call. */
@@ -38,6 +39,14 @@ export interface SessionHost {
     readonly maxCommandLines: number;
     readonly maxCommandLength: number;
   };
+  /**
+   * The login timeout starts: unless `loginFinished` comes first, send `session` LOGIN_TIMEOUT after
+   * `settings.loginTimeoutMs` (0: never). How it is timed is the host's (the server sweeps all
+   * sessions on one ticker).
+   */
+  watchLogin(session: AnyActorRef): void;
+  /** The welcome (or an exec) was reached: the login timeout is over. */
+  loginFinished(): void;
   write(text: string): void;
   /** A message from elsewhere: above the input when a line is being read, else on a line of its own. */
   showMessage(text: string): void;

@@ -1,9 +1,10 @@
 import { fromCallback, setup, type AnyActorRef, type EventObject, type SnapshotFrom } from 'xstate';
 import { SessionCounter, type ConnectionLimits, type Refusal } from '../actors/sessionLimits.js';
 import { IdleSweep, type IdleOptions, type IdleTrackable } from '../actors/idleSweeper.js';
+import { LoginSweep, type LoginTrackable } from '../actors/loginSweeper.js';
 
 /** What the supervisor holds of a session: its actor, its public facts, and the ways it is ended. */
-export interface SupervisedSession extends IdleTrackable {
+export interface SupervisedSession extends IdleTrackable, LoginTrackable {
   readonly id: string;
   readonly username: string | null;
   /** The session actor: messages reach it as MESSAGE events. */
@@ -34,7 +35,8 @@ export interface AdmissionReceipt {
 export type SupervisorEvent =
   /** A socket was accepted (telnet, or an SSH connection before its first channel). */
   | { type: 'CONNECTION_OPENED'; remoteAddress: string; receipt: AdmissionReceipt }
-  | { type: 'CONNECTION_AUTHENTICATED'; remoteAddress: string }
+  /** `session`: the session that logged in, whose login timeout is over. */
+  | { type: 'CONNECTION_AUTHENTICATED'; remoteAddress: string; session?: SupervisedSession }
   | { type: 'CONNECTION_CLOSED'; remoteAddress: string }
   | { type: 'SESSION_OPENED'; session: SupervisedSession }
   | { type: 'SESSION_CLOSED'; id: string }
@@ -42,7 +44,7 @@ export type SupervisorEvent =
   | { type: 'MESSAGE'; text: string; to?: string; filter?: BroadcastFilter; receipt?: Receipt }
   | { type: 'DISCONNECT'; id: string; message: string | null; receipt?: Receipt }
   | { type: 'SHUTDOWN'; message: string | null }
-  /** From the ticker while sessions are open: the idle sweep and keepalive. */
+  /** From the ticker while sessions are open: the login and idle sweeps and keepalive. */
   | { type: 'TICK' };
 
 export interface SupervisorInput {
@@ -50,6 +52,8 @@ export interface SupervisorInput {
   idle?: IdleOptions;
   /** IAC NOP to every session this often (ms; 0 = off). */
   keepAliveMs?: number;
+  /** From connect to the welcome (ms; 0 = no limit): swept on the ticker while anyone logs in. */
+  loginTimeoutMs?: number;
 }
 
 export interface SupervisorContext {
@@ -65,16 +69,26 @@ export interface SupervisorContext {
   /** Connections open, not logged in yet, per address (what admission decides on); mutated likewise. */
   connections: SessionCounter;
   idle: IdleSweep;
+  /** Sessions not past their welcome yet (a Set mutated in place, as `sessions`). */
+  login: LoginSweep;
+  /** The period the running ticker was started with (ms), to restart it when another is wanted. */
+  tickingEveryMs: number;
   keepAliveMs: number;
   /** Last keepalive sweep (ms since the epoch). */
   keptAliveAt: number;
   shutdownMessage: string | null;
 }
 
-/** How often the ticker ticks: often enough for the idle timeout and for keepalive; 0 = no ticker. */
-export function tickEvery(context: Pick<SupervisorContext, 'idle' | 'keepAliveMs'>): number {
-  const periods = [context.idle.everyMs, context.keepAliveMs].filter((ms) => ms > 0);
-  return periods.length === 0 ? 0 : Math.min(...periods);
+/**
+ * How often the ticker ticks: often enough for the idle timeout, keepalive and, while anyone logs
+ * in, the login timeout; 0 = no ticker.
+ */
+export function tickEvery(context: Pick<SupervisorContext, 'idle' | 'keepAliveMs'> & { login?: LoginSweep }): number {
+  let every = 0;
+  for (const ms of [context.idle.everyMs, context.keepAliveMs, context.login && context.login.size > 0 ? context.login.everyMs : 0]) {
+    if (ms > 0 && (every === 0 || ms < every)) every = ms;
+  }
+  return every;
 }
 
 function deliver(session: SupervisedSession, text: string): boolean {
@@ -94,7 +108,9 @@ export const supervisorSetup = setup({
     noSessionsLeft: ({ context }) => context.sessions.size === 0,
     /** Sessions are open and something is to be done for them on a timer. */
     needsTicker: ({ context }) => context.sessions.size > 0 && tickEvery(context) > 0,
-    needsNoTicker: ({ context }) => context.sessions.size === 0,
+    needsNoTicker: ({ context }) => context.sessions.size === 0 || tickEvery(context) === 0,
+    /** A login started or the last one ended: the ticker is wanted at another pace. */
+    tickPeriodChanged: ({ context }) => tickEvery(context) !== context.tickingEveryMs,
     // The decision is admissionVerdict's (pure, in sessionLimits.ts) on the counts this chart keeps.
     admissible: ({ context, event }) => event.type === 'CONNECTION_OPENED' && context.connections.verdict(event.remoteAddress) === null,
   },
@@ -108,16 +124,23 @@ export const supervisorSetup = setup({
       if (event.type === 'CONNECTION_OPENED') event.receipt.refusal = context.connections.verdict(event.remoteAddress);
     },
     countAuthenticated: ({ context, event }) => {
-      if (event.type === 'CONNECTION_AUTHENTICATED') context.connections.authenticated(event.remoteAddress);
+      if (event.type !== 'CONNECTION_AUTHENTICATED') return;
+      context.connections.authenticated(event.remoteAddress);
+      if (event.session) context.login.forget(event.session);
     },
     releaseConnection: ({ context, event }) => {
       if (event.type === 'CONNECTION_CLOSED') context.connections.release(event.remoteAddress);
     },
     register: ({ context, event }) => {
-      if (event.type === 'SESSION_OPENED') context.sessions.set(event.session.id, event.session);
+      if (event.type !== 'SESSION_OPENED') return;
+      context.sessions.set(event.session.id, event.session);
+      context.login.watch(event.session);
     },
     unregister: ({ context, event }) => {
-      if (event.type === 'SESSION_CLOSED') context.sessions.delete(event.id);
+      if (event.type !== 'SESSION_CLOSED') return;
+      const session = context.sessions.get(event.id);
+      if (session) context.login.forget(session);
+      context.sessions.delete(event.id);
     },
     // One MESSAGE event to each session actor reached; its chart decides what the message does there.
     routeMessage: ({ context, event }) => {
@@ -143,11 +166,15 @@ export const supervisorSetup = setup({
     },
     sweep: ({ context }) => {
       const now = Date.now();
+      context.login.sweep(now);
       context.idle.sweep(now, context.sessions.values());
       if (context.keepAliveMs > 0 && now - context.keptAliveAt >= context.keepAliveMs - tickEvery(context) / 2) {
         context.keptAliveAt = now;
         for (const session of context.sessions.values()) session.keepAlive();
       }
+    },
+    rememberTickPeriod: ({ context }) => {
+      context.tickingEveryMs = tickEvery(context);
     },
     rememberShutdownMessage: ({ context, event }) => {
       if (event.type === 'SHUTDOWN') context.shutdownMessage = event.message;
@@ -181,6 +208,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
     sessions: new Map(),
     connections: new SessionCounter(input.limits),
     idle: new IdleSweep(input.idle ?? { idleTimeoutMs: 0, idleWarningMs: 0 }),
+    login: new LoginSweep(input.loginTimeoutMs ?? 0),
+    tickingEveryMs: 0,
     keepAliveMs: input.keepAliveMs ?? 0,
     keptAliveAt: Date.now(),
     shutdownMessage: null,
@@ -207,8 +236,12 @@ export const supervisorMachine = supervisorSetup.createMachine({
           always: { guard: 'needsTicker', target: 'ticking' },
         },
         ticking: {
-          invoke: { id: 'ticker', src: 'ticker', input: ({ context }) => ({ everyMs: tickEvery(context) }) },
-          always: { guard: 'needsNoTicker', target: 'quiet' },
+          entry: 'rememberTickPeriod',
+          invoke: { id: 'ticker', src: 'ticker', input: ({ context }) => ({ everyMs: context.tickingEveryMs }) },
+          always: [
+            { guard: 'needsNoTicker', target: 'quiet' },
+            { guard: 'tickPeriodChanged', target: 'ticking', reenter: true },
+          ],
           on: { TICK: { actions: 'sweep' } },
         },
       },
