@@ -26,7 +26,7 @@ function host(): SessionHost {
     // As the demo's: a login check, a session start and a command that return without a promise.
     authenticate: async () => {},
     acceptLogin() {},
-    sessionStart: async () => {},
+    sessionStart() {},
     runCommand() {},
     runExec: async () => {},
     reportError() {},

@@ -122,8 +122,11 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   #commandAbort: AbortController | null = null;
   /** ^C came while the command ran (perhaps before it asked for its signal). */
   #interrupted = false;
-  /** Inside a command's synchronous start (within the chart's transition into executing). */
-  #startingCommand = false;
+  /**
+   * Inside the synchronous start of user code (a command, sessionStart), within the chart's
+   * transition into the state it runs in: that state, which the snapshot does not show yet.
+   */
+  #startingIn: string | null = null;
   /** Aborted when the session ends: for worker tasks started outside a command (a timer). */
   #sessionAbort: AbortController | null = null;
   #ended = false;
@@ -168,8 +171,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
 
   /** The current state of the chart, as a dotted path (`shell.prompting`). */
   get state(): string {
-    // The transition into executing runs the command: to the command, the session is executing.
-    if (this.#startingCommand) return 'shell.executing';
+    // The transition into executing (welcome) runs the command (sessionStart): to it, the session is there.
+    if (this.#startingIn !== null) return this.#startingIn;
     return stateToString(this.actor.getSnapshot().value);
   }
 
@@ -341,15 +344,20 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.log('info', `session started${username === null ? '' : ` for ${JSON.stringify(username)}`}`);
   }
 
-  async sessionStart(): Promise<void> {
+  /** Nothing when the handler's sessionStart is over at once (as `runCommand`); else a promise of its end. */
+  sessionStart(): Promise<void> | void {
+    const sentBefore = this.actor.sent;
     const started = performance.now();
     let result: unknown;
+    this.#startingIn = 'welcome.running';
     try {
       result = this.handler.sessionStart();
     } finally {
+      this.#startingIn = null;
       this.#services.watchdog.ran(performance.now() - started, this, 'sessionStart');
     }
-    await result;
+    if (isThenable(result)) return Promise.resolve(result).then(() => undefined);
+    if (this.actor.sent !== sentBefore) return Promise.resolve();
   }
 
   /**
@@ -365,14 +373,14 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     }
     const sentBefore = this.actor.sent;
     let result: unknown;
-    this.#startingCommand = true;
+    this.#startingIn = 'shell.executing';
     try {
       result = this.#startDispatch(lines, words);
     } catch (err) {
       this.#commandEnded();
       throw err;
     } finally {
-      this.#startingCommand = false;
+      this.#startingIn = null;
     }
     if (isThenable(result)) return this.#finishDispatch(result).finally(() => this.#commandEnded()).then(() => this.#yieldIfBusy());
     this.#commandEnded();
@@ -619,9 +627,9 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     const answer = new Promise<string>((resolve, reject) => {
       const event = { type: 'READ_LINE', request: { ...options, resolve, reject } } as const;
       const snapshot = this.actor.getSnapshot();
-      // During a command's synchronous start the chart is still on its way into `executing` (the
-      // snapshot says prompting): the request waits in the mailbox and is taken there.
-      if (snapshot.status !== 'active' || !(this.#startingCommand || snapshot.can(event))) {
+      // During user code's synchronous start the chart is still on its way into `executing` or
+      // `welcome` (the snapshot says otherwise): the request waits in the mailbox and is taken there.
+      if (snapshot.status !== 'active' || !(this.#startingIn !== null || snapshot.can(event))) {
         reject(new Error('readLine works only while a command or sessionStart runs'));
         return;
       }

@@ -60,11 +60,11 @@ export interface SessionContext {
   /** The server asked to close while a command ran: close when it is done. */
   shutdownRequested: boolean;
   /**
-   * The command started on the way into `shell.executing` returned a promise and has not settled:
-   * its end comes as COMMAND_DONE. False once it returned without one, and executing's eventless
-   * transition goes back to the prompt in the same macrostep.
+   * The user code started on the way into `shell.executing` (a command) or `welcome` (sessionStart)
+   * returned a promise that has not settled: its end comes as COMMAND_DONE. False once it returned
+   * without one, and an eventless transition leaves the state in the same macrostep.
    */
-  commandPending: boolean;
+  userCodePending: boolean;
   /** Messages that came before the welcome (at most MAX_HELD_MESSAGES), shown after it. */
   heldMessages: string[];
   /** Held messages dropped to keep that bound. */
@@ -91,6 +91,25 @@ function parseWith(context: SessionContext, event: SessionEvent, continued: bool
   return context.host.parse(continued ? [...context.lines, line] : [line]);
 }
 
+/**
+ * Runs user code inside a transition: false when it is over (returned without a promise), else true
+ * and its end comes back as COMMAND_DONE or COMMAND_FAILED.
+ */
+function runUserCode(self: { send(event: SessionEvent): void }, run: () => Promise<void> | void): boolean {
+  let pending: Promise<void> | void;
+  try {
+    pending = run();
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  if (pending === undefined) return false;
+  pending.then(
+    () => self.send({ type: 'COMMAND_DONE' }),
+    (error: unknown) => self.send({ type: 'COMMAND_FAILED', error }),
+  );
+  return true;
+}
+
 /** Types, named actions, guards and actors of the session chart; `provide()` swaps any of them. */
 export const sessionSetup = setup({
   types: {
@@ -101,7 +120,6 @@ export const sessionSetup = setup({
     children: {} as {
       authenticate: 'authenticate';
       loginStep: 'loginStep';
-      sessionStart: 'sessionStart';
       runExec: 'runExec';
       sessionEnd: 'sessionEnd';
     },
@@ -118,7 +136,7 @@ export const sessionSetup = setup({
     needsUsername: ({ context }) => context.host.settings.authNeedUser,
     needsPassword: ({ context }) => context.host.settings.authNeedPass,
     shutdownRequested: ({ context }) => context.shutdownRequested,
-    commandReturned: ({ context }) => !context.commandPending,
+    userCodeReturned: ({ context }) => !context.userCodePending,
     tooManyFailedLogins: ({ context }) => context.failedLogins >= context.host.settings.maxLoginAttempts,
     // The line just typed, with the lines before it when it continues them (the host keeps the last
     // parse, so the action that takes the line does not parse it again).
@@ -176,23 +194,15 @@ export const sessionSetup = setup({
     // transition: one macrostep per plain command. A promise's end comes back as an event. The
     // assignment is the one fact the eventless transition needs: whether an end is still to come.
     startCommand: assign({
-      commandPending: ({ context, self }) => {
+      userCodePending: ({ context, self }) => {
         const { host, lines } = context;
         const words = context.parsed?.complete ? context.parsed.words : [];
-        let pending: Promise<void> | void;
-        try {
-          pending = host.runCommand(lines, words);
-        } catch (error) {
-          pending = Promise.reject(error);
-        }
-        if (pending === undefined) return false;
-        pending.then(
-          () => self.send({ type: 'COMMAND_DONE' }),
-          (error: unknown) => self.send({ type: 'COMMAND_FAILED', error }),
-        );
-        return true;
+        return runUserCode(self, () => host.runCommand(lines, words));
       },
     }),
+    // sessionStart likewise, on the way into `welcome`: one that returns at once leaves for the shell
+    // in the same macrostep, with no child actor.
+    startSession: assign({ userCodePending: ({ context, self }) => runUserCode(self, () => context.host.sessionStart()) }),
     interruptCommand: ({ context }) => context.host.interruptCommand?.(),
     quitCommand: assign({ lines: () => [], parsed: () => ({ complete: true as const, words: [...QUIT_WORDS] }) }),
     sayLineTooLong: ({ context, event }) => {
@@ -272,7 +282,6 @@ export const sessionSetup = setup({
   },
   actors: {
     authenticate: fromPromise<void, AuthInput>(({ input }) => input.host.authenticate(input.username, input.password?.reveal() ?? null)),
-    sessionStart: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.sessionStart()),
     runExec: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.runExec()),
     /**
      * The check of a login step you add to the chart: provide it with `machine.provide({ actors: {
@@ -465,7 +474,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     failedLogins: 0,
     read: null,
     shutdownRequested: false,
-    commandPending: false,
+    userCodePending: false,
     heldMessages: [],
     droppedMessages: 0,
   }),
@@ -512,14 +521,14 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     // login starts over. The keys are typed only while a step shows a prompt, never during a check.
     // Messages are held through every login step, and shown after the welcome.
     login: { ...login, on: { MESSAGE: { actions: 'holdMessage' }, ...login.on, ...loginInputEvents } } as TLogin,
+    // sessionStart runs on the way in (see `startSession`): one that returned without a promise is
+    // over, and the session goes on to the shell in the same macrostep; else its end comes as an event.
     welcome: {
-      entry: ['stopLoginTimer', 'showWelcome', 'showHeldMessages', 'forgetHeldMessages'],
-      invoke: {
-        id: 'sessionStart',
-        src: 'sessionStart',
-        input: ({ context }: { context: SessionContext }) => ({ host: context.host }),
-        onDone: { target: 'shell' },
-        onError: { target: 'shell', actions: reportActorError },
+      entry: ['stopLoginTimer', 'showWelcome', 'showHeldMessages', 'forgetHeldMessages', 'startSession'],
+      always: { guard: 'userCodeReturned', target: 'shell' },
+      on: {
+        COMMAND_DONE: { target: 'shell' },
+        COMMAND_FAILED: { target: 'shell', actions: reportActorError },
       },
       ...userCodeStates,
     },
@@ -564,7 +573,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
         // same macrostep (the inspector still sees this state, as a microstep); one that returned a
         // promise, or waits in readLine, ends with COMMAND_DONE.
         executing: {
-          always: { guard: 'commandReturned', target: 'prompting' },
+          always: { guard: 'userCodeReturned', target: 'prompting' },
           on: {
             ...commandEnd,
             READ_LINE: { target: 'awaitingLine', actions: 'takeReadRequest' },

@@ -61,7 +61,8 @@ export interface SessionHost {
   parse(lines: readonly string[]): ParseResult;
   authenticate(username: string | null, password: string | null): Promise<void>;
   acceptLogin(username: string | null): void;
-  sessionStart(): Promise<void>;
+  /** The handler's sessionStart, called inside the transition into `welcome`: nothing when it is over at once. */
+  sessionStart(): Promise<void> | void;
   /**
    * Runs a command, called inside the transition into `shell.executing`. Returns nothing when the
    * command has finished (it returned without a promise and sent the session no event meanwhile, so

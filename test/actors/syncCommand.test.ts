@@ -143,4 +143,49 @@ test('events a plain command sends its own session are not overtaken: a message 
   }
 });
 
+test('a sessionStart that returns at once: welcome seen as a microstep, on to the prompt in the same macrostep', async () => {
+  const seen: Seen[] = [];
+  const demo = await startDemo({}, { inspect: recorder(seen), negotiationTimeoutMs: 50, ...UNHURRIED });
+  const client = await login(demo.port, 'ann');
+  try {
+    const welcome = seen.findIndex((e) => e.type === '@xstate.microstep' && e.state === 'welcome.running');
+    assert.ok(welcome >= 0, 'the inspector sees welcome');
+    const rest = seen.slice(welcome).filter((e) => e.type === '@xstate.microstep' || e.type === '@xstate.snapshot');
+    assert.equal(
+      rest.slice(0, 3).map((e) => `${e.type.slice(8)} ${e.event}:${e.state}`),
+      [`microstep ${rest[0]!.event}:welcome.running`, `microstep ${rest[0]!.event}:shell.prompting`, `snapshot ${rest[0]!.event}:shell.prompting`],
+      'welcome, then the prompt, under the same event: one snapshot',
+    );
+    assert.not.ok(seen.some((e) => e.event === 'COMMAND_DONE'), 'no end event for it');
+    assert.match(client.screen, /Hello ann!\nYou are connection #1, you have logged in 1 time\(s\)\.\nTestServer> $/);
+  } finally {
+    client.close();
+    await demo.stop();
+  }
+});
+
+test('a sessionStart that reads a line (async) is still asked in welcome and waited for', async () => {
+  class Asker extends TelnetHandler {
+    override prompt = '$ ';
+    override authNeedUser = false;
+    override authNeedPass = false;
+    override async sessionStart(): Promise<void> {
+      this.writeResponse(`state ${this.sessionState}`);
+      const colour = await this.readLine({ prompt: 'Colour? ', echo: true, useHistory: false });
+      this.writeResponse(`You chose ${colour}.`);
+    }
+  }
+  const server = await startServer(Asker, { negotiationTimeoutMs: 50, ...UNHURRIED });
+  const client = await TelnetTestClient.connect(server.port);
+  try {
+    await client.waitFor('Colour? ');
+    client.send('red\r\n');
+    await client.waitFor('$ ');
+    assert.match(client.screen, /state welcome\.running\nColour\? red\nYou chose red\.\n\$ $/);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
+
 test.run();
