@@ -28,7 +28,10 @@ const twistedPython = process.env.BENCH_NO_TWISTED ? null : findTwistedPython();
 if (!twistedPython) console.log('Twisted column skipped: no python3 with twisted.conch (apt-get install python3-twisted; scripts/installTools.sh)');
 
 type Kind = 'library' | 'floor' | 'twisted';
-const KINDS: Kind[] = twistedPython ? ['library', 'floor', 'twisted'] : ['library', 'floor'];
+// BENCH_ONLY=library runs one server alone (say, for a heap snapshot or a profile).
+const KINDS: Kind[] = (twistedPython ? (['library', 'floor', 'twisted'] as Kind[]) : (['library', 'floor'] as Kind[])).filter(
+  (kind) => !process.env.BENCH_ONLY || kind === process.env.BENCH_ONLY,
+);
 interface Result {
   n: number;
   connectP50: number;
@@ -98,6 +101,9 @@ function next<T>(child: ChildProcess, predicate: (message: any) => boolean, time
 interface Stats {
   rss: number;
   heapUsed: number;
+  heapTotal?: number;
+  external?: number;
+  arrayBuffers?: number;
   /** CPU used before the stats call's own full GC, so a phase it ends is not billed for it. */
   cpuMicros: number;
 }
@@ -130,6 +136,7 @@ async function measure(kind: Kind, n: number): Promise<Result> {
     const { port } = await next<{ port: number }>(server, (m) => typeof m?.port === 'number');
     await next(load, (m) => m?.op === 'ready');
     await sleep(300);
+    if (process.env.BENCH_HEAP && kind === 'library') console.log(`heap snapshot with no session: ${await heapSnapshot(server, 'empty')}`);
     const empty = await stats(server);
     if (profile === 'connect') await startProfile(server);
     load.send({ op: 'connect', port, n, concurrency: 100 });
@@ -138,11 +145,15 @@ async function measure(kind: Kind, n: number): Promise<Result> {
     const connectedCpu = await cpu(server);
     await sleep(1000);
     const idleStart = await stats(server);
+    if (process.env.BENCH_MEMORY) {
+      // BENCH_MEMORY=1: where the memory of N idle sessions is, beyond the JS heap's live objects.
+      const kib = (key: keyof Stats) => `${(((idleStart[key] ?? 0) - (empty[key] ?? 0)) / n / 1024).toFixed(2)}`;
+      console.log(`${kind} N=${n} per session (KiB): rss ${kib('rss')}, heapTotal ${kib('heapTotal')}, heapUsed ${kib('heapUsed')}, external ${kib('external')}, arrayBuffers ${kib('arrayBuffers')}`);
+    }
     if (process.env.BENCH_HEAP && kind === 'library') {
-      // BENCH_HEAP=dir writes a heap snapshot of the server holding N idle sessions there.
-      const written = next<{ heapSnapshot: string }>(server, (m) => typeof m?.heapSnapshot === 'string');
-      server.send('heap-snapshot');
-      console.log(`heap snapshot with ${n} idle sessions: ${(await written).heapSnapshot}`);
+      // BENCH_HEAP=dir writes heap snapshots of the server holding no session and N idle sessions
+      // there (`npx tsx bench/heapByClass.ts idle empty N` tells them apart by class).
+      console.log(`heap snapshot with ${n} idle sessions: ${await heapSnapshot(server, 'idle')}`);
     }
     // Each stats call ends in a full GC (hundreds of ms at 10,000 sessions, with work left for GC
     // threads): phases are timed from a second after it, with plain CPU readings.
@@ -240,6 +251,12 @@ function table(runs: Row[]): string {
     );
   }
   return lines.join('\n');
+}
+
+async function heapSnapshot(server: ChildProcess, name: string): Promise<string> {
+  const written = next<{ heapSnapshot: string }>(server, (m) => typeof m?.heapSnapshot === 'string');
+  server.send({ heapSnapshot: name });
+  return (await written).heapSnapshot;
 }
 
 async function startProfile(server: ChildProcess): Promise<void> {

@@ -107,8 +107,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   readonly #transport: TerminalTransport;
   readonly #services: SessionServices;
   readonly #registry: CommandRegistry;
-  /** Tab at the command prompt (made once per session, used by every prompt). */
-  readonly #complete: ReturnType<typeof commandCompleter>;
+  /** Tab at the command prompt: made at the first Tab (most sessions never press it), then kept. */
+  #complete: ReturnType<typeof commandCompleter> | null = null;
   readonly #editor: LineEditor;
   #timers: Set<NodeJS.Timeout> | null = null;
   /** The login prompts' small limit until the login is accepted, then the command line's. */
@@ -139,7 +139,6 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.#services = services;
     this.#registry = CommandRegistry.forClass(handlerClass);
     this.handler = new handlerClass();
-    this.#complete = commandCompleter(this.#registry, this.handler, (err) => this.log('warn', 'completer failed', err));
     this.settings = new SessionSettings(this.handler, transport, services.limits, services.loginThrottle);
     this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength });
     // Never above the command line's own limit.
@@ -287,11 +286,17 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
       useHistory,
       history: handler.history,
       historyLimits: { lines: handler.historyLimit, characters: handler.historyCharacterLimit },
-      complete: completion ? this.#complete : undefined,
+      complete: completion ? this : undefined,
       maxLineLength: this.#lineLimit,
       remember: !partOfCommand,
     });
     this.#transport.promptShown?.();
+  }
+
+  /** The line editor's Tab at the command prompt. */
+  tabComplete(before: string, secondTab: boolean): ReturnType<ReturnType<typeof commandCompleter>> {
+    this.#complete ??= commandCompleter(this.#registry, this.handler, (err) => this.log('warn', 'completer failed', err));
+    return this.#complete(before, secondTab);
   }
 
   /** The handler's own telnet options; a handler that fails here still gets a session, without them. */
