@@ -1,9 +1,11 @@
 // The session chart alone, without sockets: CPU per command and per login in XState, beside a bare
 // two-state machine that takes one event in and one back per command (the least any chart can cost).
 // `npx tsx bench/chart.ts`. The host does nothing but answer, so the figures are the actor's own.
+// Then the same command loop on XState 6's alpha (bench/chart6.ts; `--no-xstate6` leaves it out).
 import { createActor, setup } from 'xstate';
 import { sessionMachine, type SessionHost } from '../src/machines/session.js';
 import { parseCommandLine } from '../src/shell/parser.js';
+import { commandLoop6, loadXState6, XSTATE6_VERSION } from './chart6.js';
 
 const COMMANDS = 200_000;
 const LOGINS = 10_000;
@@ -16,15 +18,18 @@ function host(): SessionHost {
       execCommand: null, negotiationTimeoutMs: 500, loginTimeoutMs: 60_000, maxLoginAttempts: 3, loginRetryDelayMs: 0,
       maxCommandLines: 64, maxCommandLength: 128 * 1024,
     },
+    watchLogin() {},
+    loginFinished() {},
     write() {},
     showMessage() {},
     boundMessage: (text: string) => text,
     promptLine() {},
     parse: (lines) => parseCommandLine(lines.join('\n')),
+    // As the demo's: a login check, a session start and a command that return without a promise.
     authenticate: async () => {},
     acceptLogin() {},
-    sessionStart: async () => {},
-    runCommand: async () => {},
+    sessionStart() {},
+    runCommand() {},
     runExec: async () => {},
     reportError() {},
     log() {},
@@ -51,13 +56,13 @@ const bare = setup({
   states: { prompting: { on: { LINE: { target: 'executing', actions: 'start' } } }, executing: { on: { DONE: 'prompting' } } },
 });
 
-async function perCommand(send: () => void): Promise<number> {
+async function perCommand(send: () => void, count = COMMANDS): Promise<number> {
   const before = cpuMicros();
-  for (let i = 0; i < COMMANDS; i++) {
+  for (let i = 0; i < count; i++) {
     send();
     await settle();
   }
-  return (cpuMicros() - before) / COMMANDS;
+  return (cpuMicros() - before) / count;
 }
 
 async function commands(): Promise<{ chart: number; bare: number }> {
@@ -101,7 +106,50 @@ async function logins(): Promise<number> {
   return micros;
 }
 
+/** XState 6's alpha (installed on demand, never in the package): the command loop ported to it. */
+async function xstate6(): Promise<{ loop: number; bare: number } | null> {
+  const x = await loadXState6();
+  if (!x) return null;
+  const loop = x.createActor(commandLoop6(x, () => {}));
+  loop.start();
+  const minimal = x.createActor(
+    x.createMachine({
+      initial: 'prompting',
+      states: {
+        prompting: {
+          on: {
+            LINE: ({ self }: { self: { send(e: { type: string }): void } }, enq: (fn: () => void) => void) => {
+              enq(() => void Promise.resolve().then(() => self.send({ type: 'DONE' })));
+              return { target: 'executing' };
+            },
+          },
+        },
+        executing: { on: { DONE: { target: 'prompting' } } },
+      },
+    }),
+  );
+  minimal.start();
+  // The alpha is far slower per event: fewer rounds, enough for a steady figure.
+  const count = COMMANDS / 100;
+  await perCommand(() => loop.send({ type: 'LINE', line: 'echo hi' }), count);
+  await perCommand(() => minimal.send({ type: 'LINE' }), count);
+  if (JSON.stringify(loop.getSnapshot().value) !== '{"shell":"prompting"}') throw new Error(`XState 6 loop ended in ${JSON.stringify(loop.getSnapshot().value)}`);
+  return {
+    loop: await perCommand(() => loop.send({ type: 'LINE', line: 'echo hi' }), count),
+    bare: await perCommand(() => minimal.send({ type: 'LINE' }), count),
+  };
+}
+
 const perCommandMicros = await commands();
 const perLoginMicros = await logins();
 console.log(`XState per command: session chart ${perCommandMicros.chart.toFixed(1)} us, bare two-state machine ${perCommandMicros.bare.toFixed(1)} us (${(perCommandMicros.chart / perCommandMicros.bare).toFixed(2)}x)`);
 console.log(`XState per login and logout (connect to prompt, then closed): ${perLoginMicros.toFixed(0)} us`);
+if (!process.argv.includes('--no-xstate6')) {
+  const six = await xstate6();
+  if (six) {
+    console.log(
+      `XState ${XSTATE6_VERSION} per command: the command loop ${six.loop.toFixed(1)} us (two macrosteps: its transitions cannot run the command), ` +
+        `bare two-state machine ${six.bare.toFixed(1)} us; XState 5 above, same process`,
+    );
+  }
+}

@@ -151,7 +151,10 @@ async function paste(bytes: number): Promise<{ ms: number; ok: boolean }> {
   client.socket.write(`echo ${payload}\r\n`);
   await client.waitFor(PROMPT);
   const ms = performance.now() - started;
-  return { ms, ok: client.lastText.includes(`\r\n${payload.trim().replace(/ +/g, ' ')}\r\n`) };
+  // Twisted's telnet stack turns each LF into CR CR CR LF (two layers each add a CR): harmless on a
+  // terminal, so the check takes any run of CRs before a LF as one line end.
+  const text = client.lastText.replace(/\r+\n/g, '\r\n');
+  return { ms, ok: text.includes(`\r\n${payload.trim().replace(/ +/g, ' ')}\r\n`) };
 }
 
 process.on('message', async (message: { op: string; port?: number; n?: number; commands?: number; concurrency?: number; rate?: number; seconds?: number; bytes?: number }) => {

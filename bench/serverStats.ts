@@ -14,12 +14,19 @@ export function answerStats(): void {
       const cpu = process.cpuUsage();
       (globalThis as { gc?: () => void }).gc?.();
       const memory = process.memoryUsage();
-      process.send?.({ rss: memory.rss, heapUsed: memory.heapUsed, cpuMicros: cpu.user + cpu.system });
+      process.send?.({
+        rss: memory.rss,
+        heapUsed: memory.heapUsed,
+        heapTotal: memory.heapTotal,
+        external: memory.external,
+        arrayBuffers: memory.arrayBuffers,
+        cpuMicros: cpu.user + cpu.system,
+      });
     } else if (message === 'cpu') {
       const cpu = process.cpuUsage();
       process.send?.({ cpuOnly: cpu.user + cpu.system });
-    } else if (message === 'heap-snapshot') {
-      const file = path.join(process.env.BENCH_HEAP ?? '.', `idle-${process.pid}.heapsnapshot`);
+    } else if (typeof message === 'object' && message !== null && 'heapSnapshot' in message) {
+      const file = path.join(process.env.BENCH_HEAP ?? '.', `${String(message.heapSnapshot)}-${process.pid}.heapsnapshot`);
       process.send?.({ heapSnapshot: writeHeapSnapshot(file) });
     } else if (message === 'profile-start') {
       // A profile of one phase only (BENCH_PROFILE), not of start-up: CPU, or with BENCH_ALLOC every

@@ -164,6 +164,7 @@ export class Server implements ServerFacade, ConnectionHost {
         limits: connectionLimits,
         idle: { idleTimeoutMs: options.idleTimeoutMs ?? 0, idleWarningMs: options.idleWarningMs ?? 60_000 },
         keepAliveMs: options.keepAliveMs ?? 0,
+        loginTimeoutMs: options.loginTimeoutMs ?? DEFAULT_LIMITS.loginTimeoutMs,
       },
     });
     this.#supervisor.subscribe({ error: (err) => this.logger.error('supervisor failed', err) });
@@ -175,7 +176,7 @@ export class Server implements ServerFacade, ConnectionHost {
       parent: this.#supervisor,
       machine: options.sessionMachine ?? sessionMachine,
       loginThrottle: this.loginThrottle,
-      sessionAuthenticated: (session) => this.#supervisor.send({ type: 'CONNECTION_AUTHENTICATED', remoteAddress: session.remoteAddress }),
+      sessionAuthenticated: (session) => this.#supervisor.send({ type: 'CONNECTION_AUTHENTICATED', remoteAddress: session.remoteAddress, session }),
       workers: this.#workers,
       watchdog: this.#watchdog,
       traceMessage: (text, to) => this.#liveView?.traceMessage(text, to),

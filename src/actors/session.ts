@@ -1,4 +1,4 @@
-import { createActor, type Actor, type AnyActorRef } from 'xstate';
+import { Actor, type AnyActorRef, type EventFromLogic } from 'xstate';
 import type { ServerFacade, TelnetHandler } from '../handler.js';
 import type { Logger, LogLevel } from '../logger.js';
 import { InputAborted, type AnySessionMachine, type SessionHost } from '../machines/session.js';
@@ -72,6 +72,21 @@ export interface SessionServices {
   traceMessage?(text: string, to: string): MessageTrace | undefined;
 }
 
+/**
+ * The session actor, counting the events sent to it: a command that ends inside the transition
+ * that started it must not overtake events it sent its own session meanwhile (see `runCommand`).
+ */
+export class SessionActor extends Actor<AnySessionMachine> {
+  sent = 0;
+  override send(event: EventFromLogic<AnySessionMachine>): void {
+    this.sent++;
+    super.send(event);
+  }
+}
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+
 /** A login refused before `authCallback` is asked (a username no one may be shown). */
 class LoginRefused extends Error {}
 
@@ -94,7 +109,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   /** Time of the last input (ms since the epoch), for the idle timeout. */
   lastActivity = Date.now();
   readonly handler: TelnetHandler;
-  readonly actor: Actor<AnySessionMachine>;
+  readonly actor: SessionActor;
   readonly settings: SessionHost['settings'];
   /** The terminal's facts: filled by the transport (`terminalChanged`), read by the handler and the editor. */
   readonly terminal: TerminalState;
@@ -103,8 +118,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   readonly #transport: TerminalTransport;
   readonly #services: SessionServices;
   readonly #registry: CommandRegistry;
-  /** Tab at the command prompt (made once per session, used by every prompt). */
-  readonly #complete: ReturnType<typeof commandCompleter>;
+  /** Tab at the command prompt: made at the first Tab (most sessions never press it), then kept. */
+  #complete: ReturnType<typeof commandCompleter> | null = null;
   readonly #editor: LineEditor;
   #timers: Set<NodeJS.Timeout> | null = null;
   /** The login prompts' small limit until the login is accepted, then the command line's. */
@@ -118,6 +133,11 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   #commandAbort: AbortController | null = null;
   /** ^C came while the command ran (perhaps before it asked for its signal). */
   #interrupted = false;
+  /**
+   * Inside the synchronous start of user code (a command, sessionStart), within the chart's
+   * transition into the state it runs in: that state, which the snapshot does not show yet.
+   */
+  #startingIn: string | null = null;
   /** Aborted when the session ends: for worker tasks started outside a command (a timer). */
   #sessionAbort: AbortController | null = null;
   #ended = false;
@@ -130,7 +150,6 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.#services = services;
     this.#registry = CommandRegistry.forClass(handlerClass);
     this.handler = new handlerClass();
-    this.#complete = commandCompleter(this.#registry, this.handler, (err) => this.log('warn', 'completer failed', err));
     this.settings = new SessionSettings(this.handler, transport, services.limits, services.loginThrottle);
     // A pipe (SSH without a pty) shows its own input: nothing is echoed or redrawn (see decideEcho).
     this.terminal = new TerminalState({ lineMode: transport.lineMode });
@@ -138,7 +157,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength, terminal: this.terminal });
     // Never above the command line's own limit.
     this.#lineLimit = Math.min(services.limits.maxLoginLineLength, services.limits.maxLineLength);
-    this.actor = createActor(services.machine, { input: { host: this }, parent: services.parent, id: this.id });
+    this.actor = new SessionActor(services.machine, { input: { host: this }, parent: services.parent, id: this.id });
   }
 
   get username(): string | null {
@@ -159,6 +178,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
 
   /** The current state of the chart, as a dotted path (`shell.prompting`). */
   get state(): string {
+    // The transition into executing (welcome) runs the command (sessionStart): to it, the session is there.
+    if (this.#startingIn !== null) return this.#startingIn;
     return stateToString(this.actor.getSnapshot().value);
   }
 
@@ -237,6 +258,25 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
 
   // ---- SessionHost: what the chart does ----
 
+  /** When the login time runs out (ms since the epoch); 0 before the chart starts it and after the welcome. */
+  loginDeadline = 0;
+
+  /** The supervisor's login sweep reads `loginDeadline` and calls `loginTimedOut` (no timer here). */
+  watchLogin(): void {
+    const ms = this.settings.loginTimeoutMs;
+    this.loginDeadline = ms > 0 ? this.connectedAtMs + ms : 0;
+  }
+
+  loginFinished(): void {
+    this.loginDeadline = 0;
+  }
+
+  loginTimedOut(): void {
+    if (this.loginDeadline === 0 || this.actor.getSnapshot().status !== 'active') return;
+    this.loginDeadline = 0;
+    this.actor.send({ type: 'LOGIN_TIMEOUT' });
+  }
+
   write(text: string): void {
     this.#transport.write(text);
   }
@@ -258,11 +298,17 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
       useHistory,
       history: handler.history,
       historyLimits: { lines: handler.historyLimit, characters: handler.historyCharacterLimit },
-      complete: completion ? this.#complete : undefined,
+      complete: completion ? this : undefined,
       maxLineLength: this.#lineLimit,
       remember: !partOfCommand,
     });
     this.#transport.promptShown?.();
+  }
+
+  /** The line editor's Tab at the command prompt. */
+  tabComplete(before: string, secondTab: boolean): ReturnType<ReturnType<typeof commandCompleter>> {
+    this.#complete ??= commandCompleter(this.#registry, this.handler, (err) => this.log('warn', 'completer failed', err));
+    return this.#complete(before, secondTab);
   }
 
   /** The handler's own telnet options; a handler that fails here still gets a session, without them. */
@@ -315,30 +361,55 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.log('info', `session started${username === null ? '' : ` for ${JSON.stringify(username)}`}`);
   }
 
-  async sessionStart(): Promise<void> {
+  /** Nothing when the handler's sessionStart is over at once (as `runCommand`); else a promise of its end. */
+  sessionStart(): Promise<void> | void {
+    const sentBefore = this.actor.sent;
     const started = performance.now();
     let result: unknown;
+    this.#startingIn = 'welcome.running';
     try {
       result = this.handler.sessionStart();
     } finally {
+      this.#startingIn = null;
       this.#services.watchdog.ran(performance.now() - started, this, 'sessionStart');
     }
-    await result;
+    if (isThenable(result)) return Promise.resolve(result).then(() => undefined);
+    if (this.actor.sent !== sentBefore) return Promise.resolve();
   }
 
-  async runCommand(lines: readonly string[], words: readonly string[]): Promise<void> {
+  /**
+   * Runs a command inside the chart's transition into `shell.executing`. Nothing is returned when it
+   * is over at once (no promise, no event sent to this session meanwhile, the turn's input budget not
+   * spent): the chart goes back to the prompt in the same macrostep. Else a promise of its end.
+   */
+  runCommand(lines: readonly string[], words: readonly string[]): Promise<void> | void {
     // One history entry per command, however many continuation lines it was typed over (as bash's cmdhist).
     if (lines.length > 0) {
       const { history, historyLimit, historyCharacterLimit } = this.handler;
       remember(history, joinContinuation(lines), { lines: historyLimit, characters: historyCharacterLimit });
     }
+    const sentBefore = this.actor.sent;
+    let result: unknown;
+    this.#startingIn = 'shell.executing';
     try {
-      await this.#dispatch(lines, words);
-    } finally {
+      result = this.#startDispatch(lines, words);
+    } catch (err) {
       this.#commandEnded();
+      throw err;
+    } finally {
+      this.#startingIn = null;
     }
-    // Type-ahead runs command after command in microtasks, never giving the loop back: past the
-    // input budget of this turn, the next command waits for the next turn and everyone else goes first.
+    if (isThenable(result)) return this.#finishDispatch(result).finally(() => this.#commandEnded()).then(() => this.#yieldIfBusy());
+    this.#commandEnded();
+    // Events the command sent its session (exit's END, a readLine, a message to itself) wait in the
+    // actor's mailbox: the end of the command must come after them, as an event, as it always did.
+    if (this.actor.sent !== sentBefore) return Promise.resolve();
+    // Type-ahead runs command after command, never giving the loop back: past the input budget of
+    // this turn, the next command waits for the next turn and everyone else goes first.
+    if (turnBusyMs() >= this.#services.limits.inputMsPerTurn) return nextTurn();
+  }
+
+  async #yieldIfBusy(): Promise<void> {
     if (turnBusyMs() >= this.#services.limits.inputMsPerTurn) await nextTurn();
   }
 
@@ -377,6 +448,15 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
 
   /** Runs one parsed command; false when it was unknown or failed. */
   async #dispatch(lines: readonly string[], words: readonly string[]): Promise<boolean> {
+    const result = this.#startDispatch(lines, words);
+    return isThenable(result) ? this.#finishDispatch(result) : result;
+  }
+
+  /**
+   * The synchronous start of a command: true or false when it is over (ran, or was unknown or threw),
+   * else what it returned to be awaited (`#finishDispatch`).
+   */
+  #startDispatch(lines: readonly string[], words: readonly string[]): boolean | PromiseLike<unknown> {
     const handler = this.handler;
     const name = words[0] ?? '';
     const input = toInput([...lines], [...words]);
@@ -390,22 +470,33 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     }
     this.command = entry.name;
     this.#services.watchdog.commandStarted();
+    // The synchronous start of the command is timed: code that computes there holds every session.
+    let result: unknown;
+    const started = performance.now();
     try {
-      // The synchronous start of the command is timed: code that computes there holds every session.
-      let result: unknown;
-      const started = performance.now();
-      try {
-        result = method.call(handler, input.params);
-      } finally {
-        this.#services.watchdog.ran(performance.now() - started, this, `command '${entry.name.toLowerCase()}'`);
-      }
+      result = method.call(handler, input.params);
+    } catch (err) {
+      this.#commandFailed(err);
+      return false;
+    } finally {
+      this.#services.watchdog.ran(performance.now() - started, this, `command '${entry.name.toLowerCase()}'`);
+    }
+    return isThenable(result) ? result : true;
+  }
+
+  async #finishDispatch(result: PromiseLike<unknown>): Promise<boolean> {
+    try {
       await result;
       return true;
     } catch (err) {
-      // ^C or ^D at a readLine inside the command simply ends the command.
-      if (!(err instanceof InputAborted)) this.reportError(err);
+      this.#commandFailed(err);
       return false;
     }
+  }
+
+  #commandFailed(err: unknown): void {
+    // ^C or ^D at a readLine inside the command simply ends the command.
+    if (!(err instanceof InputAborted)) this.reportError(err);
   }
 
   reportError(error: unknown): void {
@@ -545,7 +636,9 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     const answer = new Promise<string>((resolve, reject) => {
       const event = { type: 'READ_LINE', request: { ...options, resolve, reject } } as const;
       const snapshot = this.actor.getSnapshot();
-      if (snapshot.status !== 'active' || !snapshot.can(event)) {
+      // During user code's synchronous start the chart is still on its way into `executing` or
+      // `welcome` (the snapshot says otherwise): the request waits in the mailbox and is taken there.
+      if (snapshot.status !== 'active' || !(this.#startingIn !== null || snapshot.can(event))) {
         reject(new Error('readLine works only while a command or sessionStart runs'));
         return;
       }

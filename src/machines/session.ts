@@ -1,4 +1,4 @@
-import { assign, fromCallback, fromPromise, setup, stopChild, type StateMachine } from 'xstate';
+import { assign, fromPromise, setup, type StateMachine } from 'xstate';
 import type { ParseResult } from '../shell/parser.js';
 import { Secret } from './secret.js';
 import type { ReadRequest, SessionHost } from './sessionHost.js';
@@ -64,6 +64,12 @@ export interface SessionContext {
   read: ReadRequest | null;
   /** The server asked to close while a command ran: close when it is done. */
   shutdownRequested: boolean;
+  /**
+   * The user code started on the way into `shell.executing` (a command) or `welcome` (sessionStart)
+   * returned a promise that has not settled: its end comes as COMMAND_DONE. False once it returned
+   * without one, and an eventless transition leaves the state in the same macrostep.
+   */
+  userCodePending: boolean;
   /** Messages that came before the welcome (at most MAX_HELD_MESSAGES), shown after it. */
   heldMessages: string[];
   /** Held messages dropped to keep that bound. */
@@ -90,6 +96,25 @@ function parseWith(context: SessionContext, event: SessionEvent, continued: bool
   return context.host.parse(continued ? [...context.lines, line] : [line]);
 }
 
+/**
+ * Runs user code inside a transition: false when it is over (returned without a promise), else true
+ * and its end comes back as COMMAND_DONE or COMMAND_FAILED.
+ */
+function runUserCode(self: { send(event: SessionEvent): void }, run: () => Promise<void> | void): boolean {
+  let pending: Promise<void> | void;
+  try {
+    pending = run();
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  if (pending === undefined) return false;
+  pending.then(
+    () => self.send({ type: 'COMMAND_DONE' }),
+    (error: unknown) => self.send({ type: 'COMMAND_FAILED', error }),
+  );
+  return true;
+}
+
 /** Types, named actions, guards and actors of the session chart; `provide()` swaps any of them. */
 export const sessionSetup = setup({
   types: {
@@ -98,10 +123,8 @@ export const sessionSetup = setup({
     input: {} as SessionInput,
     // Every invoked actor has an id of its own name: children are typed exactly, with no index signature.
     children: {} as {
-      loginTimer: 'loginTimer';
       authenticate: 'authenticate';
       loginStep: 'loginStep';
-      sessionStart: 'sessionStart';
       runExec: 'runExec';
       sessionEnd: 'sessionEnd';
     },
@@ -118,6 +141,7 @@ export const sessionSetup = setup({
     needsUsername: ({ context }) => context.host.settings.authNeedUser,
     needsPassword: ({ context }) => context.host.settings.authNeedPass,
     shutdownRequested: ({ context }) => context.shutdownRequested,
+    userCodeReturned: ({ context }) => !context.userCodePending,
     tooManyFailedLogins: ({ context }) => context.failedLogins >= context.host.settings.maxLoginAttempts,
     // The line just typed, with the lines before it when it continues them (the host keeps the last
     // parse, so the action that takes the line does not parse it again).
@@ -169,18 +193,21 @@ export const sessionSetup = setup({
       const lines = [...context.lines, event.line];
       return { lines, parsed: context.host.parse(lines) };
     }),
-    startCommand: ({ context, self }) => {
-      const { host, lines } = context;
-      const words = context.parsed?.complete ? context.parsed.words : [];
-      // Started once this transition is complete, so the command sees the chart in `executing`
-      // (where readLine is allowed), as an invoked actor would.
-      Promise.resolve()
-        .then(() => host.runCommand(lines, words))
-        .then(
-          () => self.send({ type: 'COMMAND_DONE' }),
-          (error: unknown) => self.send({ type: 'COMMAND_FAILED', error }),
-        );
-    },
+    // The command runs here, inside the transition into `executing` (the one place that starts it,
+    // so coming back from awaitingLine does not start it again). A command that returns without a
+    // promise has finished when this returns, and `executing` hands back to the prompt by an eventless
+    // transition: one macrostep per plain command. A promise's end comes back as an event. The
+    // assignment is the one fact the eventless transition needs: whether an end is still to come.
+    startCommand: assign({
+      userCodePending: ({ context, self }) => {
+        const { host, lines } = context;
+        const words = context.parsed?.complete ? context.parsed.words : [];
+        return runUserCode(self, () => host.runCommand(lines, words));
+      },
+    }),
+    // sessionStart likewise, on the way into `welcome`: one that returns at once leaves for the shell
+    // in the same macrostep, with no child actor.
+    startSession: assign({ userCodePending: ({ context, self }) => runUserCode(self, () => context.host.sessionStart()) }),
     interruptCommand: ({ context }) => context.host.interruptCommand?.(),
     quitCommand: assign({ lines: () => [], parsed: () => ({ complete: true as const, words: [...QUIT_WORDS] }) }),
     sayLineTooLong: ({ context, event }) => {
@@ -227,7 +254,10 @@ export const sessionSetup = setup({
       context.host.write('\nLogin timed out.\n');
       context.host.log('info', 'login timed out: disconnecting');
     },
-    stopLoginTimer: stopChild('loginTimer'),
+    // The login timeout is the host's to keep (the server: one sweep on the supervisor's ticker, not a
+    // timer or a child actor per session); the chart says when it starts and when the welcome ends it.
+    startLoginTimer: ({ context, self }) => context.host.watchLogin(self),
+    stopLoginTimer: ({ context }) => context.host.loginFinished(),
     // Above the input where a line is read (redrawn below it, a secret never shown), on its own line elsewhere.
     showMessage: ({ context, event }) => {
       if (event.type === 'MESSAGE') context.host.showMessage(context.host.boundMessage(event.text));
@@ -251,13 +281,6 @@ export const sessionSetup = setup({
   },
   actors: {
     authenticate: fromPromise<void, AuthInput>(({ input }) => input.host.authenticate(input.username, input.password?.reveal() ?? null)),
-    sessionStart: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.sessionStart()),
-    // One timer from connect to the welcome; stopped at the welcome, so idle sessions hold none.
-    loginTimer: fromCallback<SessionEvent, { ms: number }>(({ input, sendBack }) => {
-      if (input.ms <= 0) return undefined;
-      const timer = setTimeout(() => sendBack({ type: 'LOGIN_TIMEOUT' }), input.ms);
-      return () => clearTimeout(timer);
-    }),
     runExec: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.runExec()),
     /**
      * The check of a login step you add to the chart: provide it with `machine.provide({ actors: {
@@ -450,11 +473,12 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     failedLogins: 0,
     read: null,
     shutdownRequested: false,
+    userCodePending: false,
     heldMessages: [],
     droppedMessages: 0,
   }),
   initial: 'negotiating',
-  invoke: { id: 'loginTimer', src: 'loginTimer', input: ({ context }: { context: SessionContext }) => ({ ms: context.host.settings.loginTimeoutMs }) },
+  entry: 'startLoginTimer',
   on: {
     // Notices of facts already in the terminal state: nothing to do here by default.
     RESIZE: {},
@@ -466,8 +490,8 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     IDLE_TIMEOUT: { target: '.closing', actions: 'sayIdleTimeout' },
     // From the welcome on (the prompt, continuation, a running command, its readLine); held before, dropped at the end.
     MESSAGE: { actions: 'showMessage' },
-    // Beside the timer it answers, here for the whole way to the welcome (negotiation, banner, any
-    // login step): a login of your own cannot lose it. The timer stops at the welcome.
+    // Here for the whole way to the welcome (negotiation, banner, any login step): a login of your
+    // own cannot lose it. The host's timer starts at the session's start and stops at the welcome.
     LOGIN_TIMEOUT: { target: '.closing', actions: 'sayLoginTimedOut' },
   },
   states: {
@@ -497,14 +521,14 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     // login starts over. The keys are typed only while a step shows a prompt, never during a check.
     // Messages are held through every login step, and shown after the welcome.
     login: { ...login, on: { MESSAGE: { actions: 'holdMessage' }, ...login.on, ...loginInputEvents } } as TLogin,
+    // sessionStart runs on the way in (see `startSession`): one that returned without a promise is
+    // over, and the session goes on to the shell in the same macrostep; else its end comes as an event.
     welcome: {
-      entry: ['stopLoginTimer', 'showWelcome', 'showHeldMessages', 'forgetHeldMessages'],
-      invoke: {
-        id: 'sessionStart',
-        src: 'sessionStart',
-        input: ({ context }: { context: SessionContext }) => ({ host: context.host }),
-        onDone: { target: 'shell' },
-        onError: { target: 'shell', actions: reportActorError },
+      entry: ['stopLoginTimer', 'showWelcome', 'showHeldMessages', 'forgetHeldMessages', 'startSession'],
+      always: { guard: 'userCodeReturned', target: 'shell' },
+      on: {
+        COMMAND_DONE: { target: 'shell' },
+        COMMAND_FAILED: { target: 'shell', actions: reportActorError },
       },
       ...userCodeStates,
     },
@@ -543,11 +567,13 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
             LINE_TOO_LONG: { target: 'prompting', actions: 'sayLineTooLong' },
           },
         },
-        // The command runs as a promise whose end comes back as an event, not as an invoked child
+        // The command runs inside the transition in (see `startCommand`), not as an invoked child
         // actor: a child per command (an actor, an AbortController, a registration) was the largest
-        // cost of a command. It is started by the transition in, so coming back from awaitingLine
-        // does not start it again.
+        // cost of a command. One that returned without a promise is over: back to the prompt in the
+        // same macrostep (the inspector still sees this state, as a microstep); one that returned a
+        // promise, or waits in readLine, ends with COMMAND_DONE.
         executing: {
+          always: { guard: 'userCodeReturned', target: 'prompting' },
           on: {
             ...commandEnd,
             READ_LINE: { target: 'awaitingLine', actions: 'takeReadRequest' },

@@ -1,3 +1,4 @@
+import type { AnyActorRef } from 'xstate';
 import type { ParseResult } from '../shell/parser.js';
 
 /** The options of one pending `readLine` call. */
@@ -38,6 +39,14 @@ export interface SessionHost {
     readonly maxCommandLines: number;
     readonly maxCommandLength: number;
   };
+  /**
+   * The login timeout starts: unless `loginFinished` comes first, send `session` LOGIN_TIMEOUT after
+   * `settings.loginTimeoutMs` (0: never). How it is timed is the host's (the server sweeps all
+   * sessions on one ticker).
+   */
+  watchLogin(session: AnyActorRef): void;
+  /** The welcome (or an exec) was reached: the login timeout is over. */
+  loginFinished(): void;
   write(text: string): void;
   /** A message from elsewhere: above the input when a line is being read, else on a line of its own. */
   showMessage(text: string): void;
@@ -52,8 +61,14 @@ export interface SessionHost {
   parse(lines: readonly string[]): ParseResult;
   authenticate(username: string | null, password: string | null): Promise<void>;
   acceptLogin(username: string | null): void;
-  sessionStart(): Promise<void>;
-  runCommand(lines: readonly string[], words: readonly string[]): Promise<void>;
+  /** The handler's sessionStart, called inside the transition into `welcome`: nothing when it is over at once. */
+  sessionStart(): Promise<void> | void;
+  /**
+   * Runs a command, called inside the transition into `shell.executing`. Returns nothing when the
+   * command has finished (it returned without a promise and sent the session no event meanwhile, so
+   * nothing is waiting to be handled before the prompt); else a promise of its end.
+   */
+  runCommand(lines: readonly string[], words: readonly string[]): Promise<void> | void;
   /** ^C while the command runs (the editor is not reading a line): abort what the command awaits. */
   interruptCommand?(): void;
   /** Runs `execCommand` and reports its exit status to the transport. */

@@ -1,13 +1,14 @@
 import { fromCallback, setup, type AnyActorRef, type EventObject, type SnapshotFrom } from 'xstate';
 import { SessionCounter, type ConnectionLimits, type Refusal } from '../actors/sessionLimits.js';
 import { IdleSweep, type IdleOptions, type IdleTrackable } from '../actors/idleSweeper.js';
+import { LoginSweep, type LoginTrackable } from '../actors/loginSweeper.js';
 import { MessageOutbox, type MessageRecipient, type MessageTrace } from './messageOutbox.js';
 import type { RemoteSessions } from '../scale/remoteSessions.js';
 
 export type { MessageTrace } from './messageOutbox.js';
 
 /** What the supervisor holds of a session: its actor, its public facts, and the ways it is ended. */
-export interface SupervisedSession extends IdleTrackable {
+export interface SupervisedSession extends IdleTrackable, LoginTrackable {
   readonly id: string;
   readonly username: string | null;
   /** The session actor: messages reach it as MESSAGE events. */
@@ -40,7 +41,8 @@ export interface AdmissionReceipt {
 export type SupervisorEvent =
   /** A socket was accepted (telnet, or an SSH connection before its first channel). */
   | { type: 'CONNECTION_OPENED'; remoteAddress: string; receipt: AdmissionReceipt }
-  | { type: 'CONNECTION_AUTHENTICATED'; remoteAddress: string }
+  /** `session`: the session that logged in, whose login timeout is over. */
+  | { type: 'CONNECTION_AUTHENTICATED'; remoteAddress: string; session?: SupervisedSession }
   | { type: 'CONNECTION_CLOSED'; remoteAddress: string }
   | { type: 'SESSION_OPENED'; session: SupervisedSession }
   | { type: 'SESSION_CLOSED'; id: string }
@@ -54,7 +56,7 @@ export type SupervisorEvent =
   | { type: 'SHUTDOWN'; message: string | null; everywhere?: boolean }
   /** The sessions of other processes, routed to from now on (src/scale); only before any session. */
   | { type: 'JOIN_PROCESSES'; remote: RemoteSessions }
-  /** From the ticker while sessions are open: the idle sweep and keepalive. */
+  /** From the ticker while sessions are open: the login and idle sweeps and keepalive. */
   | { type: 'TICK' };
 
 export interface SupervisorInput {
@@ -62,6 +64,8 @@ export interface SupervisorInput {
   idle?: IdleOptions;
   /** IAC NOP to every session this often (ms; 0 = off). */
   keepAliveMs?: number;
+  /** From connect to the welcome (ms; 0 = no limit): swept on the ticker while anyone logs in. */
+  loginTimeoutMs?: number;
 }
 
 export interface SupervisorContext {
@@ -77,6 +81,10 @@ export interface SupervisorContext {
   /** Connections open, not logged in yet, per address (what admission decides on); mutated likewise. */
   connections: SessionCounter;
   idle: IdleSweep;
+  /** Sessions not past their welcome yet (a Set mutated in place, as `sessions`). */
+  login: LoginSweep;
+  /** The period the running ticker was started with (ms), to restart it when another is wanted. */
+  tickingEveryMs: number;
   keepAliveMs: number;
   /** Last keepalive sweep (ms since the epoch). */
   keptAliveAt: number;
@@ -87,10 +95,16 @@ export interface SupervisorContext {
   remote: RemoteSessions | null;
 }
 
-/** How often the ticker ticks: often enough for the idle timeout and for keepalive; 0 = no ticker. */
-export function tickEvery(context: Pick<SupervisorContext, 'idle' | 'keepAliveMs'>): number {
-  const periods = [context.idle.everyMs, context.keepAliveMs].filter((ms) => ms > 0);
-  return periods.length === 0 ? 0 : Math.min(...periods);
+/**
+ * How often the ticker ticks: often enough for the idle timeout, keepalive and, while anyone logs
+ * in, the login timeout; 0 = no ticker.
+ */
+export function tickEvery(context: Pick<SupervisorContext, 'idle' | 'keepAliveMs'> & { login?: LoginSweep }): number {
+  let every = 0;
+  for (const ms of [context.idle.everyMs, context.keepAliveMs, context.login && context.login.size > 0 ? context.login.everyMs : 0]) {
+    if (ms > 0 && (every === 0 || ms < every)) every = ms;
+  }
+  return every;
 }
 
 const isOpen = (session: SupervisedSession) => session.actor.getSnapshot().status === 'active';
@@ -106,7 +120,9 @@ export const supervisorSetup = setup({
     noSessionsLeft: ({ context }) => context.sessions.size === 0,
     /** Sessions are open and something is to be done for them on a timer. */
     needsTicker: ({ context }) => context.sessions.size > 0 && tickEvery(context) > 0,
-    needsNoTicker: ({ context }) => context.sessions.size === 0,
+    needsNoTicker: ({ context }) => context.sessions.size === 0 || tickEvery(context) === 0,
+    /** A login started or the last one ended: the ticker is wanted at another pace. */
+    tickPeriodChanged: ({ context }) => tickEvery(context) !== context.tickingEveryMs,
     // The decision is admissionVerdict's (pure, in sessionLimits.ts) on the counts this chart keeps.
     admissible: ({ context, event }) => event.type === 'CONNECTION_OPENED' && context.connections.verdict(event.remoteAddress) === null,
     // Scale-out: a message or disconnect for a session whose id names another process.
@@ -128,16 +144,23 @@ export const supervisorSetup = setup({
       if (event.type === 'CONNECTION_OPENED') event.receipt.refusal = context.connections.verdict(event.remoteAddress);
     },
     countAuthenticated: ({ context, event }) => {
-      if (event.type === 'CONNECTION_AUTHENTICATED') context.connections.authenticated(event.remoteAddress);
+      if (event.type !== 'CONNECTION_AUTHENTICATED') return;
+      context.connections.authenticated(event.remoteAddress);
+      if (event.session) context.login.forget(event.session);
     },
     releaseConnection: ({ context, event }) => {
       if (event.type === 'CONNECTION_CLOSED') context.connections.release(event.remoteAddress);
     },
     register: ({ context, event }) => {
-      if (event.type === 'SESSION_OPENED') context.sessions.set(event.session.id, event.session);
+      if (event.type !== 'SESSION_OPENED') return;
+      context.sessions.set(event.session.id, event.session);
+      context.login.watch(event.session);
     },
     unregister: ({ context, event }) => {
-      if (event.type === 'SESSION_CLOSED') context.sessions.delete(event.id);
+      if (event.type !== 'SESSION_CLOSED') return;
+      const session = context.sessions.get(event.id);
+      if (session) context.login.forget(session);
+      context.sessions.delete(event.id);
     },
     // One MESSAGE event to each session actor addressed; its chart decides what the message does
     // there. The sessions are chosen now (open, and accepted by the filter) and counted; the outbox
@@ -188,11 +211,15 @@ export const supervisorSetup = setup({
     },
     sweep: ({ context }) => {
       const now = Date.now();
+      context.login.sweep(now);
       context.idle.sweep(now, context.sessions.values());
       if (context.keepAliveMs > 0 && now - context.keptAliveAt >= context.keepAliveMs - tickEvery(context) / 2) {
         context.keptAliveAt = now;
         for (const session of context.sessions.values()) session.keepAlive();
       }
+    },
+    rememberTickPeriod: ({ context }) => {
+      context.tickingEveryMs = tickEvery(context);
     },
     rememberShutdownMessage: ({ context, event }) => {
       if (event.type === 'SHUTDOWN') context.shutdownMessage = event.message;
@@ -226,6 +253,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
     sessions: new Map(),
     connections: new SessionCounter(input.limits),
     idle: new IdleSweep(input.idle ?? { idleTimeoutMs: 0, idleWarningMs: 0 }),
+    login: new LoginSweep(input.loginTimeoutMs ?? 0),
+    tickingEveryMs: 0,
     keepAliveMs: input.keepAliveMs ?? 0,
     keptAliveAt: Date.now(),
     shutdownMessage: null,
@@ -259,8 +288,12 @@ export const supervisorMachine = supervisorSetup.createMachine({
           always: { guard: 'needsTicker', target: 'ticking' },
         },
         ticking: {
-          invoke: { id: 'ticker', src: 'ticker', input: ({ context }) => ({ everyMs: tickEvery(context) }) },
-          always: { guard: 'needsNoTicker', target: 'quiet' },
+          entry: 'rememberTickPeriod',
+          invoke: { id: 'ticker', src: 'ticker', input: ({ context }) => ({ everyMs: context.tickingEveryMs }) },
+          always: [
+            { guard: 'needsNoTicker', target: 'quiet' },
+            { guard: 'tickPeriodChanged', target: 'ticking', reenter: true },
+          ],
           on: { TICK: { actions: 'sweep' } },
         },
       },

@@ -93,8 +93,12 @@ function segmentInto(cells: Cells, text: string, start: number, end: number): vo
  * The cells of a line, growing in place: insertions and deletions at the cursor move the bytes
  * after it (a memory move, no measuring), and the sum of widths is kept as they happen.
  */
+/** No cells: shared by every empty line (it has no room, so nothing is ever written into it). */
+export const NO_CELLS: Cells = new Uint8Array(0);
+
 export class CellLine {
-  #cells: Cells = new Uint8Array(64);
+  /** Room is made at the first character: a session idle at its prompt holds none. */
+  #cells: Cells = NO_CELLS;
   #length = 0;
   #width = 0;
 
@@ -115,8 +119,8 @@ export class CellLine {
   clear(): void {
     this.#length = 0;
     this.#width = 0;
-    // A session that once had a long line does not keep its room while idle.
-    if (this.#cells.length > 4096) this.#cells = new Uint8Array(64);
+    // An idle session holds no room for its line (a 64-byte array is about 200 bytes of heap).
+    this.#cells = NO_CELLS;
   }
 
   /** The line becomes exactly `cells` (a copy is kept). */
@@ -132,7 +136,7 @@ export class CellLine {
   insert(index: number, cells: Cells): void {
     const need = this.#length + cells.length;
     if (need > this.#cells.length) {
-      const grown = new Uint8Array(Math.max(need, this.#cells.length * 2));
+      const grown = new Uint8Array(Math.max(need, this.#cells.length * 2, 64));
       grown.set(this.#cells.subarray(0, this.#length));
       this.#cells = grown;
     }

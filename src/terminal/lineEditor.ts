@@ -1,10 +1,14 @@
 import { DEFAULT_HISTORY_LIMITS, remember, type HistoryLimits } from './history.js';
 import { advance } from './displayWidth.js';
-import { CellLine, cellWork, measureCells, type Cells } from './graphemeCells.js';
+import { CellLine, cellWork, measureCells, NO_CELLS, type Cells } from './graphemeCells.js';
 import { KeyDecoder, type Key } from './keys.js';
 import { columns } from './columns.js';
 import type { TabOutcome } from '../shell/completion.js';
 import { decideEcho, type EchoDecision, type EchoFacts } from './echo.js';
+
+export interface TabCompleter {
+  tabComplete(before: string, secondTab: boolean): TabOutcome | Promise<TabOutcome>;
+}
 
 export interface LineEditorSink {
   /** Text to show: "\n" for a new line, "\r" for column 0, ANSI CSI for moves and erasing. */
@@ -32,8 +36,11 @@ export interface ReadOptions {
   history: string[];
   /** How much of it to keep; `DEFAULT_HISTORY_LIMITS` when absent. */
   historyLimits?: HistoryLimits;
-  /** Tab completion for this line: given the text before the cursor and whether Tab came twice. */
-  complete?: (before: string, secondTab: boolean) => TabOutcome | Promise<TabOutcome>;
+  /**
+   * Tab completion for this line: given the text before the cursor and whether Tab came twice. An
+   * object with `tabComplete` (a session) lets the owner make its completer at the first Tab.
+   */
+  complete?: TabCompleter['tabComplete'] | TabCompleter;
   /**
    * False: Up and Down walk the history but Enter does not add the line to it (the shell adds a
    * command typed over continuation lines as one entry when it is complete). True when absent.
@@ -122,8 +129,9 @@ export class LineEditor {
   #viewStart = 0;
   /** The connection is gone: keys still arriving are dropped. */
   #closed = false;
-  #savedCells: Cells = new Uint8Array(0);
-  readonly #recalled = new Map<string, Cells>();
+  #savedCells: Cells = NO_CELLS;
+  /** Made at the first history recall. */
+  #recalled: Map<string, Cells> | null = null;
   #historyIndex = 0;
   #savedLine = '';
   /** The session's terminal state (read at each use: one owner), or the editor's own when alone. */
@@ -207,7 +215,7 @@ export class LineEditor {
     this.#viewStart = 0;
     this.#historyIndex = options.history.length;
     this.#savedLine = '';
-    this.#savedCells = new Uint8Array(0);
+    this.#savedCells = NO_CELLS;
     this.#lastKeyWasTab = false;
     this.#generation++;
     this.#active = true;
@@ -731,7 +739,8 @@ export class LineEditor {
       this.#emit('\x07');
       return;
     }
-    const outcome = complete(this.#buffer.slice(0, this.#cursor), secondTab);
+    const before = this.#buffer.slice(0, this.#cursor);
+    const outcome = typeof complete === 'function' ? complete(before, secondTab) : complete.tabComplete(before, secondTab);
     if (!(outcome instanceof Promise)) {
       this.#applyTab(outcome);
       return;
@@ -815,11 +824,12 @@ export class LineEditor {
 
   /** The cells of a history line, kept for the last few recalled so walking back and forth is free. */
   #recall(line: string): Cells {
-    const kept = this.#recalled.get(line);
+    const recalled = (this.#recalled ??= new Map());
+    const kept = recalled.get(line);
     if (kept) return kept;
     const cells = measureCells(line);
-    if (this.#recalled.size >= RECALLED_KEPT) this.#recalled.delete(this.#recalled.keys().next().value!);
-    this.#recalled.set(line, cells);
+    if (recalled.size >= RECALLED_KEPT) recalled.delete(recalled.keys().next().value!);
+    recalled.set(line, cells);
     return cells;
   }
 

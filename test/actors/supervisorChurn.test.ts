@@ -56,7 +56,8 @@ test('each session that ends reaches the supervisor chart as SESSION_CLOSED, nev
     for (let i = 0; i < 40; i++) await within(5000, connectAndHangUp(srv.port), 'connect and hang up');
     await noSessionsLeft(srv);
     await new Promise((resolve) => setImmediate(resolve));
-    const kinds = [...new Set(spy.types)].sort();
+    // TICK: the ticker, which sweeps login timeouts while sessions are logging in (one type, however many).
+    const kinds = [...new Set(spy.types)].filter((type) => type !== 'TICK').sort();
     // A fixed set of types, whatever the number of sessions: each socket's admission and its close, each session's start and end.
     assert.equal(kinds, ['CONNECTION_CLOSED', 'CONNECTION_OPENED', 'SESSION_CLOSED', 'SESSION_OPENED']);
     assert.is(spy.types.filter((type) => type === 'SESSION_OPENED').length, 40);

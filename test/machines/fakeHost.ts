@@ -20,6 +20,8 @@ export interface FakeHost extends SessionHost {
   ends: number;
   accepted: Array<string | null>;
   disconnected: number;
+  /** The login timeout the chart started, until it ends or fires (a timer here; the server sweeps). */
+  loginTimer: NodeJS.Timeout | null;
 }
 
 export function fakeHost(options: FakeOptions = {}): FakeHost {
@@ -30,6 +32,7 @@ export function fakeHost(options: FakeOptions = {}): FakeHost {
     ends: 0,
     accepted: [],
     disconnected: 0,
+    loginTimer: null,
     settings: {
       prompt: '> ',
       continuePrompt: '... ',
@@ -49,6 +52,14 @@ export function fakeHost(options: FakeOptions = {}): FakeHost {
       loginRetryDelayMs: 0,
       maxCommandLines: 64,
       maxCommandLength: 128 * 1024,
+    },
+    watchLogin: (session) => {
+      const ms = host.settings.loginTimeoutMs;
+      if (ms > 0) host.loginTimer = setTimeout(() => session.send({ type: 'LOGIN_TIMEOUT' }), ms);
+    },
+    loginFinished: () => {
+      if (host.loginTimer) clearTimeout(host.loginTimer);
+      host.loginTimer = null;
     },
     write: (text) => void host.out.push(text),
     showMessage: (text) => void host.out.push(`MESSAGE ${text}`),
