@@ -18,7 +18,7 @@ const rooms = {
   protocol: { tests: 'protocol/' },
   terminal: { tests: 'terminal/(?!secretHistory)' },
   shell: { tests: 'shell/(?!continuation)|fuzz/parser' },
-  machines: { tests: 'machines/' },
+  machines: { tests: 'machines/|actors/supervisorChart' },
 };
 
 const room = process.env.MUTATE_ROOM;
