@@ -108,9 +108,10 @@ test('local and remote sides of one option are separate', () => {
   assert.equal(bytes(t.receive(WILL, ECHO).reply), [IAC, DO, ECHO]);
   assert.equal(state(t, 'remote', ECHO), { enabled: true, pending: false, queued: false });
   assert.equal(state(t, 'local', ECHO), { enabled: false, pending: true, queued: false });
-  // Option 1 remote is not option 257 local, nor option 255 remote.
-  assert.is(t.isEnabled('local', ECHO), false);
-  assert.is(t.isEnabled('remote', 255), false);
+  // Each side of each option is its own: local ECHO on leaves every remote option as it was.
+  t.receive(DO, ECHO);
+  assert.is(t.isEnabled('local', ECHO), true);
+  for (let option = 0; option < 256; option++) assert.is(t.isEnabled('remote', option), option === ECHO, `remote ${option}`);
 });
 
 test('settle: an unanswered enable is taken as on, an unanswered disable as off, the queue dropped', () => {
