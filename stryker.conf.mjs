@@ -18,7 +18,7 @@
  */
 const rooms = {
   protocol: { tests: 'protocol/' },
-  terminal: { tests: 'terminal/(colour|history|lineEditor)\\.test' },
+  terminal: { tests: 'terminal/(?!secretHistory|lineEditorCost)' },
   shell: { tests: 'shell/(?!continuation)|fuzz/parser' },
   machines: { tests: 'machines/|actors/supervisorChart' },
 };
