@@ -3,6 +3,7 @@
 // incrementally: a re-run redoes only the mutants whose code or tests changed since that room's last run.
 // Each room's report: reports/mutation/<room>.html and .json; the scores: docs/mutation.md.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const ROOMS = ['protocol', 'terminal', 'shell', 'machines'];
 const args = process.argv.slice(2);
@@ -16,8 +17,27 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 let failed = false;
+/**
+ * A static mutant (in code run while modules load) has no per-test coverage, so Stryker's incremental
+ * mode keeps its "survived" even after new tests that kill it: drop those from the room's incremental
+ * file so each run tests them again.
+ */
+function forgetStaticSurvivors(room) {
+  const file = `reports/mutation/${room}.incremental.json`;
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  let dropped = 0;
+  for (const entry of Object.values(report.files ?? {})) {
+    const kept = entry.mutants.filter((mutant) => !(mutant.static && (mutant.status === 'Survived' || mutant.status === 'NoCoverage')));
+    dropped += entry.mutants.length - kept.length;
+    entry.mutants = kept;
+  }
+  if (dropped > 0) writeFileSync(file, JSON.stringify(report));
+}
+
 for (const room of named.length > 0 ? named : ROOMS) {
   console.log(`\n== mutation testing src/${room} ==`);
+  forgetStaticSurvivors(room);
   const result = spawnSync('npx', ['stryker', 'run', '--incremental', ...strykerArgs], {
     stdio: 'inherit',
     env: { ...process.env, MUTATE_ROOM: room },

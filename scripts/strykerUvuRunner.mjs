@@ -131,7 +131,11 @@ class UvuTestRunner {
     this.#ns.hitLimit = options.hitLimit;
     this.#ns.hitCount = options.hitLimit === undefined ? undefined : 0;
     try {
-      if (options.mutantActivation === 'static') this.#ns.activeMutant = id;
+      // Switched on before the suites load, whatever Stryker calls the mutant: a worker loads them
+      // once, on its first run, and a mutant in code that runs at load (a table, a decorator) must be
+      // on then. Stryker gives a static mutant a fresh worker; it asks for 'runtime' activation for
+      // static mutants too when a test filter is set (incremental runs), which would load them off.
+      this.#ns.activeMutant = id;
       let all;
       try {
         all = await this.#load();
