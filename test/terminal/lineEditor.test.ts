@@ -249,7 +249,8 @@ test('a 64 KiB paste: the whole line comes out, the row shows its end scrolled, 
   ed.feed('\r');
   const elapsed = performance.now() - start;
   assert.equal(events, [`line ${paste}`]);
-  assert.ok(elapsed < 1000, `${elapsed} ms`);
+  // Under mutation testing the code is instrumented (every statement counted), many times slower.
+  assert.ok(elapsed < (process.env.TELNETSRV_MUTATION ? 10_000 : 1000), `${elapsed} ms`);
 });
 
 const NAMES = ['ECHO', 'EXIT', 'HELP', 'HISTORY', 'HIDE'];

@@ -1,0 +1,177 @@
+// A StrykerJS test runner for uvu suites, in process. Stryker's command runner starts node, tsx and every
+// suite again for each mutant and cannot tell which tests reach a mutant, so each of a room's ~1,000 mutants
+// cost a full run of all its suites (minutes per mutant on a loaded 2-core machine). This runner loads the
+// suites once per worker process (tsx registered through testRunnerNodeArgs), records which suites reach
+// each mutant in the dry run (Stryker's perTest coverage, one "test" per uvu suite), and for each mutant
+// re-runs only those suites with the mutant switched on.
+//
+// A mutant in code run while modules load (a "static" mutant) needs the suites loaded with it active:
+// the runner reports it cannot reload, so Stryker gives it a fresh worker, and the first run of a fresh
+// worker loads the suites with the mutant already on.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { declareClassPlugin, PluginKind, commonTokens } from '@stryker-mutator/api/plugin';
+import { DryRunStatus, MutantRunStatus, TestStatus } from '@stryker-mutator/api/test-runner';
+
+export const strykerValidationSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'UvuRunnerOptions',
+  type: 'object',
+  properties: {
+    uvu: {
+      description: 'Which suites the uvu runner loads: a folder and a path regex, as for the uvu CLI.',
+      type: 'object',
+      properties: { dir: { type: 'string' }, pattern: { type: 'string' } },
+      additionalProperties: false,
+    },
+  },
+};
+
+class UvuTestRunner {
+  static inject = [commonTokens.options, commonTokens.logger];
+
+  /** @type {{ id: string, name: string, file: string, run: () => Promise<[string | true, number, number, number]> }[] | undefined} */
+  #suites;
+  #options;
+  #log;
+  /** The namespace the instrumented code reads; created before any of it loads and never replaced. */
+  #ns = (globalThis.__stryker__ ??= {});
+
+  constructor(options, log) {
+    this.#options = options;
+    this.#log = log;
+  }
+
+  capabilities() {
+    return { reloadEnvironment: false };
+  }
+
+  async #load() {
+    if (this.#suites) return this.#suites;
+    const { dir = 'test', pattern } = this.#options.uvu ?? {};
+    const { parse } = await import('uvu/parse');
+    const { suites: files } = await parse(dir, pattern, { cwd: process.cwd() });
+    globalThis.UVU_DEFER = 1;
+    globalThis.UVU_QUEUE ??= [];
+    await import('uvu');
+    const suites = [];
+    for (const [index, file] of files.entries()) {
+      globalThis.UVU_INDEX = index;
+      globalThis.UVU_QUEUE.push([file.name]);
+      await import(pathToFileURL(path.resolve(file.file)).href);
+      const [, ...runs] = globalThis.UVU_QUEUE[index];
+      runs.forEach((run, n) => {
+        const id = `${file.name}#${n}`;
+        suites.push({ id, name: runs.length > 1 ? id : file.name, file: file.file, run });
+      });
+    }
+    this.#log.debug(`uvu runner: ${suites.length} suites from ${files.length} files`);
+    this.#suites = suites;
+    return suites;
+  }
+
+  /** Runs the suites (uvu's own per-suite runner, its output swallowed); stops at the first failure unless told not to. */
+  async #run(suites, { bail, perTest }) {
+    const results = [];
+    const write = process.stdout.write;
+    process.stdout.write = () => true;
+    try {
+      for (const suite of suites) {
+        if (perTest) this.#ns.currentTestId = suite.id;
+        const start = performance.now();
+        let errors;
+        try {
+          const [outcome, passed, , total] = await suite.run();
+          // uvu's runner returns `true` when a `before` hook threw (its finally returns): fewer passed than ran.
+          errors = typeof outcome === 'string' ? outcome : passed < total ? `${suite.name}: ${passed} of ${total} passed (a hook threw?)` : undefined;
+        } catch (error) {
+          errors = String(error?.stack ?? error);
+        }
+        const timeSpentMs = Math.round(performance.now() - start);
+        const base = { id: suite.id, name: suite.name, fileName: suite.file, timeSpentMs };
+        if (typeof errors === 'string') {
+          results.push({ ...base, status: TestStatus.Failed, failureMessage: stripAnsi(errors).trim().slice(0, 2000) });
+          if (bail) break;
+        } else {
+          results.push({ ...base, status: TestStatus.Success });
+        }
+      }
+    } finally {
+      process.stdout.write = write;
+      this.#ns.currentTestId = undefined;
+    }
+    return results;
+  }
+
+  async dryRun(options) {
+    try {
+      this.#ns.activeMutant = undefined;
+      const perTest = options.coverageAnalysis === 'perTest';
+      if (options.coverageAnalysis !== 'off') this.#ns.mutantCoverage ??= { static: {}, perTest: {} };
+      const suites = await this.#load();
+      const tests = await this.#run(suites, { bail: false, perTest });
+      // The suites run again for every mutant in this same process: one that passes only on a fresh
+      // process would "kill" every mutant it is given.
+      const again = await this.#run(suites, { bail: false, perTest });
+      const flaky = again.filter((test) => test.status === TestStatus.Failed);
+      if (flaky.length > 0 && tests.every((test) => test.status === TestStatus.Success)) {
+        return {
+          status: DryRunStatus.Error,
+          errorMessage: `suites that fail when run a second time in one process: ${flaky.map((t) => `${t.name}\n${t.failureMessage}`).join('\n')}`,
+        };
+      }
+      return { status: DryRunStatus.Complete, tests, mutantCoverage: this.#ns.mutantCoverage };
+    } catch (error) {
+      return { status: DryRunStatus.Error, errorMessage: String(error?.stack ?? error) };
+    }
+  }
+
+  async mutantRun(options) {
+    const id = options.activeMutant.id;
+    this.#ns.hitLimit = options.hitLimit;
+    this.#ns.hitCount = options.hitLimit === undefined ? undefined : 0;
+    try {
+      // Switched on before the suites load, whatever Stryker calls the mutant: a worker loads them
+      // once, on its first run, and a mutant in code that runs at load (a table, a decorator) must be
+      // on then. Stryker gives a static mutant a fresh worker; it asks for 'runtime' activation for
+      // static mutants too when a test filter is set (incremental runs), which would load them off.
+      this.#ns.activeMutant = id;
+      let all;
+      try {
+        all = await this.#load();
+      } catch (error) {
+        // The mutant breaks loading itself (a decorator that throws, a module that cannot evaluate):
+        // every suite that imports the code fails, so the mutant is caught.
+        const failureMessage = `the suites fail to load: ${String(error?.stack ?? error).slice(0, 2000)}`;
+        return { status: MutantRunStatus.Killed, killedBy: [], failureMessage, nrOfTests: 0 };
+      }
+      this.#ns.activeMutant = id;
+      const filter = options.testFilter && new Set(options.testFilter);
+      const suites = filter ? all.filter((suite) => filter.has(suite.id)) : all;
+      const results = await this.#run(suites, { bail: !options.disableBail, perTest: false });
+      if (this.#ns.hitLimit !== undefined && this.#ns.hitCount > this.#ns.hitLimit) {
+        return { status: MutantRunStatus.Timeout, reason: `hit limit reached (${this.#ns.hitCount}/${this.#ns.hitLimit})` };
+      }
+      const failed = results.filter((test) => test.status === TestStatus.Failed);
+      if (failed.length > 0) {
+        return {
+          status: MutantRunStatus.Killed,
+          killedBy: failed.map((test) => test.id),
+          failureMessage: failed[0].failureMessage,
+          nrOfTests: results.length,
+        };
+      }
+      return { status: MutantRunStatus.Survived, nrOfTests: results.length };
+    } catch (error) {
+      return { status: MutantRunStatus.Error, errorMessage: String(error?.stack ?? error) };
+    } finally {
+      this.#ns.activeMutant = undefined;
+      this.#ns.hitLimit = undefined;
+      this.#ns.hitCount = undefined;
+    }
+  }
+}
+
+const stripAnsi = (text) => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+export const strykerPlugins = [declareClassPlugin(PluginKind.TestRunner, 'uvu', UvuTestRunner)];
