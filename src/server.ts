@@ -342,8 +342,8 @@ export class Server implements ServerFacade {
   }
 
   /** Every session on every process, with the process it lives on (local ones only when not scaled out). */
-  listSessions(): Promise<ClusterSessionInfo[]> {
-    return this.#remote?.list() ?? Promise.resolve(this.sessions.map((session) => ({ ...session, process: 'local' })));
+  listSessions(options: { signal?: AbortSignal } = {}): Promise<ClusterSessionInfo[]> {
+    return this.#remote?.list(options.signal) ?? Promise.resolve(this.sessions.map((session) => ({ ...session, process: 'local' })));
   }
 
   /** Stops accepting, tells every session, runs every sessionEnd, resolves when all sockets closed. */

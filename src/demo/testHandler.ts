@@ -135,7 +135,8 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
     @command('who', { help: '\nList the sessions on this server (every process of it).' })
     async who(): Promise<void> {
       // Sessions come through the sanitising boundary: other users' names cannot drive this terminal.
-      for (const session of await this.server.listSessions()) {
+      // ^C ends the wait (the signal), as it ends any command that awaits something.
+      for (const session of await this.server.listSessions({ signal: this.signal })) {
         const me = session.id === this.sessionId ? ' (you)' : '';
         this.writeResponse(
           `${session.id.padEnd(6)} ${(session.username ?? '-').padEnd(12)} ${session.transport.padEnd(6)} ${session.remoteAddress}${me}`,

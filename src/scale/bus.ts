@@ -94,5 +94,8 @@ export function reviveSession(value: unknown): ClusterSessionInfo | null {
   };
 }
 
+/** How long a session list waits for the other processes before answering with this one's only. */
+export const LIST_TIMEOUT_MS = 1500;
+
 /** A fault that repeats (Redis away, a worker gone) is logged once per this long, with a count. */
 export const SCALE_LOG_INTERVAL_MS = 10_000;

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import type { Logger } from '../logger.js';
-import { decodeMessage, DEFAULT_MAX_MESSAGE_BYTES, encodeMessage, reviveSession, type ClusterSessionInfo, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
+import { decodeMessage, DEFAULT_MAX_MESSAGE_BYTES, encodeMessage, LIST_TIMEOUT_MS, reviveSession, type ClusterSessionInfo, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
 import { RateLimitedLog } from '../actors/rateLimitedLog.js';
 
 // A worker's side of the node:cluster transport: everything goes to the primary over the IPC channel
@@ -21,8 +21,6 @@ export type PrimaryToWorker =
 export function clusterProcessId(workerId: number): string {
   return `w${workerId}`;
 }
-
-const LIST_TIMEOUT_MS = 5000;
 
 export class ClusterWorkerBackend implements ScaleBackend {
   readonly processId: string;

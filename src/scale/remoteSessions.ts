@@ -14,6 +14,9 @@ export interface RemoteSessions {
   /** To the sessions of every other process that pass `filter`. Throws when too large for the bus. */
   broadcast(text: string, filter?: (session: { id: string; username: string | null }) => boolean): void;
   disconnect(sessionId: string, message: string | null): boolean;
-  /** Every session of every live process, this one's included. */
-  list(): Promise<ClusterSessionInfo[]>;
+  /**
+   * Every session of every live process, this one's included; this one's only when the others do not
+   * answer within `LIST_TIMEOUT_MS`. Rejects with `signal.reason` when it is aborted first.
+   */
+  list(signal?: AbortSignal): Promise<ClusterSessionInfo[]>;
 }
