@@ -23,6 +23,7 @@ const USAGE = `Usage: ${programName()} [options]
   --host-key FILE   SSH host key, created on first run (default ./demo-host-key)
   --password P      ask a password too; only P passes
   --live-view N     serve the live view page (sessions and their statechart) on this port
+  --live-view-hosts LIST  host names (comma-separated) the live view answers to besides addresses and localhost
   --workers N       N processes (node:cluster) sharing the ports (default 1)
   --redis URL       share sessions with other processes through Redis (redis://host:port)
   --proxy-protocol  listeners expect a PROXY header (v1/v2) from a load balancer
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
       'host-key': { type: 'string', default: 'demo-host-key' },
       password: { type: 'string' },
       'live-view': { type: 'string' },
+      'live-view-hosts': { type: 'string', default: '' },
       workers: { type: 'string', default: '1' },
       redis: { type: 'string' },
       'proxy-protocol': { type: 'boolean', default: false },
@@ -83,7 +85,8 @@ async function main(): Promise<void> {
     console.log(`ssh listening on ${ssh.host}:${ssh.port}${where}`);
   }
   if (values['live-view'] !== undefined) {
-    const view = await server.listenLiveView({ host: values.host, port: parsePort(values['live-view'], '--live-view') });
+    const allowedHosts = values['live-view-hosts'].split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const view = await server.listenLiveView({ host: values.host, port: parsePort(values['live-view'], '--live-view'), allowedHosts });
     console.log(`live view on http://${view.host}:${view.port}/`);
   }
   let stopping = false;
