@@ -6,6 +6,7 @@ import { loadOrCreateHostKey } from './hostKey.js';
 import { SshTransport, type PtyInfo } from './ssh.js';
 import { checkInTurn } from '../actors/loginThrottle.js';
 import { usernameProblem } from '../text/sanitize.js';
+import { acceptRepeatedUserauthRequest } from './sshServiceRequest.js';
 import { resolveSshAlgorithms, type SshAlgorithms } from './sshAlgorithms.js';
 import { DEFAULT_MAX_OUTPUT_BUFFER, formatAddress } from './telnet.js';
 import { acceptingProxyHeader } from './proxyListener.js';
@@ -124,6 +125,7 @@ function serveConnection(
   socket: Socket | undefined,
 ): void {
   const log = server.logger;
+  acceptRepeatedUserauthRequest(client, log);
   let username = '';
   let failures = 0;
   const maxAttempts = options.maxAuthAttempts ?? DEFAULT_MAX_AUTH_ATTEMPTS;
