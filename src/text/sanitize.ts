@@ -37,6 +37,11 @@ function visible(character: string): string {
 /** Longest username accepted, in characters (code points). */
 export const MAX_USERNAME_LENGTH = 64;
 
+/** Empty or spaces only: no name at all (a telnet prompt asks again; SSH refuses it). */
+export function isBlankUsername(name: string): boolean {
+  return name.trim() === '';
+}
+
 /**
  * Why `name` cannot be a username, or null when it can: at most 64 characters and no control
  * characters. Every way a name comes in (telnet login, SSH) is checked with this one rule.
@@ -47,5 +52,6 @@ export function usernameProblem(name: string): string | null {
     return `usernames are at most ${MAX_USERNAME_LENGTH} characters`;
   }
   if (UNSAFE.test(name)) return 'usernames may not contain control characters';
+  if (isBlankUsername(name)) return 'usernames may not be empty';
   return null;
 }

@@ -5,7 +5,7 @@ import { ASKED_VARIABLES, MAX_NAME, MAX_VALUE, MAX_VARIABLES } from '../protocol
 import { loadOrCreateHostKey } from './hostKey.js';
 import { SshTransport, type PtyInfo } from './ssh.js';
 import { checkInTurn } from '../actors/loginThrottle.js';
-import { usernameProblem } from '../text/sanitize.js';
+import { isBlankUsername, usernameProblem } from '../text/sanitize.js';
 import { acceptRepeatedUserauthRequest } from './sshServiceRequest.js';
 import { resolveSshAlgorithms, type SshAlgorithms } from './sshAlgorithms.js';
 import { DEFAULT_MAX_OUTPUT_BUFFER, formatAddress } from './telnet.js';
@@ -188,6 +188,12 @@ function serveConnection(
           deny,
         );
     };
+    // No name at all is refused whatever the method, before any callback or the throttle (as telnet
+    // asks again without counting it); it still counts towards this connection's attempts.
+    if (isBlankUsername(ctx.username)) {
+      log.info(`[ssh ${remoteAddress}] username refused: usernames may not be empty`);
+      return deny();
+    }
     if (open) {
       if (usernameProblem(ctx.username) !== null) return deny();
       username = ctx.username;

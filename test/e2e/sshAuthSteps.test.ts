@@ -1,5 +1,6 @@
 // Authentication as paramiko does it, several requests on one connection: a password retried after a
-// wrong one (paramiko asks for the ssh-userauth service before each).
+// wrong one (paramiko asks for the ssh-userauth service before each), an empty username (refused, as
+// telnet never takes one), the methods a refusal lists.
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import path from 'node:path';
@@ -64,6 +65,20 @@ test('a wrong password, a pause, then the right one on the same connection: logg
     { exec: 'ran' },
   ]);
   assert.is(log.filter((l) => /login failed for "u" \(password\)/.test(l)).length, 2, log.join('\n'));
+});
+
+test('an empty username is refused over SSH (no session), whatever the method, and logged', async () => {
+  const before = log.length;
+  const none = await steps(namesPort, [['none', '', '', 0]]);
+  assert.is(none.length, 1, JSON.stringify(none));
+  assert.ok(none[0]!.error, JSON.stringify(none));
+  const spaces = await steps(namesPort, [['none', '  ', '', 0]]);
+  assert.ok(spaces.length === 1 && spaces[0]!.error, JSON.stringify(spaces));
+  const password = await steps(passwordPort, [['password', '', 'pw', 0]]);
+  assert.ok(password.length === 1 && password[0]!.error, `even with the right password: ${JSON.stringify(password)}`);
+  assert.is(log.slice(before).filter((l) => /username refused: usernames may not be empty/.test(l)).length, 3, log.join('\n'));
+  // A name gets in as before.
+  assert.equal(await steps(namesPort, [['none', 'bob', '', 0]]), [{ authenticated: true }, { exec: 'ran' }]);
 });
 
 test.run();
