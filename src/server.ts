@@ -9,6 +9,7 @@ import { RateLimitedLog } from './actors/rateLimitedLog.js';
 import type { BoundAddress, ClusterSessionInfo, ListenOptions, ServerFacade, SessionInfo } from './serverFace.js';
 import type { RemoteSessions } from './scale/remoteSessions.js';
 import { createStderrLogger, sanitizingLogger, type Logger } from './logger.js';
+import { cutMessage } from './text/messageCut.js';
 import { neutralize } from './text/sanitize.js';
 import { LoginThrottle, type LoginThrottleOptions } from './actors/loginThrottle.js';
 import { supervisorLogic, type AdmissionReceipt, type BroadcastFilter, type Receipt, type SupervisorEvent } from './machines/supervisor.js';
@@ -268,13 +269,15 @@ export class Server implements ServerFacade {
   // shows, holds or drops the message).
   sendTo(sessionId: string, text: string): boolean {
     const clean = neutralize(text, { lineBreaks: true });
-    if (this.#remote?.isRemote(sessionId)) return this.#remote.sendTo(sessionId, clean);
+    // Cut here as the session would, so what crosses fits the bus and reads the same over there.
+    if (this.#remote?.isRemote(sessionId)) return this.#remote.sendTo(sessionId, cutMessage(clean, this.#services.limits.maxMessageLength));
     return this.#route({ type: 'MESSAGE', to: sessionId, text: clean }) > 0;
   }
 
   broadcast(text: string, filter?: BroadcastFilter): number {
     const clean = neutralize(text, { lineBreaks: true });
-    this.#remote?.broadcast(clean, filter); // first: a message too large for the bus is sent nowhere
+    // Cut as each session would (they see the same text on every process); then it fits the bus.
+    this.#remote?.broadcast(cutMessage(clean, this.#services.limits.maxMessageLength), filter);
     return this.#route({ type: 'MESSAGE', text: clean, filter });
   }
 

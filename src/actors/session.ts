@@ -1,4 +1,5 @@
 import { createActor, type Actor, type AnyActorRef } from 'xstate';
+import { cutMessage } from '../text/messageCut.js';
 import type { ServerFacade, TelnetHandler } from '../handler.js';
 import type { Logger, LogLevel } from '../logger.js';
 import { InputAborted, type AnySessionMachine, type SessionHost } from '../machines/session.js';
@@ -446,14 +447,12 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   /** A message longer than `maxMessageLength` is cut, saying how much was left out (logged once per session). */
   boundMessage(text: string): string {
     const max = this.#services.limits.maxMessageLength;
-    if (text.length <= max) return text;
-    if (!this.#messageCutLogged) {
+    const cut = cutMessage(text, max);
+    if (cut !== text && !this.#messageCutLogged) {
       this.#messageCutLogged = true;
       this.log('warn', `message of ${text.length} characters cut to maxMessageLength ${max} (said once per session)`);
     }
-    // Never half a surrogate pair.
-    const end = max > 0 && /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
-    return `${text.slice(0, end)} [... ${text.length - end} characters cut]`;
+    return cut;
   }
 
   end(): void {
