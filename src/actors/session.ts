@@ -14,7 +14,7 @@ import { EditorToChart } from './editorToChart.js';
 import { nextTurn, turnBusyMs } from '../transports/inputPacer.js';
 import { SessionSettings } from './sessionSettings.js';
 import { checkInTurn, LoginThrottled, type LoginThrottle } from './loginThrottle.js';
-import { usernameProblem } from '../text/sanitize.js';
+import { quoteForLog, usernameProblem } from '../text/sanitize.js';
 import { attachSession, type SessionLink } from './sessionLink.js';
 import type { WorkerPool } from '../workers/workerPool.js';
 import type { StallWatchdog } from '../workers/stallWatchdog.js';
@@ -292,7 +292,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
       // Why it was refused, when it is ours to say (never the authCallback's own reason).
       if (err instanceof LoginRefused || err instanceof LoginThrottled) this.write(`${err.message}\n`);
       // The name is the client's input: quoted and cut short so it cannot forge or flood log lines.
-      this.log('info', `login failed${username === null ? '' : ` for user ${JSON.stringify(username.slice(0, 64))}`}`);
+      this.log('info', `login failed${username === null ? '' : ` for user ${quoteForLog(username)}`}`);
       throw err;
     }
   }
@@ -301,7 +301,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.#lineLimit = this.#services.limits.maxLineLength;
     if (username !== null) this.handler.username = username;
     this.#services.sessionAuthenticated?.(this);
-    this.log('info', `session started${username === null ? '' : ` for ${JSON.stringify(username)}`}`);
+    this.log('info', `session started${username === null ? '' : ` for ${quoteForLog(username)}`}`);
   }
 
   async sessionStart(): Promise<void> {

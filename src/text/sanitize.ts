@@ -34,6 +34,14 @@ function visible(character: string): string {
   return `\\u${code.toString(16)}`;
 }
 
+/**
+ * A client's name for a log line: at most `max` characters, in quotes, its controls in caret
+ * notation (`^[`) like every other log text. One form on every transport (JSON escapes were `\u001b`).
+ */
+export function quoteForLog(text: string, max = 64): string {
+  return `"${neutralize(text.slice(0, max))}"`;
+}
+
 /** Longest username accepted, in characters (code points). */
 export const MAX_USERNAME_LENGTH = 64;
 

@@ -5,7 +5,7 @@ import { ASKED_VARIABLES, MAX_NAME, MAX_VALUE, MAX_VARIABLES } from '../protocol
 import { loadOrCreateHostKey } from './hostKey.js';
 import { SshTransport, type PtyInfo } from './ssh.js';
 import { checkInTurn } from '../actors/loginThrottle.js';
-import { isBlankUsername, usernameProblem } from '../text/sanitize.js';
+import { isBlankUsername, quoteForLog, usernameProblem } from '../text/sanitize.js';
 import { acceptRepeatedUserauthRequest } from './sshServiceRequest.js';
 import { resolveSshAlgorithms, type SshAlgorithms } from './sshAlgorithms.js';
 import { DEFAULT_MAX_OUTPUT_BUFFER, formatAddress } from './telnet.js';
@@ -160,7 +160,7 @@ function serveConnection(
     }
     const deny = () => {
       failures++;
-      if (ctx.method !== 'none') log.info(`[ssh ${remoteAddress}] login failed for ${JSON.stringify(ctx.username)} (${ctx.method})`);
+      if (ctx.method !== 'none') log.info(`[ssh ${remoteAddress}] login failed for ${quoteForLog(ctx.username)} (${ctx.method})`);
       if (attemptsExhausted()) {
         ctx.reject();
         end('too many failed logins');
@@ -174,7 +174,7 @@ function serveConnection(
       const checked = () => {
         const problem = usernameProblem(ctx.username);
         if (problem !== null) {
-          log.info(`[ssh ${remoteAddress}] username refused: ${problem}: ${JSON.stringify(ctx.username.slice(0, 64))}`);
+          log.info(`[ssh ${remoteAddress}] username refused: ${problem}: ${quoteForLog(ctx.username)}`);
           throw new Error(problem);
         }
         return check();
