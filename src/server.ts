@@ -318,6 +318,8 @@ export class Server implements ServerFacade {
   #commandsSince(sinceMs: number): string[] {
     const commands: string[] = [];
     for (const session of this.#registry()) {
+      // A command waiting in readLine for its user runs nothing: no suspect.
+      if (session.command !== null && session.actor.getSnapshot().matches({ shell: 'awaitingLine' })) continue;
       const name = session.command ?? (session.lastCommandEndedAt >= sinceMs ? session.lastCommand : null);
       if (name !== null) commands.push(`${session.id} '${name.toLowerCase()}'`);
     }
