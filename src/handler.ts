@@ -5,7 +5,7 @@ import { TerminalState } from './terminal/terminalState.js';
 import type { SessionCharset } from './protocol/charset.js';
 import type { TelnetOption } from './protocol/telnetOption.js';
 import { CommandRegistry } from './shell/registry.js';
-import { helpDetailPage, helpList, helpPage } from './shell/helpText.js';
+import { helpDetailPage, helpPage } from './shell/helpText.js';
 import { wordWrap } from './shell/wordWrap.js';
 import type { ParsedInput } from './shell/parser.js';
 import { attachSession, type SessionLink } from './actors/sessionLink.js';
@@ -252,9 +252,8 @@ export class TelnetHandler {
         for (const line of helpDetailPage(entry, this.width)) this.writeResponse(line);
         return;
       }
-      // As the seed: an unknown name gets the list, without the header.
-      this.writeError(`Command '${wanted}' not known`);
-      for (const line of helpList(registry, this.width)) this.writeResponse(line);
+      // The error and where to look, not the whole list (it scrolled the error out of sight).
+      this.writeError(`Command '${wanted}' not known; 'help' lists the commands`);
       return;
     }
     for (const line of helpPage(registry, this.width)) this.writeResponse(line);

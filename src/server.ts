@@ -10,6 +10,7 @@ import type { BoundAddress, ClusterSessionInfo, ListenOptions, ServerFacade, Ses
 import type { RemoteSessions } from './scale/remoteSessions.js';
 import type { Delivery } from './scale/scaleOut.js';
 import { createStderrLogger, sanitizingLogger, type Logger } from './logger.js';
+import { cutMessage } from './text/messageCut.js';
 import { neutralize } from './text/sanitize.js';
 import { LoginThrottle, type LoginThrottleOptions } from './actors/loginThrottle.js';
 import { supervisorLogic, type AdmissionReceipt, type BroadcastFilter, type Receipt, type SupervisorEvent } from './machines/supervisor.js';
@@ -275,7 +276,7 @@ export class Server implements ServerFacade, ConnectionHost {
   // Scaled out, the supervisor hands what is for other processes' sessions on to them.
   sendTo(sessionId: string, text: string): boolean {
     const clean = neutralize(text, { lineBreaks: true });
-    return this.#route({ type: 'MESSAGE', to: sessionId, text: clean, trace: this.#liveView?.traceMessage(clean, sessionId) }) > 0;
+    return this.#route({ type: 'MESSAGE', to: sessionId, text: this.#crossing(clean), trace: this.#liveView?.traceMessage(clean, sessionId) }) > 0;
   }
 
   /**
@@ -284,7 +285,15 @@ export class Server implements ServerFacade, ConnectionHost {
    */
   broadcast(text: string, filter?: BroadcastFilter): number {
     const clean = neutralize(text, { lineBreaks: true });
-    return this.#route({ type: 'MESSAGE', text: clean, filter, trace: this.#liveView?.traceMessage(clean, null, filter !== undefined) });
+    return this.#route({ type: 'MESSAGE', text: this.#crossing(clean), filter, trace: this.#liveView?.traceMessage(clean, null, filter !== undefined) });
+  }
+
+  /**
+   * Scaled out, a message is cut here as each session would cut it (a text already cut is not cut
+   * again), so what crosses to other processes fits the bus and reads the same on every process.
+   */
+  #crossing(text: string): string {
+    return this.#remoteSessions() === null ? text : cutMessage(text, this.#services.limits.maxMessageLength);
   }
 
   /** Sends `event` to the supervisor and says how many sessions it reached. */
@@ -325,6 +334,8 @@ export class Server implements ServerFacade, ConnectionHost {
   #commandsSince(sinceMs: number): string[] {
     const commands: string[] = [];
     for (const session of this.#registry()) {
+      // A command waiting in readLine for its user runs nothing: no suspect.
+      if (session.command !== null && session.actor.getSnapshot().matches({ shell: 'awaitingLine' })) continue;
       const name = session.command ?? (session.lastCommandEndedAt >= sinceMs ? session.lastCommand : null);
       if (name !== null) commands.push(`${session.id} '${name.toLowerCase()}'`);
     }
@@ -376,8 +387,8 @@ export class Server implements ServerFacade, ConnectionHost {
   }
 
   /** Every session on every process, with the process it lives on (local ones only when not scaled out). */
-  listSessions(): Promise<ClusterSessionInfo[]> {
-    return this.#remoteSessions()?.list() ?? Promise.resolve(this.sessions.map((session) => ({ ...session, process: 'local' })));
+  listSessions(options: { signal?: AbortSignal } = {}): Promise<ClusterSessionInfo[]> {
+    return this.#remoteSessions()?.list(options.signal) ?? Promise.resolve(this.sessions.map((session) => ({ ...session, process: 'local' })));
   }
 
   /** Stops accepting, tells every session, runs every sessionEnd, resolves when all sockets closed. */

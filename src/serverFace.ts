@@ -33,8 +33,12 @@ export interface ClusterSessionInfo extends SessionInfo {
 
 /** What a handler sees of the server it runs in (routing to other sessions). */
 export interface ServerFacade {
-  /** Every session on every process (the same as `sessions` when the server runs in one process). */
-  listSessions(): Promise<ClusterSessionInfo[]>;
+  /**
+   * Every session on every process (the same as `sessions` when the server runs in one process).
+   * Answers within about a second and a half: when other processes do not answer in time, this
+   * process's sessions only (the log says so). `signal` (a command's `this.signal`) ends the wait.
+   */
+  listSessions(options?: { signal?: AbortSignal }): Promise<ClusterSessionInfo[]>;
   /** Every live session: id, username, remote address, transport, chart state, connected-at. */
   readonly sessions: ReadonlyArray<SessionInfo>;
   /**

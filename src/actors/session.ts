@@ -1,4 +1,5 @@
 import { Actor, type AnyActorRef, type EventFromLogic } from 'xstate';
+import { cutMessage } from '../text/messageCut.js';
 import type { ServerFacade, TelnetHandler } from '../handler.js';
 import type { Logger, LogLevel } from '../logger.js';
 import { InputAborted, type AnySessionMachine, type SessionHost } from '../machines/session.js';
@@ -15,7 +16,7 @@ import { EditorToChart } from './editorToChart.js';
 import { nextTurn, turnBusyMs } from '../transports/inputPacer.js';
 import { SessionSettings } from './sessionSettings.js';
 import { checkInTurn, LoginThrottled, type LoginThrottle } from './loginThrottle.js';
-import { usernameProblem } from '../text/sanitize.js';
+import { quoteForLog, usernameProblem } from '../text/sanitize.js';
 import { attachSession, type SessionLink } from './sessionLink.js';
 import type { WorkerPool } from '../workers/workerPool.js';
 import type { StallWatchdog } from '../workers/stallWatchdog.js';
@@ -349,7 +350,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
       // Why it was refused, when it is ours to say (never the authCallback's own reason).
       if (err instanceof LoginRefused || err instanceof LoginThrottled) this.write(`${err.message}\n`);
       // The name is the client's input: quoted and cut short so it cannot forge or flood log lines.
-      this.log('info', `login failed${username === null ? '' : ` for user ${JSON.stringify(username.slice(0, 64))}`}`);
+      this.log('info', `login failed${username === null ? '' : ` for user ${quoteForLog(username)}`}`);
       throw err;
     }
   }
@@ -358,7 +359,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.#lineLimit = this.#services.limits.maxLineLength;
     if (username !== null) this.handler.username = username;
     this.#services.sessionAuthenticated?.(this);
-    this.log('info', `session started${username === null ? '' : ` for ${JSON.stringify(username)}`}`);
+    this.log('info', `session started${username === null ? '' : ` for ${quoteForLog(username)}`}`);
   }
 
   /** Nothing when the handler's sessionStart is over at once (as `runCommand`); else a promise of its end. */
@@ -541,14 +542,12 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   /** A message longer than `maxMessageLength` is cut, saying how much was left out (logged once per session). */
   boundMessage(text: string): string {
     const max = this.#services.limits.maxMessageLength;
-    if (text.length <= max) return text;
-    if (!this.#messageCutLogged) {
+    const cut = cutMessage(text, max);
+    if (cut !== text && !this.#messageCutLogged) {
       this.#messageCutLogged = true;
       this.log('warn', `message of ${text.length} characters cut to maxMessageLength ${max} (said once per session)`);
     }
-    // Never half a surrogate pair.
-    const end = max > 0 && /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
-    return `${text.slice(0, end)} [... ${text.length - end} characters cut]`;
+    return cut;
   }
 
   end(): void {

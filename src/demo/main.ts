@@ -23,15 +23,26 @@ const USAGE = `Usage: ${programName()} [options]
   --host-key FILE   SSH host key, created on first run (default ./demo-host-key)
   --password P      ask a password too; only P passes
   --live-view N     serve the live view page (sessions and their statechart) on this port
+  --live-view-hosts LIST  host names (comma-separated) the live view answers to besides addresses and localhost
   --workers N       N processes (node:cluster) sharing the ports (default 1)
   --redis URL       share sessions with other processes through Redis (redis://host:port)
   --proxy-protocol  listeners expect a PROXY header (v1/v2) from a load balancer
   --help            this text`;
 
+/** A bad command line: the message and the usage text. Anything else is one line (the operation failed). */
+class UsageError extends Error {}
+
+function isUsageError(err: unknown): boolean {
+  if (err instanceof UsageError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  // node:util parseArgs' own errors, and a flag's value refused elsewhere (`--workers needs ...`).
+  return (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) || (err instanceof Error && /^--[a-z-]+ needs /.test(err.message));
+}
+
 function parsePort(value: string, flag: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`${flag} needs a port number from 0 to 65535, not ${JSON.stringify(value)}`);
+    throw new UsageError(`${flag} needs a port number from 0 to 65535, not ${JSON.stringify(value)}`);
   }
   return port;
 }
@@ -46,6 +57,7 @@ async function main(): Promise<void> {
       'host-key': { type: 'string', default: 'demo-host-key' },
       password: { type: 'string' },
       'live-view': { type: 'string' },
+      'live-view-hosts': { type: 'string', default: '' },
       workers: { type: 'string', default: '1' },
       redis: { type: 'string' },
       'proxy-protocol': { type: 'boolean', default: false },
@@ -60,17 +72,29 @@ async function main(): Promise<void> {
   const password = values.password ?? null;
   if (runPrimaryIfClustered(values.workers)) return; // the primary only starts and relays workers
   const server = createServer(createDemoHandler({ password }));
+  // Every port checked before anything listens; listening lines only once every listener is up.
+  const ports = {
+    telnet: parsePort(values.port, '--port'),
+    ssh: parsePort(values['ssh-port'], '--ssh-port'),
+    liveView: values['live-view'] === undefined ? null : parsePort(values['live-view'], '--live-view'),
+  };
+  const listening: string[] = [];
   let stopping = false;
-  // Another process closing everywhere (or the cluster primary's SIGTERM) ends this one as SIGTERM would.
-  const scale = await startScaleOut(server, values.redis, { onCloseRequest: (message) => stopping || stop('closed everywhere', message) });
+  let scale: Awaited<ReturnType<typeof startScaleOut>>;
+  try {
+    // Another process closing everywhere (or the cluster primary's SIGTERM) ends this one as SIGTERM would.
+    scale = await startScaleOut(server, values.redis, { onCloseRequest: (message) => stopping || stop('closed everywhere', message) });
+  } catch (err) {
+    throw new Error(`cannot join other processes through Redis at ${values.redis}: ${(err as Error).message}`);
+  }
   const proxyProtocol = values['proxy-protocol'];
-  const telnet = await server.listenTelnet({ host: values.host, port: parsePort(values.port, '--port'), proxyProtocol });
+  const telnet = await server.listenTelnet({ host: values.host, port: ports.telnet, proxyProtocol });
   const where = scale ? ` (process ${scale.processId}, pid ${process.pid})` : '';
-  console.log(`telnet listening on ${telnet.host}:${telnet.port}${where}`);
+  listening.push(`telnet listening on ${telnet.host}:${telnet.port}${where}`);
   if (!values['no-ssh']) {
     const ssh = await server.listenSsh({
       host: values.host,
-      port: parsePort(values['ssh-port'], '--ssh-port'),
+      port: ports.ssh,
       hostKeyFile: values['host-key'],
       proxyProtocol,
       // The demo's users: any name without a password, or only the --password value when given.
@@ -82,12 +106,14 @@ async function main(): Promise<void> {
             },
           }),
     });
-    console.log(`ssh listening on ${ssh.host}:${ssh.port}${where}`);
+    listening.push(`ssh listening on ${ssh.host}:${ssh.port}${where}`);
   }
-  if (values['live-view'] !== undefined) {
-    const view = await server.listenLiveView({ host: values.host, port: parsePort(values['live-view'], '--live-view') });
-    console.log(`live view on http://${view.host}:${view.port}/`);
+  if (ports.liveView !== null) {
+    const allowedHosts = values['live-view-hosts'].split(',').map((name) => name.trim()).filter((name) => name !== '');
+    const view = await server.listenLiveView({ host: values.host, port: ports.liveView, allowedHosts });
+    listening.push(`live view on http://${view.host}:${view.port}/`);
   }
+  for (const line of listening) console.log(line);
   function stop(signal: string, message = 'The server is shutting down.'): void {
     if (stopping) process.exit(1);
     stopping = true;
@@ -107,7 +133,14 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  console.error(USAGE);
-  process.exit(2);
+  const message = err instanceof Error ? err.message : String(err);
+  if (isUsageError(err)) {
+    console.error(message);
+    console.error(USAGE);
+    process.exit(2);
+  }
+  // The program could not do its work (a host key it cannot read, Redis away): one line, no usage;
+  // listeners already up close with the process.
+  console.error(`${path.basename(process.argv[1] ?? 'telnetsrv-demo')}: ${message}`);
+  process.exit(1);
 });

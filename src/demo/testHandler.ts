@@ -86,8 +86,13 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
     timer(params: string[]): void {
       const [time, message] = params;
       const seconds = Number(time);
-      if (message === undefined || time === undefined || !Number.isFinite(seconds) || seconds < 0) {
+      if (message === undefined || time === undefined) {
         this.writeError('Need both a time and a message');
+        return;
+      }
+      // Say what is wrong with the time itself (1e400 is Infinity, -1 is in the past).
+      if (!Number.isFinite(seconds) || seconds < 0 || time.trim() === '') {
+        this.writeError(`The time must be a number of seconds from 0 to ${MAX_TIMER_SECONDS}, not ${JSON.stringify(time.slice(0, 40))}`);
         return;
       }
       // Each pending timer holds its message: a few short ones per session, not thousands of long ones.
@@ -136,7 +141,8 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
     @command('who', { help: '\nList the sessions on this server (every process of it).' })
     async who(): Promise<void> {
       // Sessions come through the sanitising boundary: other users' names cannot drive this terminal.
-      for (const session of await this.server.listSessions()) {
+      // ^C ends the wait (the signal), as it ends any command that awaits something.
+      for (const session of await this.server.listSessions({ signal: this.signal })) {
         const me = session.id === this.sessionId ? ' (you)' : '';
         this.writeResponse(
           `${session.id.padEnd(6)} ${(session.username ?? '-').padEnd(12)} ${session.transport.padEnd(6)} ${session.remoteAddress}${me}`,

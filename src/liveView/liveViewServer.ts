@@ -7,6 +7,8 @@ import type { BoundAddress, ListenOptions, SessionInfo } from '../serverFace.js'
 import { PAGE_CSS, PAGE_HTML, PAGE_JS } from './page.js';
 import { MessageLog } from './messageLog.js';
 import type { MessageTrace } from '../machines/supervisor.js';
+import { refusedOrigin } from './requestOrigin.js';
+import { RateLimitedLog } from '../actors/rateLimitedLog.js';
 
 export interface LiveViewOptions extends ListenOptions {
   /** How often the session list is compared and changes are pushed (ms, default 250). */
@@ -18,6 +20,12 @@ export interface LiveViewOptions extends ListenOptions {
    * read must not make the server keep every update for it.
    */
   maxViewerBuffer?: number;
+  /**
+   * Host names, besides IP addresses and `localhost`, under which the page may be asked for (exact
+   * names, or `.example.com` for the domain and its subdomains). Any other Host is refused with 403:
+   * a web page elsewhere must not read the session list through DNS rebinding.
+   */
+  allowedHosts?: readonly string[];
 }
 
 /** At most one "viewer dropped" line per this many ms; the drops in between are counted in it. */
@@ -52,6 +60,8 @@ export class LiveView {
   readonly #intervalMs: number;
   readonly #maxViewers: number;
   readonly #maxViewerBuffer: number;
+  readonly #allowedHosts: readonly string[];
+  readonly #refusals: RateLimitedLog;
   #droppedSinceLog = 0;
   #lastDropLog = -Infinity;
   readonly #viewers = new Set<http.ServerResponse>();
@@ -68,6 +78,8 @@ export class LiveView {
     this.#intervalMs = options.intervalMs ?? 250;
     this.#maxViewers = options.maxViewers ?? 16;
     this.#maxViewerBuffer = options.maxViewerBuffer ?? 1024 * 1024;
+    this.#allowedHosts = options.allowedHosts ?? [];
+    this.#refusals = new RateLimitedLog((line) => logger.warn(line), DROP_LOG_INTERVAL_MS);
     this.#http = http.createServer((request, response) => this.#route(request, response));
   }
 
@@ -93,6 +105,7 @@ export class LiveView {
 
   close(): Promise<void> {
     this.#stopWatching();
+    this.#refusals.flush();
     for (const viewer of this.#viewers) viewer.end();
     this.#viewers.clear();
     return new Promise((resolve) => {
@@ -105,6 +118,13 @@ export class LiveView {
   #route(request: http.IncomingMessage, response: http.ServerResponse): void {
     if (request.method !== 'GET') {
       response.writeHead(405, { ...HEADERS, Allow: 'GET' }).end();
+      return;
+    }
+    const refused = refusedOrigin(request.headers.host, request.headers.origin, this.#allowedHosts);
+    if (refused) {
+      // The Host is the client's text: bounded here; the logger shows its control characters.
+      this.#refusals.note('origin', `live view: request refused (${refused}: Host ${(request.headers.host ?? '').slice(0, 100)})`);
+      response.writeHead(403, HEADERS).end('forbidden');
       return;
     }
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;

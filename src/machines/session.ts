@@ -1,4 +1,5 @@
 import { assign, fromPromise, setup, type StateMachine } from 'xstate';
+import { isBlankUsername } from '../text/sanitize.js';
 import type { ParseResult } from '../shell/parser.js';
 import { Secret } from './secret.js';
 import type { ReadRequest, SessionHost } from './sessionHost.js';
@@ -154,6 +155,7 @@ export const sessionSetup = setup({
       for (const line of context.lines) length += line.length + 1;
       return context.lines.length + 1 > maxCommandLines || length > maxCommandLength;
     },
+    usernameBlank: ({ event }) => event.type === 'LINE' && isBlankUsername(event.line),
     lineEmpty: ({ context, event }, params: { continued: boolean }) => {
       const parsed = parseWith(context, event, params.continued);
       return parsed.complete && parsed.words.length === 0;
@@ -365,6 +367,8 @@ export const loginStates = {
       entry: 'readUsername',
       on: {
         LINE: [
+          // An empty line is no attempt (nothing counted, nothing throttled): the question again.
+          { guard: 'usernameBlank', target: 'askingUsername', reenter: true },
           { guard: 'needsPassword', target: 'askingPassword', actions: 'rememberUsername' },
           { target: 'checking', actions: 'rememberUsername' },
         ],

@@ -1,4 +1,5 @@
 import type { ClusterSessionInfo } from '../serverFace.js';
+import { CUT_NOTE_MAX_LENGTH } from '../text/messageCut.js';
 
 // What processes say to one another, and the one small interface both transports (node:cluster IPC,
 // Redis pub/sub) implement. The server never sees a transport: scaleOut.ts binds one to it.
@@ -43,7 +44,18 @@ export interface SessionDirectory {
 
 export type ScaleBackend = MessageBus & SessionDirectory;
 
-export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+/**
+ * The bus limit that carries any message a server with this `maxMessageLength` shows (sessions cut
+ * longer ones, and the server cuts the same way before a message crosses): in JSON a UTF-16 unit
+ * takes at most 6 bytes (a lone surrogate, `\udXXX`), plus the cut note, plus the envelope (a
+ * `deliver` carries up to 500 session ids).
+ */
+export function busBytesFor(maxMessageLength: number): number {
+  return 6 * (maxMessageLength + CUT_NOTE_MAX_LENGTH) + 16 * 1024;
+}
+
+/** Fits the server's default `maxMessageLength` (65,536 characters): 409,828 bytes. */
+export const DEFAULT_MAX_MESSAGE_BYTES = busBytesFor(64 * 1024);
 
 export class MessageTooLargeError extends Error {
   constructor(bytes: number, limit: number) {
@@ -112,6 +124,9 @@ export function reviveSession(value: unknown): ClusterSessionInfo | null {
     connectedAt: new Date(s.connectedAt),
   };
 }
+
+/** How long a session list waits for the other processes before answering with this one's only. */
+export const LIST_TIMEOUT_MS = 1500;
 
 /** A fault that repeats (Redis away, a worker gone) is logged once per this long, with a count. */
 export const SCALE_LOG_INTERVAL_MS = 10_000;

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import type { Logger } from '../logger.js';
-import { decodeMessage, DEFAULT_MAX_MESSAGE_BYTES, encodedSize, encodeMessage, withinLimit, reviveSession, type ClusterSessionInfo, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
+import { decodeMessage, DEFAULT_MAX_MESSAGE_BYTES, encodedSize, encodeMessage, withinLimit, LIST_TIMEOUT_MS, reviveSession, type ClusterSessionInfo, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
 import { RateLimitedLog } from '../actors/rateLimitedLog.js';
 import { DEFAULT_MAX_PENDING_BYTES, PendingBytes } from './pendingBytes.js';
 
@@ -24,8 +24,6 @@ export type PrimaryToWorker =
 export function clusterProcessId(workerId: number): string {
   return `w${workerId}`;
 }
-
-const LIST_TIMEOUT_MS = 5000;
 
 export class ClusterWorkerBackend implements ScaleBackend {
   readonly processId: string;

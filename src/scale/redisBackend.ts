@@ -13,6 +13,8 @@ export interface RedisScaleOptions {
   ttlMs?: number;
 }
 
+const COMMAND_TIMEOUT_MS = 1000;
+
 // Layout: `<ns>:s:<process>` a hash id -> session JSON, expiring `ttlMs` after the last heartbeat, so a
 // process that dies leaves the directory within seconds; `<ns>:alive:<process>` claims the id;
 // channels `<ns>:all` and `<ns>:to:<process>` carry `{from, m}`.
@@ -48,7 +50,9 @@ export class RedisBackend implements ScaleBackend {
       lazyConnect: true,
     };
     // Commands fail at once while Redis is away instead of queueing without bound in memory.
-    this.#commands = new Redis(url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    // A Redis that holds the connection open but does not answer (stopped, overloaded) must not
+    // hold a heartbeat or a session list for ever either: each command gives up after a second.
+    this.#commands = new Redis(url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: COMMAND_TIMEOUT_MS });
     this.#subscriber = new Redis(url, { ...common, autoResubscribe: true });
     for (const [name, client] of [['commands', this.#commands], ['subscriber', this.#subscriber]] as const) {
       client.on('error', (err: Error) => this.#lost(`${name}: ${err.message}`));

@@ -19,6 +19,9 @@ export interface RemoteSessions {
   disconnect(sessionId: string, message: string | null): boolean;
   /** Tells every other process to close (its sessions shown `message`); see `CloseOptions.everywhere`. */
   closeEverywhere(message: string): void;
-  /** Every session of every live process, this one's included. */
-  list(): Promise<ClusterSessionInfo[]>;
+  /**
+   * Every session of every live process, this one's included; this one's only when the others do not
+   * answer within `LIST_TIMEOUT_MS`. Rejects with `signal.reason` when it is aborted first.
+   */
+  list(signal?: AbortSignal): Promise<ClusterSessionInfo[]>;
 }

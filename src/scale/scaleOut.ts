@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { ClusterSessionInfo, SessionInfo } from '../serverFace.js';
-import { MessageTooLargeError, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
+import { LIST_TIMEOUT_MS, MessageTooLargeError, type ScaleBackend, type ScaleMessage, SCALE_LOG_INTERVAL_MS } from './bus.js';
+import { withDeadline } from './deadline.js';
 import { RateLimitedLog } from '../actors/rateLimitedLog.js';
 import type { RemoteSessions } from './remoteSessions.js';
 
@@ -136,11 +137,13 @@ export class ScaleOut implements RemoteSessions {
     return sessions;
   }
 
-  async list(): Promise<ClusterSessionInfo[]> {
-    await this.sync(); // our own part is current; the others' are at most a heartbeat old
+  async list(signal?: AbortSignal): Promise<ClusterSessionInfo[]> {
+    // Our own part is current first; the others' are at most a heartbeat old.
+    const all = this.sync().then(() => this.#backend.list());
     try {
-      return await this.#backend.list();
+      return await withDeadline(all, LIST_TIMEOUT_MS, signal);
     } catch (err) {
+      if (signal?.aborted && err === signal.reason) throw err;
       this.#log.note('list', `scale-out: other processes' sessions unavailable (${(err as Error).message}); listing this one's`);
       return this.#local();
     }

@@ -34,8 +34,21 @@ function visible(character: string): string {
   return `\\u${code.toString(16)}`;
 }
 
+/**
+ * A client's name for a log line: at most `max` characters, in quotes, its controls in caret
+ * notation (`^[`) like every other log text. One form on every transport (JSON escapes were `\u001b`).
+ */
+export function quoteForLog(text: string, max = 64): string {
+  return `"${neutralize(text.slice(0, max))}"`;
+}
+
 /** Longest username accepted, in characters (code points). */
 export const MAX_USERNAME_LENGTH = 64;
+
+/** Empty or spaces only: no name at all (a telnet prompt asks again; SSH refuses it). */
+export function isBlankUsername(name: string): boolean {
+  return name.trim() === '';
+}
 
 /**
  * Why `name` cannot be a username, or null when it can: at most 64 characters and no control
@@ -47,5 +60,6 @@ export function usernameProblem(name: string): string | null {
     return `usernames are at most ${MAX_USERNAME_LENGTH} characters`;
   }
   if (UNSAFE.test(name)) return 'usernames may not contain control characters';
+  if (isBlankUsername(name)) return 'usernames may not be empty';
   return null;
 }

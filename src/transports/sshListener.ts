@@ -6,7 +6,8 @@ import { ASKED_VARIABLES, MAX_NAME, MAX_VALUE, MAX_VARIABLES } from '../protocol
 import { loadOrCreateHostKey } from './hostKey.js';
 import { SshTransport, type PtyInfo } from './ssh.js';
 import { checkInTurn } from '../actors/loginThrottle.js';
-import { usernameProblem } from '../text/sanitize.js';
+import { isBlankUsername, quoteForLog, usernameProblem } from '../text/sanitize.js';
+import { acceptRepeatedUserauthRequest } from './sshServiceRequest.js';
 import { resolveSshAlgorithms, type SshAlgorithms } from './sshAlgorithms.js';
 import { DEFAULT_MAX_OUTPUT_BUFFER, formatAddress } from './telnet.js';
 import { acceptingProxyHeader } from './proxyListener.js';
@@ -125,6 +126,7 @@ function serveConnection(
   socket: Socket | undefined,
 ): void {
   const log = server.logger;
+  acceptRepeatedUserauthRequest(client, log);
   let username = '';
   let failures = 0;
   const maxAttempts = options.maxAuthAttempts ?? DEFAULT_MAX_AUTH_ATTEMPTS;
@@ -159,7 +161,7 @@ function serveConnection(
     }
     const deny = () => {
       failures++;
-      if (ctx.method !== 'none') log.info(`[ssh ${remoteAddress}] login failed for ${JSON.stringify(ctx.username)} (${ctx.method})`);
+      if (ctx.method !== 'none') log.info(`[ssh ${remoteAddress}] login failed for ${quoteForLog(ctx.username)} (${ctx.method})`);
       if (attemptsExhausted()) {
         ctx.reject();
         end('too many failed logins');
@@ -173,7 +175,7 @@ function serveConnection(
       const checked = () => {
         const problem = usernameProblem(ctx.username);
         if (problem !== null) {
-          log.info(`[ssh ${remoteAddress}] username refused: ${problem}: ${JSON.stringify(ctx.username.slice(0, 64))}`);
+          log.info(`[ssh ${remoteAddress}] username refused: ${problem}: ${quoteForLog(ctx.username)}`);
           throw new Error(problem);
         }
         return check();
@@ -187,6 +189,12 @@ function serveConnection(
           deny,
         );
     };
+    // No name at all is refused whatever the method, before any callback or the throttle (as telnet
+    // asks again without counting it); it still counts towards this connection's attempts.
+    if (isBlankUsername(ctx.username)) {
+      log.info(`[ssh ${remoteAddress}] username refused: usernames may not be empty`);
+      return deny();
+    }
     if (open) {
       if (usernameProblem(ctx.username) !== null) return deny();
       username = ctx.username;

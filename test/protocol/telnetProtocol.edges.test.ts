@@ -177,6 +177,7 @@ function sinkOf(sent: number[][], now?: { t: number }) {
     interrupt: () => {},
     eraseCharacter: () => {},
     eraseLine: () => {},
+    echoRefused: () => {},
     log: () => {},
     ...(now ? {} : {}),
   };

@@ -150,8 +150,8 @@ test('the issue\'s SSH username is refused (a failed login): who shows nothing o
     assert.is(victim.latin1.slice(at).includes('PWNED'), false);
     victim.assertClean();
     const failed = demo.log.find((line) => line.includes('username refused'));
-    // Quoted as JSON (C0 as \u001b); C1 would be shown as \x9b by the log boundary.
-    assert.ok(failed?.includes('"\\u001b]0;PWNED\\u0007\\u001b[2J\\u001b[31mroot"'), `logged visibly: ${demo.log.join('\n')}`);
+    // In quotes, controls in caret notation as in every log line (SECURITY.md); C1 would be \x9b.
+    assert.ok(failed?.includes('"^[]0;PWNED^G^[[2J^[[31mroot"'), `logged visibly: ${demo.log.join('\n')}`);
     assertLogClean(demo.log);
     victim.close();
   });

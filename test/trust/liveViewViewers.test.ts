@@ -29,7 +29,7 @@ function viewer(port: number, read: boolean): Promise<{ socket: net.Socket; rece
   return new Promise((resolve, reject) => {
     let received = 0;
     const socket = net.connect(port, '127.0.0.1', () => {
-      socket.write('GET /events HTTP/1.1\r\nHost: x\r\n\r\n');
+      socket.write('GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
       if (!read) socket.pause();
       resolve({ socket, received: () => received, closed });
     });

@@ -52,7 +52,9 @@ test('usernameProblem: 64 characters pass, 65 do not; counted in characters, not
   assert.is(usernameProblem('😀'.repeat(64)), null, '64 astral characters (128 UTF-16 units)');
   assert.match(usernameProblem('😀'.repeat(65)) ?? '', /at most 64/);
   assert.is(usernameProblem('josé-ünal 李'), null);
-  assert.is(usernameProblem(''), null, 'an empty name is the authCallback\'s to refuse');
+  assert.is(usernameProblem(''), 'usernames may not be empty', 'no name at all is refused on every transport');
+  assert.is(usernameProblem('   '), 'usernames may not be empty');
+  assert.is(usernameProblem(' a '), null);
 });
 
 test('usernameProblem: any control character is refused (ESC, BEL, CSI, OSC, DEL, LF, bidi)', () => {

@@ -33,6 +33,11 @@ class StallingHandler extends TelnetHandler {
     this.writeResponse('scheduled');
   }
 
+  @command('ask')
+  async ask(): Promise<void> {
+    this.writeResponse(`got ${await this.readLine({ prompt: 'Answer: ' })}`);
+  }
+
   @command('lateburn')
   async lateBurn(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -80,6 +85,29 @@ test('a command busy for 300 ms gives exactly one line naming session, command a
     assert.ok(ms >= 300 && ms < 2000, `${ms} ms`);
     assert.is(srv.log.filter((line) => line.includes("'quick'")).length, 0, srv.log.join('\n'));
   } finally {
+    client.close();
+    await srv.stop();
+  }
+});
+
+test('a command waiting in readLine is not named as running when another command stalls the loop', async () => {
+  const srv = await startServer(StallingHandler);
+  const asker = await connect(srv.port);
+  const client = await connect(srv.port);
+  try {
+    const askerId = srv.server.sessions[0]!.id;
+    const id = srv.server.sessions[1]!.id;
+    await sleep(1100);
+    asker.send('ask\r\n');
+    await asker.waitFor('Answer: ');
+    client.send('lateburn\r\n');
+    await client.waitFor('done lateburn');
+    const line = await logLine(srv.log, (entry) => entry.includes('stalled') && entry.includes('lateburn'), 4000);
+    assert.ok(line, srv.log.join('\n'));
+    assert.match(line, new RegExp(`commands running: ${id} 'lateburn'\\)`), line);
+    assert.not.ok(line.includes(`${askerId} 'ask'`), line);
+  } finally {
+    asker.close();
     client.close();
     await srv.stop();
   }
