@@ -118,7 +118,7 @@ export class Server implements ServerFacade, ConnectionHost {
   readonly #listeners = new Set<net.Server>();
   readonly #sockets = new Set<Socket>();
   /** Refusals and accept errors: at most one line per cause per second, the rest counted. */
-  readonly #rareLog: RateLimitedLog<RefusalCause | 'accept'>;
+  readonly #rareLog: RateLimitedLog<RefusalCause | 'accept' | 'backlog'>;
   readonly #tcpKeepAliveMs: number;
   #closing: Promise<void> | null = null;
   readonly #workers: WorkerPool;
@@ -301,6 +301,7 @@ export class Server implements ServerFacade, ConnectionHost {
     const receipt: Receipt = { reached: -1 };
     this.#supervisor.send({ ...event, receipt });
     if (receipt.refused) throw receipt.refused;
+    if (receipt.backlogged) this.#rareLog.note('backlog', 'message not sent: too many deliveries of earlier messages still waiting');
     if (receipt.reached >= 0) return receipt.reached;
     // Sent from inside the supervisor's own work (a sessionEnd run by the shutdown it routes): the
     // event waits its turn there; it will reach the sessions open now, which are counted instead.

@@ -3,6 +3,11 @@ import { stateToString } from './stateValue.js';
 
 /** Time one turn of the event loop may spend delivering messages (ms); the rest waits a turn. */
 export const DELIVERY_MS_PER_TURN = 2;
+/**
+ * Deliveries (one message to one session) waiting at most: past it a new message is refused, so a
+ * client repeating `say` cannot queue unbounded memory and minutes of delivery for everyone.
+ */
+export const MAX_PENDING_DELIVERIES = 200_000;
 /** Sessions delivered to between two reads of the clock. */
 const CLOCK_EVERY = 16;
 
@@ -38,12 +43,16 @@ interface Delivery {
 export class MessageOutbox {
   readonly #queue: Delivery[] = [];
   readonly #msPerTurn: number;
+  readonly #maxPending: number;
+  /** Deliveries queued and not yet made (or skipped). */
+  #pendingDeliveries = 0;
   #scheduled = false;
   #running = false;
   #stopped = false;
 
-  constructor(msPerTurn = DELIVERY_MS_PER_TURN) {
+  constructor(msPerTurn = DELIVERY_MS_PER_TURN, maxPending = MAX_PENDING_DELIVERIES) {
     this.#msPerTurn = msPerTurn;
+    this.#maxPending = maxPending;
   }
 
   /** Messages not yet delivered to every session they were sent to. */
@@ -53,19 +62,25 @@ export class MessageOutbox {
 
   /**
    * Sends `text` to `sessions` (chosen now), at once as far as this turn's budget goes, the rest on
-   * the next turns.
+   * the next turns. False when refused: more than `maxPending` deliveries would wait (a message
+   * finding nothing ahead of it is always taken, however many sessions it goes to).
    */
-  send(text: string, sessions: MessageRecipient[], trace?: MessageTrace): void {
-    if (this.#stopped || sessions.length === 0) return;
+  send(text: string, sessions: MessageRecipient[], trace?: MessageTrace): boolean {
+    if (this.#stopped) return false;
+    if (sessions.length === 0) return true;
+    if (this.#queue.length > 0 && this.#pendingDeliveries + sessions.length > this.#maxPending) return false;
+    this.#pendingDeliveries += sessions.length;
     this.#queue.push({ event: { type: 'MESSAGE', text }, sessions, next: 0, trace });
     // Behind messages still on their way (or sent from inside a delivery): their turn comes.
     if (!this.#scheduled && !this.#running) this.#run();
+    return true;
   }
 
   /** Nothing more is delivered (the server is closed). */
   stop(): void {
     this.#stopped = true;
     this.#queue.length = 0;
+    this.#pendingDeliveries = 0;
   }
 
   static #resume(outbox: MessageOutbox): void {
@@ -86,6 +101,7 @@ export class MessageOutbox {
           if (this.#stopped) return;
           const session = sessions[delivery.next]!;
           sessions[delivery.next++] = undefined; // a session that left is not kept alive by a broadcast
+          this.#pendingDeliveries--;
           const snapshot = session.actor.getSnapshot();
           if (snapshot.status === 'active') {
             trace?.reached(session.id, stateToString(snapshot.value));

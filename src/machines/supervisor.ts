@@ -30,6 +30,8 @@ export interface Receipt {
   reached: number;
   /** Why the message went nowhere (too large for the other processes' bus). */
   refused?: Error;
+  /** The message went nowhere: too many deliveries still wait (MessageOutbox's bound). */
+  backlogged?: true;
 }
 
 export interface AdmissionReceipt {
@@ -178,8 +180,11 @@ export const supervisorSetup = setup({
           if ((!event.filter || event.filter(session)) && isOpen(session)) recipients.push(session);
         }
       }
-      if (event.receipt) event.receipt.reached = recipients.length;
-      context.outbox.send(event.text, recipients, event.trace);
+      const queued = context.outbox.send(event.text, recipients, event.trace);
+      if (event.receipt) {
+        event.receipt.reached = queued ? recipients.length : 0;
+        if (!queued) event.receipt.backlogged = true;
+      }
     },
     handOn: ({ context: { remote }, event }) => {
       let handed = false;

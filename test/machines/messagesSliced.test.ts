@@ -87,6 +87,25 @@ test('one turn of the loop delivers a slice, never the whole broadcast (counted 
   assert.ok(perTurn.size >= 10, `spread over ${perTurn.size} turns`);
 });
 
+test('deliveries waiting are bounded: at the bound a message is taken, one past it refused; a lone message is always taken', async () => {
+  const log: string[][] = [];
+  const sessions = Array.from({ length: 100 }, (_, i) => fakeSession(`s${i}`, log, 0));
+  // The outbox owns the array it is given (it lets go of each session once delivered): a new one each time.
+  const first = (n: number) => sessions.slice(0, n).map((s) => s.recipient);
+  // A turn delivers 16 sessions, then reads the clock and finds its budget (0 ms) spent.
+  const outbox = new MessageOutbox(0, 150);
+  assert.ok(outbox.send('first', first(100)), 'nothing ahead: taken, though it alone is 100 deliveries');
+  // 84 wait; 66 more fit exactly, 67 do not.
+  assert.not.ok(outbox.send('too many', first(67)), 'one past the bound: refused');
+  assert.ok(outbox.send('fits', first(66)), 'at the bound: taken');
+  assert.not.ok(outbox.send('one more', first(1)), 'the bound is full: refused again');
+  while (outbox.pending > 0) await nextTurn();
+  assert.ok(outbox.send('after', first(1)), 'room again once delivered');
+  assert.equal(sessions[0]!.received, ['first', 'fits', 'after']);
+  assert.equal(sessions[99]!.received, ['first']);
+  assert.not.ok(log.flat().some((text) => text === 'too many' || text === 'one more'));
+});
+
 test('with nothing on its way, a message is delivered before send returns', () => {
   const log: string[][] = [];
   const one = fakeSession('s1', log, 0);
