@@ -222,8 +222,19 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     const changed = terminal.apply(change);
     if (changed.clientEchoes) this.#applyEcho();
     if (changed.term) this.actor.send({ type: 'TERMINAL_TYPE', term: terminal.term });
-    if (changed.size) this.actor.send({ type: 'RESIZE', width: terminal.width, height: terminal.height });
+    if (changed.size && !this.#resizeNoticed) {
+      // One RESIZE per batch of input, with the size it ends at: a client sending thousands of NAWS
+      // in one read costs one chart event, not one each (the editor reads the size from the state).
+      this.#resizeNoticed = true;
+      queueMicrotask(() => {
+        this.#resizeNoticed = false;
+        if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'RESIZE', width: terminal.width, height: terminal.height });
+      });
+    }
   }
+
+  /** A RESIZE notice is on its way to the chart (sent once the input being read now is handled). */
+  #resizeNoticed = false;
 
   /** What the echo decision says of the telnet ECHO option, said to the transport (null: untouched). */
   #applyEcho(): void {
