@@ -17,6 +17,9 @@ type ServiceRequestHandler = (protocol: unknown, service: string) => void;
  * ssh2 has no option for this, so its connection's protocol handler is wrapped (checked for shape:
  * another ssh2 version without it leaves its behaviour as it is, and the log says so once).
  */
+/** Repeated ssh-userauth requests accepted on one connection (paramiko sends one per login attempt). */
+export const MAX_REPEATED_REQUESTS = 32;
+
 export function acceptRepeatedUserauthRequest(client: Connection, logger: Logger): void {
   const protocol = (client as unknown as { _protocol?: ProtocolInternals })._protocol;
   const handlers = protocol?._handlers;
@@ -26,9 +29,12 @@ export function acceptRepeatedUserauthRequest(client: Connection, logger: Logger
     return;
   }
   let asked = false;
+  let repeats = 0;
   handlers.SERVICE_REQUEST = (self: unknown, service: string) => {
     const authenticated = (client as unknown as { authenticated?: boolean }).authenticated === true;
-    if (asked && service === 'ssh-userauth' && !authenticated) {
+    // Bounded: one per login attempt is what a client needs; a flood of requests is ssh2's to end.
+    if (asked && service === 'ssh-userauth' && !authenticated && repeats < MAX_REPEATED_REQUESTS) {
+      repeats++;
       protocol.serviceAccept!(service);
       return;
     }
