@@ -13,7 +13,7 @@ import { decideEcho } from '../terminal/echo.js';
 import { TerminalState, type TerminalChange } from '../terminal/terminalState.js';
 import type { TerminalEvents, TerminalTransport } from '../transports/terminalTransport.js';
 import { EditorToChart } from './editorToChart.js';
-import { nextTurn, turnBusyMs } from '../transports/inputPacer.js';
+import { nextTurn, startWork, workBusyMs } from '../transports/inputPacer.js';
 import { SessionSettings } from './sessionSettings.js';
 import { checkInTurn, LoginThrottled, type LoginThrottle } from './loginThrottle.js';
 import { quoteForLog, usernameProblem } from '../text/sanitize.js';
@@ -402,6 +402,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     }
     const sentBefore = this.actor.sent;
     let result: unknown;
+    startWork(this);
     this.#startingIn = 'shell.executing';
     try {
       result = this.#startDispatch(lines, words);
@@ -416,13 +417,13 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     // Events the command sent its session (exit's END, a readLine, a message to itself) wait in the
     // actor's mailbox: the end of the command must come after them, as an event, as it always did.
     if (this.actor.sent !== sentBefore) return Promise.resolve();
-    // Type-ahead runs command after command, never giving the loop back: past the input budget of
-    // this turn, the next command waits for the next turn and everyone else goes first.
-    if (turnBusyMs() >= this.#services.limits.inputMsPerTurn) return nextTurn();
+    // Type-ahead runs command after command, never giving the loop back: past this connection's input
+    // budget for the turn, its next command waits for the next turn and everyone else goes first.
+    if (workBusyMs(this) >= this.#services.limits.inputMsPerTurn) return nextTurn();
   }
 
   async #yieldIfBusy(): Promise<void> {
-    if (turnBusyMs() >= this.#services.limits.inputMsPerTurn) await nextTurn();
+    if (workBusyMs(this) >= this.#services.limits.inputMsPerTurn) await nextTurn();
   }
 
   /** ^C while a command runs: abort what it awaits through its signal (worker tasks, I/O). */

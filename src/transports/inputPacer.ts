@@ -23,8 +23,6 @@ const SLICE_BYTES = 2 * 1024;
 // a pacer sees a new turn when the number has changed (no timer per connection per chunk).
 let turn = 0;
 let turnTicking = false;
-let seenTurn = -1;
-let turnStartedAt = 0;
 function advanceTurn(): void {
   turn++;
   turnTicking = false;
@@ -34,21 +32,35 @@ function currentTurn(): number {
     turnTicking = true;
     setImmediate(advanceTurn);
   }
-  if (seenTurn !== turn) {
-    seenTurn = turn;
-    turnStartedAt = performance.now();
-  }
   return turn;
 }
 
+/** Whose work the clock below is timing, and since when in which turn. */
+let workOwner: object | null = null;
+let workTurn = -1;
+let workStartedAt = 0;
+
 /**
- * How long this turn of the event loop has been busy (ms), counted from the first input or check in
- * it. Work that chains itself in microtasks (type-ahead running command after command) asks this and
- * yields with `nextTurn()` when it is over budget, as the pacer does between slices.
+ * Says that `owner` (one connection's session) starts a piece of work now: a command typed ahead.
+ * Its work in this turn is counted from its first piece, as long as no one else's ran in between.
  */
-export function turnBusyMs(): number {
-  currentTurn();
-  return performance.now() - turnStartedAt;
+export function startWork(owner: object): void {
+  const now = currentTurn();
+  if (workOwner === owner && workTurn === now) return;
+  workOwner = owner;
+  workTurn = now;
+  workStartedAt = performance.now();
+}
+
+/**
+ * How long `owner` has been busy in this turn of the event loop (ms), per connection as the pacer's
+ * budget is: type-ahead running command after command (in one drain, or chained in microtasks) asks
+ * this and yields with `nextTurn()` past `inputMsPerTurn`. Other sessions' work in the same turn does
+ * not count: with a thousand sessions sending a command each, none of them has to wait a turn.
+ */
+export function workBusyMs(owner: object): number {
+  if (workOwner !== owner || workTurn !== currentTurn()) return 0;
+  return performance.now() - workStartedAt;
 }
 
 /** Resolves on the next turn of the event loop, after the input and timers waiting now. */
