@@ -4,6 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import {
   TelnetHandler,
+  authenticateInvoke,
   command,
   createServer,
   fromPromise,
@@ -23,7 +24,7 @@ export const loginWithCode = sessionSetup.createStateConfig({
     ...loginStates.states,
     // The password is right: ask for the code instead of going to the welcome.
     checking: {
-      invoke: { ...loginStates.states.checking.invoke, onDone: { target: 'askingCode', actions: 'forgetPassword' } },
+      invoke: { ...authenticateInvoke, onDone: { target: 'askingCode', actions: 'forgetPassword' } },
     },
     // Only its own line: ^C (start over), ^D (close), a line too long and the login timeout are
     // the chart's, around every login step.

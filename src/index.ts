@@ -6,7 +6,7 @@ export { createServer, Server, DEFAULT_LIMITS } from './server.js';
 import './defaultServer.js';
 export type { ServerOptions, ListenOptions, BoundAddress, SessionInfo, CloseOptions } from './server.js';
 export type { LiveViewOptions } from './liveView/liveViewServer.js';
-export { InputAborted, sessionMachine, sessionSetup, sessionChart, loginStates } from './machines/session.js';
+export { InputAborted, sessionMachine, sessionSetup, sessionChart, loginStates, authenticateInvoke } from './machines/session.js';
 export type {
   SessionEvent,
   SessionContext,

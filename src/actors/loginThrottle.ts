@@ -38,8 +38,12 @@ interface Entry {
 export interface Ticket {
   /** Resolves when this attempt may be checked: the ones before it have answers and the delay is over. */
   readonly ready: Promise<void>;
+  /** Nothing is ahead of this attempt and no delay is due: it may be checked at once, without awaiting `ready`. */
+  readonly readyNow: boolean;
   done(succeeded: boolean): void;
 }
+
+const READY: Promise<void> = Promise.resolve();
 
 /** The answer to "may this attempt be checked?": a place in the queue, or a refusal. */
 export type Turn = { ticket: Ticket } | { refused: true; retryAfterMs: number };
@@ -93,21 +97,29 @@ export class LoginThrottle {
     let expected = Math.max(0, entry.nextAt - now);
     for (let ahead = 1; ahead <= entry.queued; ahead++) expected += this.#delay(entry.failures + ahead);
     if (expected > this.#options.maxDelayMs) return { refused: true, retryAfterMs: expected };
+    // Nothing ahead and no delay due (a fresh address, or one whose penalty ran out): checked at once.
+    const readyNow = entry.queued === 0 && entry.nextAt <= now;
     entry.queued++;
     entry.lastUsedAt = now;
     this.#remember(key, entry, now);
     const owner = entry;
     let finish!: () => void;
     const answered = new Promise<void>((resolve) => (finish = resolve));
-    const ready = owner.tail.then(() => {
-      const wait = owner.nextAt - this.#now();
-      return wait > 0 ? this.#sleep(wait) : undefined;
-    });
-    owner.tail = ready.then(() => answered);
+    let ready = READY;
+    if (readyNow) {
+      owner.tail = answered;
+    } else {
+      ready = owner.tail.then(() => {
+        const wait = owner.nextAt - this.#now();
+        return wait > 0 ? this.#sleep(wait) : undefined;
+      });
+      owner.tail = ready.then(() => answered);
+    }
     let settled = false;
     return {
       ticket: {
         ready,
+        readyNow,
         done: (succeeded) => {
           if (settled) return;
           settled = true;
@@ -240,10 +252,50 @@ export async function checkInTurn(
   check: () => void | Promise<void>,
   gone: () => boolean = () => false,
 ): Promise<void> {
+  return checkNowOrInTurn(throttle, address, check, gone);
+}
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+
+/**
+ * `checkInTurn`, synchronous where it can be: when nothing is ahead of the attempt and no delay is
+ * due, `check` runs at once, and a check that answers without a promise is answered here (returns
+ * nothing, or throws its error). Otherwise a promise, as `checkInTurn`'s.
+ */
+export function checkNowOrInTurn(
+  throttle: LoginThrottle | null,
+  address: string,
+  check: () => void | Promise<void>,
+  gone: () => boolean = () => false,
+): Promise<void> | void {
   if (!throttle) return check();
   const turn = throttle.enter(address);
   if ('refused' in turn) throw new LoginThrottled(turn.retryAfterMs);
   const { ticket } = turn;
+  if (!ticket.readyNow) return checkWhenReady(ticket, check, gone);
+  let result: void | Promise<void>;
+  try {
+    if (gone()) throw new Error('the client left before its login was checked');
+    result = check();
+  } catch (err) {
+    ticket.done(false);
+    throw err;
+  }
+  if (!isThenable(result)) {
+    ticket.done(true);
+    return;
+  }
+  return Promise.resolve(result).then(
+    () => ticket.done(true),
+    (err: unknown) => {
+      ticket.done(false);
+      throw err;
+    },
+  );
+}
+
+async function checkWhenReady(ticket: Ticket, check: () => void | Promise<void>, gone: () => boolean): Promise<void> {
   try {
     await ticket.ready;
     if (gone()) throw new Error('the client left before its login was checked');

@@ -15,7 +15,7 @@ import type { TerminalEvents, TerminalTransport } from '../transports/terminalTr
 import { EditorToChart } from './editorToChart.js';
 import { nextTurn, startWork, workBusyMs } from '../transports/inputPacer.js';
 import { SessionSettings } from './sessionSettings.js';
-import { checkInTurn, LoginThrottled, type LoginThrottle } from './loginThrottle.js';
+import { checkNowOrInTurn, LoginThrottled, type LoginThrottle } from './loginThrottle.js';
 import { quoteForLog, usernameProblem } from '../text/sanitize.js';
 import { attachSession, type SessionLink } from './sessionLink.js';
 import type { WorkerPool } from '../workers/workerPool.js';
@@ -346,7 +346,11 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     return this.#lastParse.result;
   }
 
-  async authenticate(username: string | null, password: string | null): Promise<void> {
+  /**
+   * The login check: nothing when it is over at once (authCallback answered without a promise and the
+   * throttle had nothing ahead of this attempt), a throw when it refused at once; else a promise.
+   */
+  authenticate(username: string | null, password: string | null): Promise<void> | void {
     const callback = this.handler.authCallback;
     if (!callback) return;
     // A name that could not be shown to other users as it is (controls, too long) is a failed login.
@@ -355,15 +359,25 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
       if (problem !== null) throw new LoginRefused(`Username refused: ${problem}.`);
       return callback.call(this.handler, username, password);
     };
+    let pending: Promise<void> | void;
     try {
-      await checkInTurn(this.#services.loginThrottle, this.remoteAddress, check, () => this.actor.getSnapshot().status !== 'active');
+      pending = checkNowOrInTurn(this.#services.loginThrottle, this.remoteAddress, check, () => this.actor.getSnapshot().status !== 'active');
     } catch (err) {
-      // Why it was refused, when it is ours to say (never the authCallback's own reason).
-      if (err instanceof LoginRefused || err instanceof LoginThrottled) this.write(`${err.message}\n`);
-      // The name is the client's input: quoted and cut short so it cannot forge or flood log lines.
-      this.log('info', `login failed${username === null ? '' : ` for user ${quoteForLog(username)}`}`);
+      this.#loginFailed(username, err);
       throw err;
     }
+    if (!isThenable(pending)) return;
+    return Promise.resolve(pending).catch((err: unknown) => {
+      this.#loginFailed(username, err);
+      throw err;
+    });
+  }
+
+  #loginFailed(username: string | null, err: unknown): void {
+    // Why it was refused, when it is ours to say (never the authCallback's own reason).
+    if (err instanceof LoginRefused || err instanceof LoginThrottled) this.write(`${err.message}\n`);
+    // The name is the client's input: quoted and cut short so it cannot forge or flood log lines.
+    this.log('info', `login failed${username === null ? '' : ` for user ${quoteForLog(username)}`}`);
   }
 
   acceptLogin(username: string | null): void {

@@ -41,6 +41,9 @@ export type SessionEvent =
   | { type: 'COMMAND_FAILED'; error: unknown }
   /** Ended from the server side (`server.disconnect`), at once, even while a command runs. */
   | { type: 'KICK'; message: string | null }
+  /** The login check started in `login.checking` answered later (a promise): passed, or refused. */
+  | { type: 'LOGIN_ACCEPTED' }
+  | { type: 'LOGIN_REFUSED' }
   /** Connected for `loginTimeoutMs` without reaching the welcome. */
   | { type: 'LOGIN_TIMEOUT' }
   /** No input for the server's idle timeout. */
@@ -71,11 +74,19 @@ export interface SessionContext {
    * without one, and an eventless transition leaves the state in the same macrostep.
    */
   userCodePending: boolean;
+  /**
+   * The login check started on the way into `login.checking`: answered at once (accepted, refused),
+   * or its answer still to come as LOGIN_ACCEPTED / LOGIN_REFUSED (pending).
+   */
+  loginCheck: LoginCheck;
   /** Messages that came before the welcome (at most MAX_HELD_MESSAGES), shown after it. */
   heldMessages: string[];
   /** Held messages dropped to keep that bound. */
   droppedMessages: number;
 }
+
+/** Where the login check is: not started, answered at once, or to be answered by an event. */
+export type LoginCheck = 'none' | 'accepted' | 'refused' | 'pending';
 
 export interface SessionInput {
   host: SessionHost;
@@ -116,6 +127,26 @@ function runUserCode(self: { send(event: SessionEvent): void }, run: () => Promi
   return true;
 }
 
+/**
+ * Runs the login check inside the transition into `login.checking`: 'accepted' or 'refused' when it
+ * answered at once (no child actor, no event: the chart leaves the state in the same macrostep),
+ * else 'pending', and its answer comes back as LOGIN_ACCEPTED or LOGIN_REFUSED.
+ */
+function runLoginCheck(self: { send(event: SessionEvent): void }, run: () => Promise<void> | void): LoginCheck {
+  let pending: Promise<void> | void;
+  try {
+    pending = run();
+  } catch {
+    return 'refused';
+  }
+  if (pending === undefined) return 'accepted';
+  pending.then(
+    () => self.send({ type: 'LOGIN_ACCEPTED' }),
+    () => self.send({ type: 'LOGIN_REFUSED' }),
+  );
+  return 'pending';
+}
+
 /** Types, named actions, guards and actors of the session chart; `provide()` swaps any of them. */
 export const sessionSetup = setup({
   types: {
@@ -143,6 +174,8 @@ export const sessionSetup = setup({
     needsPassword: ({ context }) => context.host.settings.authNeedPass,
     shutdownRequested: ({ context }) => context.shutdownRequested,
     userCodeReturned: ({ context }) => !context.userCodePending,
+    loginAccepted: ({ context }) => context.loginCheck === 'accepted',
+    loginRefused: ({ context }) => context.loginCheck === 'refused',
     tooManyFailedLogins: ({ context }) => context.failedLogins >= context.host.settings.maxLoginAttempts,
     // The line just typed, with the lines before it when it continues them (the host keeps the last
     // parse, so the action that takes the line does not parse it again).
@@ -209,6 +242,11 @@ export const sessionSetup = setup({
     }),
     // sessionStart likewise, on the way into `welcome`: one that returns at once leaves for the shell
     // in the same macrostep, with no child actor.
+    // The login check likewise, on the way into `login.checking` (see `runLoginCheck`).
+    startLoginCheck: assign({
+      loginCheck: ({ context, self }) =>
+        runLoginCheck(self, () => context.host.authenticate(context.username, context.password?.reveal() ?? null)),
+    }),
     startSession: assign({ userCodePending: ({ context, self }) => runUserCode(self, () => context.host.sessionStart()) }),
     interruptCommand: ({ context }) => context.host.interruptCommand?.(),
     quitCommand: assign({ lines: () => [], parsed: () => ({ complete: true as const, words: [...QUIT_WORDS] }) }),
@@ -282,7 +320,9 @@ export const sessionSetup = setup({
     },
   },
   actors: {
-    authenticate: fromPromise<void, AuthInput>(({ input }) => input.host.authenticate(input.username, input.password?.reveal() ?? null)),
+    // For login states of your own that invoke the check (`authenticateInvoke`); the built-in
+    // `login.checking` runs it without a child actor.
+    authenticate: fromPromise<void, AuthInput>(async ({ input }) => input.host.authenticate(input.username, input.password?.reveal() ?? null)),
     runExec: fromPromise<void, { host: SessionHost }>(({ input }) => input.host.runExec()),
     /**
      * The check of a login step you add to the chart: provide it with `machine.provide({ actors: {
@@ -341,6 +381,23 @@ const commandEnd = {
   SHUTDOWN: { actions: ['showShutdownMessage', 'rememberShutdown'] },
 } as const;
 
+/**
+ * The login check as an invoked actor, for login states of your own that go elsewhere when it passes
+ * (`checking: { invoke: { ...authenticateInvoke, onDone: { target: 'askingCode' } } }`); the built-in
+ * `login.checking` runs the same check without a child actor.
+ */
+export const authenticateInvoke = {
+  id: 'authenticate',
+  src: 'authenticate',
+  input: ({ context }: { context: SessionContext }) => ({
+    host: context.host,
+    username: context.username,
+    password: context.password,
+  }),
+  onDone: { target: '#session.welcome', actions: ['acceptLogin', 'forgetCredentials'] },
+  onError: { target: 'failed', actions: ['forgetCredentials', 'countFailedLogin'] },
+} as const;
+
 /** A login part for `sessionChart`: `loginStates` or states of your own built from it. */
 export type LoginStatesConfig = ReturnType<typeof sessionSetup.createStateConfig>;
 
@@ -381,17 +438,17 @@ export const loginStates = {
         LINE_TOO_LONG: { target: 'askingPassword', reenter: true, actions: 'sayLineTooLong' },
       },
     },
+    // The check runs on the way in (see `startLoginCheck`): one that answered at once leaves in the
+    // same macrostep (the inspector still sees `checking`, as a microstep); else its answer is an event.
     checking: {
-      invoke: {
-        id: 'authenticate',
-        src: 'authenticate',
-        input: ({ context }: { context: SessionContext }) => ({
-          host: context.host,
-          username: context.username,
-          password: context.password,
-        }),
-        onDone: { target: '#session.welcome', actions: ['acceptLogin', 'forgetCredentials'] },
-        onError: { target: 'failed', actions: ['forgetCredentials', 'countFailedLogin'] },
+      entry: 'startLoginCheck',
+      always: [
+        { guard: 'loginAccepted', target: '#session.welcome', actions: ['acceptLogin', 'forgetCredentials'] },
+        { guard: 'loginRefused', target: 'failed', actions: ['forgetCredentials', 'countFailedLogin'] },
+      ],
+      on: {
+        LOGIN_ACCEPTED: { target: '#session.welcome', actions: ['acceptLogin', 'forgetCredentials'] },
+        LOGIN_REFUSED: { target: 'failed', actions: ['forgetCredentials', 'countFailedLogin'] },
       },
     },
     failed: {
@@ -478,6 +535,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
     read: null,
     shutdownRequested: false,
     userCodePending: false,
+    loginCheck: 'none',
     heldMessages: [],
     droppedMessages: 0,
   }),

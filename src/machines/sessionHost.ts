@@ -59,7 +59,8 @@ export interface SessionHost {
    */
   promptLine(prompt: string, echo: boolean, useHistory: boolean, completion?: boolean, partOfCommand?: boolean): void;
   parse(lines: readonly string[]): ParseResult;
-  authenticate(username: string | null, password: string | null): Promise<void>;
+  /** The login check, inside the transition into `login.checking`: nothing when it passed at once, a throw when it failed at once, else a promise of its answer. */
+  authenticate(username: string | null, password: string | null): Promise<void> | void;
   acceptLogin(username: string | null): void;
   /** The handler's sessionStart, called inside the transition into `welcome`: nothing when it is over at once. */
   sessionStart(): Promise<void> | void;
