@@ -228,6 +228,15 @@ export const sessionSetup = setup({
       const lines = [...context.lines, event.line];
       return { lines, parsed: context.host.parse(lines) };
     }),
+    // startLine (or collectLine) and startCommand in one assignment: the line taken and the command
+    // started on the way into `executing`, one copy of the context per command instead of two.
+    startLineAndCommand: assign(({ context, event, self }, params: { continued: boolean }) => {
+      if (event.type !== 'LINE') return {};
+      const lines = params.continued ? [...context.lines, event.line] : [event.line];
+      const parsed = context.host.parse(lines);
+      const words = parsed.complete ? parsed.words : [];
+      return { lines, parsed, userCodePending: runUserCode(self, () => context.host.runCommand(lines, words)) };
+    }),
     // The command runs here, inside the transition into `executing` (the one place that starts it,
     // so coming back from awaitingLine does not start it again). A command that returns without a
     // promise has finished when this returns, and `executing` hands back to the prompt by an eventless
@@ -607,7 +616,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
             LINE: [
               { guard: { type: 'lineIncomplete', params: { continued: false } }, target: 'continuing', actions: 'startLine' },
               { guard: { type: 'lineEmpty', params: { continued: false } }, target: 'prompting', reenter: true },
-              { target: 'executing', actions: ['startLine', 'startCommand'] },
+              { target: 'executing', actions: { type: 'startLineAndCommand', params: { continued: false } } },
             ],
             INTERRUPT: { target: 'prompting', reenter: true },
             END_OF_INPUT: { target: 'executing', actions: ['quitCommand', 'startCommand'] },
@@ -622,7 +631,7 @@ export function sessionChart<const TLogin extends LoginStatesConfig>(login: TLog
               { guard: 'commandTooLong', target: 'prompting', actions: ['sayCommandTooLong', 'forgetLines'] },
               { guard: { type: 'lineIncomplete', params: { continued: true } }, target: 'continuing', reenter: true, actions: 'collectLine' },
               { guard: { type: 'lineEmpty', params: { continued: true } }, target: 'prompting' },
-              { target: 'executing', actions: ['collectLine', 'startCommand'] },
+              { target: 'executing', actions: { type: 'startLineAndCommand', params: { continued: true } } },
             ],
             INTERRUPT: { target: 'prompting' },
             END_OF_INPUT: { target: 'prompting' },
