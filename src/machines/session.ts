@@ -249,13 +249,13 @@ export const sessionSetup = setup({
         return runUserCode(self, () => host.runCommand(lines, words));
       },
     }),
-    // sessionStart likewise, on the way into `welcome`: one that returns at once leaves for the shell
-    // in the same macrostep, with no child actor.
     // The login check likewise, on the way into `login.checking` (see `runLoginCheck`).
     startLoginCheck: assign({
       loginCheck: ({ context, self }) =>
         runLoginCheck(self, () => context.host.authenticate(context.username, context.password?.reveal() ?? null)),
     }),
+    // sessionStart likewise, on the way into `welcome`: one that returns at once leaves for the shell
+    // in the same macrostep, with no child actor.
     startSession: assign({ userCodePending: ({ context, self }) => runUserCode(self, () => context.host.sessionStart()) }),
     interruptCommand: ({ context }) => context.host.interruptCommand?.(),
     quitCommand: assign({ lines: () => [], parsed: () => ({ complete: true as const, words: [...QUIT_WORDS] }) }),
