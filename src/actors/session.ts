@@ -203,21 +203,28 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   start(): void {
     const actor = this.actor;
     this.handler[attachSession](this);
-    actor.subscribe({
-      complete: () => this.#finish(),
-      // A bug in one session must end that session only, never the server or its neighbours.
-      error: (err) => {
-        this.log('error', 'session actor failed', err);
-        this.#transport.close();
-        this.#finish();
-      },
-    });
+    // The session is the actor's observer itself (`complete`, `error`): no closures of its own.
+    actor.subscribe(this);
     actor.start();
     const { inputBytesPerTurn, inputMsPerTurn } = this.#services.limits;
     this.#transport.attach(this, {
       telnetOptions: this.#telnetOptions(),
       inputBudget: { bytesPerTurn: inputBytesPerTurn, msPerTurn: inputMsPerTurn },
     });
+  }
+
+  // ---- The session actor's observer ----
+
+  /** The chart has ended. */
+  complete(): void {
+    this.#finish();
+  }
+
+  /** A bug in one session must end that session only, never the server or its neighbours. */
+  error(err: unknown): void {
+    this.log('error', 'session actor failed', err);
+    this.#transport.close();
+    this.#finish();
   }
 
   // ---- TerminalEvents: what the terminal says (the session is its own listener: no closures) ----

@@ -93,7 +93,7 @@ export class TelnetProtocol {
   #extensions: Map<number, { option: TelnetOption; context: TelnetOptionContext }> | null = null;
   /** A TTYPE SEND is out and its IS not yet in. */
   #terminalTypeAsked = false;
-  /** A new array for each name (at most MAX_TERMINAL_TYPES): one grown by push keeps room for 17. */
+  /** A new array of its own length for each name (at most MAX_TERMINAL_TYPES): a pushed one keeps room for 17. */
   #terminalTypes: readonly string[] = NO_NAMES;
   #sizeFromNaws = false;
   #done = false;
@@ -294,7 +294,7 @@ export class TelnetProtocol {
     this.#terminalTypeAsked = false;
     const known = this.#terminalTypes;
     if (name && !known.includes(name) && known.length < MAX_TERMINAL_TYPES) {
-      const names = [...known, name];
+      const names = known.concat(name);
       this.#terminalTypes = names;
       this.#sink.terminalType(names.find((type) => TERMINAL_NAME.test(type)) ?? names[0]!);
       // RFC 1091: each SEND gives the next name; a repeat means the list is done.
@@ -344,6 +344,7 @@ export class TelnetProtocol {
     if (this.#done || (this.#terminalTypeAsked && this.#terminalTypes.length === 0)) return;
     for (const [side, option] of OPENING) if (this.#options.isPending(side, option)) return;
     this.#done = true;
+    this.#options.compact();
     this.#sink.negotiated();
   }
 }
