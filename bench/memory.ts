@@ -5,8 +5,9 @@
 // the measure of record; this is for trying a change in a minute.
 //   npx tsx bench/memory.ts                  N = 1,000 and 10,000, library and floor
 //   BENCH_N=1000 BENCH_ONLY=library BENCH_SERVER_FLAGS=--trace-gc BENCH_HEAP=dir npx tsx bench/memory.ts
-//   BENCH_PROMOTED=dir: a sampling heap profile of what reached the old generation while connecting
-//   (`npx tsx bench/heapProfileSites.ts file N` sums it by allocation site)
+//   BENCH_PROMOTED=dir: a sampling heap profile of what reached the old generation while connecting,
+//   and the young objects a full collection swept (V8 cannot tell those apart here);
+//   `npx tsx bench/heapProfileSites.ts file N` sums it by allocation site
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';

@@ -14,7 +14,8 @@ const { port } = await server.listenTelnet({ host: '127.0.0.1', port: 0 });
 process.on('SIGTERM', () => process.exit(0));
 // BENCH_PROMOTED=dir: V8's sampling heap profile of the connect phase, counting what a major GC
 // collected but not what a scavenge did: the objects that lived long enough to reach the old
-// generation (the live ones and the garbage that fragments it), by where they were allocated.
+// generation (the live ones and the garbage that fragments it), by where they were allocated; the
+// young objects a full collection swept are counted too.
 let profiler: Session | null = null;
 process.on('message', (message: { op: string; gc?: boolean; name?: string }) => {
   if (message.op === 'memory') {
