@@ -27,20 +27,41 @@ export type { ServerFacade } from './serverFace.js';
 /** What a handler with no session reads: the defaults (never changed: setters make a state of their own). */
 const DETACHED_TERMINAL = new TerminalState();
 
+const sessionSlot = Symbol('session');
+const terminalSlot = Symbol('terminal');
+
+// Functions, not `#private` methods: those too cost a WeakSet entry per instance once bundled.
+function terminalOf(handler: TelnetHandler): TerminalState {
+  return handler[terminalSlot] ?? DETACHED_TERMINAL;
+}
+
+/** A handler set up before (or without) a session gets a terminal state of its own to change. */
+function ownTerminalOf(handler: TelnetHandler): TerminalState {
+  return (handler[terminalSlot] ??= new TerminalState());
+}
+
+function linkOf(handler: TelnetHandler): SessionLink {
+  const session = handler[sessionSlot];
+  if (!session) throw new Error('this handler is not attached to a session');
+  return session;
+}
+
 /**
  * Subclass this and mark methods with `@command` (or name them `cmdNAME`) to build a console.
  * One instance serves one connection, over telnet or SSH alike.
  */
 export class TelnetHandler {
   // Options, as the seed names them (PROMPT, CONTINUE_PROMPT, WELCOME, TELNET_ISSUE, PROMPT_USER/PASS).
-  prompt = 'Telnet Server> ';
-  continuePrompt = '... ';
-  welcome = 'You have connected to the telnet server.';
-  issue: string | null = null;
-  promptUser = 'Username: ';
-  promptPass = 'Password: ';
-  authNeedUser = false;
-  authNeedPass = false;
+  // Their defaults are on the prototype (see HANDLER_DEFAULTS below), shared by every session; a
+  // subclass's own value, or one set at run time, is the instance's own as with any field.
+  declare prompt: string;
+  declare continuePrompt: string;
+  declare welcome: string;
+  declare issue: string | null;
+  declare promptUser: string;
+  declare promptPass: string;
+  declare authNeedUser: boolean;
+  declare authNeedPass: boolean;
   /** Checks a login; throw (or reject) to deny. Without it there is no login. */
   authCallback?(username: string | null, password: string | null): void | Promise<void>;
 
@@ -48,68 +69,64 @@ export class TelnetHandler {
   // transport fills it); setting one changes it there, within the same limits.
   /** Terminal type (TTYPE, NEW-ENVIRON TERM, SSH pty-req; `dumb` for an SSH pipe); `ansi` until told. */
   get term(): string {
-    return this.#terminal().term;
+    return terminalOf(this).term;
   }
   set term(term: string) {
-    this.#ownTerminal().apply({ term });
+    ownTerminalOf(this).apply({ term });
   }
   /** Every name the telnet client gave while TTYPE cycled (`term` is the best of them). */
   get terminalTypes(): readonly string[] {
-    return this.#terminal().terminalTypes;
+    return terminalOf(this).terminalTypes;
   }
   set terminalTypes(terminalTypes: readonly string[]) {
-    this.#ownTerminal().apply({ terminalTypes });
+    ownTerminalOf(this).apply({ terminalTypes });
   }
   /** Columns (NAWS, SSH window-change; updated live). */
   get width(): number {
-    return this.#terminal().width;
+    return terminalOf(this).width;
   }
   set width(width: number) {
-    this.#ownTerminal().apply({ width });
+    ownTerminalOf(this).apply({ width });
   }
   get height(): number {
-    return this.#terminal().height;
+    return terminalOf(this).height;
   }
   set height(height: number) {
-    this.#ownTerminal().apply({ height });
+    ownTerminalOf(this).apply({ height });
   }
   /** Variables the client sent (NEW-ENVIRON, SSH `env`: LANG, TERM, COLUMNS, LINES); never identity. Frozen. */
   get environment(): Readonly<Record<string, string>> {
-    return this.#terminal().environment;
+    return terminalOf(this).environment;
   }
   set environment(variables: Readonly<Record<string, string>>) {
-    this.#ownTerminal().apply({ environment: new Map(Object.entries(variables)) });
+    ownTerminalOf(this).apply({ environment: new Map(Object.entries(variables)) });
   }
   /** The text encoding agreed with the client (telnet CHARSET); UTF-8 unless said otherwise. */
   get charset(): SessionCharset {
-    return this.#terminal().charset;
+    return terminalOf(this).charset;
   }
-  username: string | null = null;
+  /** The name the user logged in with (null without a login); on the prototype until then. */
+  declare username: string | null;
   history: string[] = [];
   /** Most lines `history` keeps (the oldest go first). */
-  historyLimit = DEFAULT_HISTORY_LIMITS.lines;
+  declare historyLimit: number;
   /** Most characters all of `history` holds together, so pasted text cannot pile up in memory. */
-  historyCharacterLimit = DEFAULT_HISTORY_LIMITS.characters;
+  declare historyCharacterLimit: number;
   /**
    * Whether `writeResponse` breaks lines longer than `width` at spaces. Off by default: the same
    * output goes to `ssh host command` and to scripts, where an inserted line break changes the data,
    * and terminals wrap long lines themselves. `help` always wraps.
    */
-  wrapResponses = false;
-  input: ParsedInput = { raw: '', cmd: '', params: [] };
+  declare wrapResponses: boolean;
+  /** The command being run (the last one between commands); an empty one, shared, before the first. */
+  declare input: ParsedInput;
 
-  #session: SessionLink | null = null;
+  // Symbol-keyed rather than `#private`: a class with decorators has its private fields turned into
+  // a WeakMap entry per instance by bundlers (esbuild), about 100 bytes a session more.
+  [sessionSlot]: SessionLink | null = null;
   /** The session's terminal state from attach on (kept after the end, for sessionEnd and later reads). */
-  #terminalState: TerminalState | null = null;
+  [terminalSlot]: TerminalState | null = null;
 
-  #terminal(): TerminalState {
-    return this.#terminalState ?? DETACHED_TERMINAL;
-  }
-
-  /** A handler set up before (or without) a session gets a terminal state of its own to change. */
-  #ownTerminal(): TerminalState {
-    return (this.#terminalState ??= new TerminalState());
-  }
 
   /** Called after the welcome text, before the first prompt. */
   sessionStart(): void | Promise<void> {}
@@ -126,29 +143,29 @@ export class TelnetHandler {
 
   /** Id of this session in its server (as listed by `server.sessions`). */
   get sessionId(): string {
-    return this.#link().id;
+    return linkOf(this).id;
   }
 
   /** Where the session's statechart is now, e.g. `shell.prompting` or `shell.awaitingLine`. */
   get sessionState(): string {
-    return this.#link().state;
+    return linkOf(this).state;
   }
 
   get remoteAddress(): string {
-    return this.#link().remoteAddress;
+    return linkOf(this).remoteAddress;
   }
 
   get transport(): 'telnet' | 'ssh' {
-    return this.#link().transport;
+    return linkOf(this).transport;
   }
 
   /** The server this session runs in: message other sessions with `sendTo` / `broadcast`. */
   get server(): ServerFacade {
-    return this.#link().server;
+    return linkOf(this).server;
   }
 
   write(text: string): void {
-    this.#session?.write(text);
+    this[sessionSlot]?.write(text);
   }
 
   writeLine(text: string): void {
@@ -163,12 +180,12 @@ export class TelnetHandler {
   /** Error output: red on terminals that show colour, plain elsewhere. Override to decorate differently. */
   writeError(text: string): void {
     const line = `${this.colour ? `\x1b[31m${text}\x1b[0m` : text}\n`;
-    if (this.#session) this.#session.writeError(line);
+    if (this[sessionSlot]) this[sessionSlot].writeError(line);
   }
 
   /** Whether the terminal type shows ANSI colour (`xterm`, `ansi`, `linux`, `screen`, ...; not `dumb`, `vt100`). */
   get colour(): boolean {
-    return this.#terminal().colour;
+    return terminalOf(this).colour;
   }
 
   /** `items` in columns fitted to this terminal's width, as `ls` lays out names. */
@@ -181,7 +198,7 @@ export class TelnetHandler {
    * user's half-typed input is drawn again below it.
    */
   writeMessage(text: string): void {
-    this.#session?.writeMessage(text);
+    this[sessionSlot]?.writeMessage(text);
   }
 
   /**
@@ -190,7 +207,7 @@ export class TelnetHandler {
    */
   readLine(options: ReadLineOptions = {}): Promise<string> {
     const echo = options.echo ?? true;
-    return this.#link().readLine({
+    return linkOf(this).readLine({
       prompt: options.prompt ?? '',
       echo,
       // Echo-off input is a secret: never kept in history, whatever `useHistory` says.
@@ -200,16 +217,16 @@ export class TelnetHandler {
 
   /** Ends the session (after pending output is sent). */
   close(): void {
-    this.#session?.end();
+    this[sessionSlot]?.end();
   }
 
   /** Like the global setTimeout, but cleared when the session ends. */
   setTimeout(callback: () => void, ms: number): NodeJS.Timeout {
-    return this.#link().setTimeout(callback, ms);
+    return linkOf(this).setTimeout(callback, ms);
   }
 
   clearTimeout(timer: NodeJS.Timeout): void {
-    this.#session?.clearTimeout(timer);
+    this[sessionSlot]?.clearTimeout(timer);
   }
 
   /**
@@ -217,7 +234,7 @@ export class TelnetHandler {
    * a command: only then). Hand it to whatever the command awaits: `fetch(url, { signal: this.signal })`.
    */
   get signal(): AbortSignal {
-    return this.#link().signal;
+    return linkOf(this).signal;
   }
 
   /**
@@ -227,13 +244,13 @@ export class TelnetHandler {
    * the command ends quietly, as at an aborted `readLine`); an error thrown there rejects here.
    */
   runInWorker<M, K extends WorkerFunctionName<M>>(module: WorkerModule<M>, name: K, ...args: WorkerArgs<M, K>): Promise<WorkerResult<M, K>> {
-    return this.#link().runInWorker(module, name, args);
+    return linkOf(this).runInWorker(module, name, args);
   }
 
   /** A command threw or rejected: tell the user briefly; the stack goes to the server log. */
   handleException(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
-    this.#session?.log('error', 'command failed', error);
+    this[sessionSlot]?.log('error', 'command failed', error);
     this.writeError(`Error: ${message}`);
   }
 
@@ -286,12 +303,30 @@ export class TelnetHandler {
 
   /** @internal Called by the session actor; not for users. */
   [attachSession](session: SessionLink | null): void {
-    this.#session = session;
-    if (session) this.#terminalState = session.terminal;
+    this[sessionSlot] = session;
+    if (session) this[terminalSlot] = session.terminal;
   }
 
-  #link(): SessionLink {
-    if (!this.#session) throw new Error('this handler is not attached to a session');
-    return this.#session;
-  }
 }
+
+/** The options' defaults, shared on the prototype (see the fields declared above). */
+const HANDLER_DEFAULTS: Pick<
+  TelnetHandler,
+  | 'prompt' | 'continuePrompt' | 'welcome' | 'issue' | 'promptUser' | 'promptPass' | 'authNeedUser' | 'authNeedPass'
+  | 'username' | 'historyLimit' | 'historyCharacterLimit' | 'wrapResponses' | 'input'
+> = {
+  prompt: 'Telnet Server> ',
+  continuePrompt: '... ',
+  welcome: 'You have connected to the telnet server.',
+  issue: null,
+  promptUser: 'Username: ',
+  promptPass: 'Password: ',
+  authNeedUser: false,
+  authNeedPass: false,
+  username: null,
+  historyLimit: DEFAULT_HISTORY_LIMITS.lines,
+  historyCharacterLimit: DEFAULT_HISTORY_LIMITS.characters,
+  wrapResponses: false,
+  input: Object.freeze({ raw: '', cmd: '', params: Object.freeze([]) as unknown as string[] }),
+};
+Object.assign(TelnetHandler.prototype, HANDLER_DEFAULTS);

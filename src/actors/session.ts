@@ -2,12 +2,12 @@ import { Actor, type AnyActorRef, type EventFromLogic } from 'xstate';
 import { cutMessage } from '../text/messageCut.js';
 import type { ServerFacade, TelnetHandler } from '../handler.js';
 import type { Logger, LogLevel } from '../logger.js';
-import { InputAborted, type AnySessionMachine, type SessionHost } from '../machines/session.js';
+import { InputAborted, type AnySessionMachine, type SessionHost, type SessionInput } from '../machines/session.js';
 import { CommandRegistry } from '../shell/registry.js';
 import type { TelnetOption } from '../protocol/telnetOption.js';
 import { commandCompleter } from '../shell/commandCompletion.js';
 import { joinContinuation, parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
-import { remember } from '../terminal/history.js';
+import { DEFAULT_HISTORY_LIMITS, remember, type HistoryLimits } from '../terminal/history.js';
 import { LineEditor } from '../terminal/lineEditor.js';
 import { decideEcho } from '../terminal/echo.js';
 import { TerminalState, type TerminalChange } from '../terminal/terminalState.js';
@@ -79,6 +79,16 @@ export interface SessionServices {
  */
 export class SessionActor extends Actor<AnySessionMachine> {
   sent = 0;
+
+  constructor(logic: AnySessionMachine, options: { input: SessionInput; parent: AnyActorRef; id: string }) {
+    super(logic, options);
+    // XState keeps its options merged with its defaults (`{ ...defaults, ...options }`); once that
+    // spread has met options of other shapes (the supervisor's, invoked actors'), V8 gives every
+    // merged object a hidden class of its own: about 300 bytes per session. After construction
+    // only `input` (the init event) and `devTools` (off) are read: our own object, one shape for all.
+    this.options = options;
+  }
+
   override send(event: EventFromLogic<AnySessionMachine>): void {
     this.sent++;
     super.send(event);
@@ -92,6 +102,12 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 class LoginRefused extends Error {}
 
 export type HandlerClass<H extends TelnetHandler = TelnetHandler> = new () => H;
+
+/** The handler's history limits: the shared defaults unless it changed them (no object per prompt kept). */
+function historyLimitsOf(handler: TelnetHandler): HistoryLimits {
+  const { historyLimit: lines, historyCharacterLimit: characters } = handler;
+  return lines === DEFAULT_HISTORY_LIMITS.lines && characters === DEFAULT_HISTORY_LIMITS.characters ? DEFAULT_HISTORY_LIMITS : { lines, characters };
+}
 
 let nextSessionNumber = 1;
 
@@ -187,21 +203,28 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   start(): void {
     const actor = this.actor;
     this.handler[attachSession](this);
-    actor.subscribe({
-      complete: () => this.#finish(),
-      // A bug in one session must end that session only, never the server or its neighbours.
-      error: (err) => {
-        this.log('error', 'session actor failed', err);
-        this.#transport.close();
-        this.#finish();
-      },
-    });
+    // The session is the actor's observer itself (`complete`, `error`): no closures of its own.
+    actor.subscribe(this);
     actor.start();
     const { inputBytesPerTurn, inputMsPerTurn } = this.#services.limits;
     this.#transport.attach(this, {
       telnetOptions: this.#telnetOptions(),
       inputBudget: { bytesPerTurn: inputBytesPerTurn, msPerTurn: inputMsPerTurn },
     });
+  }
+
+  // ---- The session actor's observer ----
+
+  /** The chart has ended. */
+  complete(): void {
+    this.#finish();
+  }
+
+  /** A bug in one session must end that session only, never the server or its neighbours. */
+  error(err: unknown): void {
+    this.log('error', 'session actor failed', err);
+    this.#transport.close();
+    this.#finish();
   }
 
   // ---- TerminalEvents: what the terminal says (the session is its own listener: no closures) ----
@@ -309,7 +332,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
       echo,
       useHistory,
       history: handler.history,
-      historyLimits: { lines: handler.historyLimit, characters: handler.historyCharacterLimit },
+      historyLimits: historyLimitsOf(handler),
       complete: completion ? this : undefined,
       maxLineLength: this.#lineLimit,
       remember: !partOfCommand,

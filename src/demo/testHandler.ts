@@ -104,20 +104,21 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
         this.writeError(`The message may be at most ${MAX_TIMER_MESSAGE} characters`);
         return;
       }
-      if (this.#pendingTimers >= MAX_PENDING_TIMERS) {
+      if (this.pendingTimers >= MAX_PENDING_TIMERS) {
         this.writeError(`You already have ${MAX_PENDING_TIMERS} timers waiting; wait for one to fire`);
         return;
       }
       this.writeResponse(`Waiting ${seconds} seconds...`);
-      this.#pendingTimers++;
+      this.pendingTimers++;
       // Tracked by the session: cleared if the user leaves first.
       this.setTimeout(() => {
-        this.#pendingTimers--;
+        this.pendingTimers--;
         this.writeMessage(message);
       }, seconds * 1000);
     }
 
-    #pendingTimers = 0;
+    // `private`, not `#`: in a class with decorators a bundler (esbuild) makes each #field a WeakMap entry per instance.
+    private pendingTimers = 0;
 
     @command('passwd', { help: '\nChange the password.\nAsks the new password twice, without echo.' })
     async passwd(): Promise<void> {

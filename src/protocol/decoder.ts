@@ -30,7 +30,8 @@ export class TelnetDecoder {
   #mode = Mode.Data;
   #verb = 0;
   #sbOption = 0;
-  #sb: number[] = [];
+  /** The subnegotiation being read; made at its first byte (an idle connection holds none). */
+  #sb: number[] | null = null;
   /** The previous data byte was CR: a following LF or NUL belongs to it. */
   #afterCr = false;
   readonly #maxSubnegotiation: number;
@@ -85,7 +86,7 @@ export class TelnetDecoder {
           break;
         case Mode.SbOption:
           this.#sbOption = byte;
-          this.#sb = [];
+          this.#sb = null;
           this.#mode = Mode.SbData;
           break;
         case Mode.SbData:
@@ -94,8 +95,7 @@ export class TelnetDecoder {
           break;
         case Mode.SbIac:
           if (byte === SE) {
-            emit({ type: 'subnegotiation', option: this.#sbOption, data: Uint8Array.from(this.#sb) });
-            this.#sb = [];
+            emit({ type: 'subnegotiation', option: this.#sbOption, data: this.#takeSb() });
             this.#mode = Mode.Data;
           } else if (byte === IAC) {
             this.#mode = Mode.SbData;
@@ -103,8 +103,7 @@ export class TelnetDecoder {
           } else {
             // A broken client: IAC + command inside SB. End the subnegotiation there (as if IAC SE
             // came) and treat the byte as the command, so the connection never stalls inside SB.
-            emit({ type: 'subnegotiation', option: this.#sbOption, data: Uint8Array.from(this.#sb) });
-            this.#sb = [];
+            emit({ type: 'subnegotiation', option: this.#sbOption, data: this.#takeSb() });
             this.#mode = Mode.Iac;
             i--;
           }
@@ -128,12 +127,20 @@ export class TelnetDecoder {
   }
 
   #keepSb(byte: number, emit: (event: TelnetEvent) => void): void {
-    if (this.#sb.length >= this.#maxSubnegotiation) {
+    const sb = (this.#sb ??= []);
+    if (sb.length >= this.#maxSubnegotiation) {
       emit({ type: 'warning', message: `subnegotiation of option ${this.#sbOption} over ${this.#maxSubnegotiation} bytes dropped` });
-      this.#sb = [];
+      this.#sb = null;
       this.#mode = Mode.SbSkip;
       return;
     }
-    this.#sb.push(byte);
+    sb.push(byte);
+  }
+
+  /** The subnegotiation's bytes, and the array dropped. */
+  #takeSb(): Uint8Array {
+    const sb = this.#sb;
+    this.#sb = null;
+    return sb === null ? new Uint8Array(0) : Uint8Array.from(sb);
   }
 }

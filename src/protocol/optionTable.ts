@@ -33,7 +33,7 @@ export class OptionTable {
    * `key << 3 | state` for each option touched so far (absent: NO). Only options we support or ask
    * for ever leave NO, a dozen in practice, so a scan of a small array beats a Map's tables.
    */
-  readonly #states: number[] = [];
+  #states: number[] = [];
   readonly #shared: ReadonlySet<number>;
   /** A copy of the shared set, made when this connection supports an option of its own. */
   #own: Set<number> | null = null;
@@ -48,6 +48,15 @@ export class OptionTable {
     for (const option of supported.local) set.add(key('local', option));
     for (const option of supported.remote) set.add(key('remote', option));
     return set;
+  }
+
+  /**
+   * The options touched so far are all there will usually be (negotiation is over): the states are
+   * kept in an array of their own length, not one grown by push with room for 17 (150 bytes that
+   * every idle connection would hold). A later change still works; it only takes room again.
+   */
+  compact(): void {
+    this.#states = this.#states.slice();
   }
 
   /** Declares an option we agree to on `side` when the peer asks for it. */

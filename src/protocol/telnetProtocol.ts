@@ -58,6 +58,7 @@ const EXTRAS: ReadonlyArray<readonly [Side, number]> = [
   ['local', CHARSET],
 ];
 
+const NO_NAMES: readonly string[] = Object.freeze([]);
 const AYT_ANSWER = new TextEncoder().encode('\r\n[yes]\r\n');
 const GO_AHEAD = encodeCommand(GA);
 const NO_OPERATION = encodeCommand(NOP);
@@ -92,7 +93,8 @@ export class TelnetProtocol {
   #extensions: Map<number, { option: TelnetOption; context: TelnetOptionContext }> | null = null;
   /** A TTYPE SEND is out and its IS not yet in. */
   #terminalTypeAsked = false;
-  readonly #terminalTypes: string[] = [];
+  /** A new array of its own length for each name (at most MAX_TERMINAL_TYPES): a pushed one keeps room for 17. */
+  #terminalTypes: readonly string[] = NO_NAMES;
   #sizeFromNaws = false;
   #done = false;
   #changes = 0;
@@ -292,8 +294,9 @@ export class TelnetProtocol {
     this.#terminalTypeAsked = false;
     const known = this.#terminalTypes;
     if (name && !known.includes(name) && known.length < MAX_TERMINAL_TYPES) {
-      known.push(name);
-      this.#sink.terminalType(known.find((type) => TERMINAL_NAME.test(type)) ?? known[0]!);
+      const names = known.concat(name);
+      this.#terminalTypes = names;
+      this.#sink.terminalType(names.find((type) => TERMINAL_NAME.test(type)) ?? names[0]!);
       // RFC 1091: each SEND gives the next name; a repeat means the list is done.
       if (asked && this.#options.isEnabled('remote', TTYPE)) this.#askTerminalType();
     }
@@ -341,6 +344,7 @@ export class TelnetProtocol {
     if (this.#done || (this.#terminalTypeAsked && this.#terminalTypes.length === 0)) return;
     for (const [side, option] of OPENING) if (this.#options.isPending(side, option)) return;
     this.#done = true;
+    this.#options.compact();
     this.#sink.negotiated();
   }
 }

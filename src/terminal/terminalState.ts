@@ -38,7 +38,34 @@ const UNCHANGED: TerminalChanged = Object.freeze({ size: false, term: false, cli
 
 /** A name as a terminal name may be: printable ASCII, trimmed, within the limit. */
 function cleanName(name: string): string {
-  return name.replace(/[^\x20-\x7e]/g, '').trim().slice(0, TERMINAL_LIMITS.nameLength);
+  return shared(KNOWN_NAMES, name.replace(/[^\x20-\x7e]/g, '').trim().slice(0, TERMINAL_LIMITS.nameLength));
+}
+
+/**
+ * Terminal names and TTYPE lists repeat from session to session (most clients send one of a few):
+ * each is kept once and shared (the lists are frozen), instead of a copy in every session. Bounded:
+ * a client sending ever new names only makes the table start over.
+ */
+const KNOWN_NAMES = new Map<string, string>();
+const KNOWN_LISTS = new Map<string, readonly string[]>();
+const KNOWN_MAX = 256;
+function shared(names: Map<string, string>, name: string): string {
+  const known = names.get(name);
+  if (known !== undefined) return known;
+  if (names.size >= KNOWN_MAX) names.clear();
+  names.set(name, name);
+  return name;
+}
+function sharedList(names: readonly string[]): readonly string[] {
+  if (names.length === 0) return NO_TYPES;
+  const key = names.join('\n');
+  const known = KNOWN_LISTS.get(key);
+  if (known !== undefined) return known;
+  if (KNOWN_LISTS.size >= KNOWN_MAX) KNOWN_LISTS.clear();
+  // A copy of its own length: an array grown by push keeps room for 17 names.
+  const list = Object.freeze(names.slice());
+  KNOWN_LISTS.set(key, list);
+  return list;
 }
 
 function cleanDimension(value: number | undefined): number | null {
@@ -112,7 +139,7 @@ export class TerminalState implements EchoFacts {
         const name = cleanName(raw);
         if (name.length > 0 && !names.includes(name)) names.push(name);
       }
-      this.#terminalTypes = Object.freeze(names);
+      this.#terminalTypes = sharedList(names);
       if (names.some((name) => MUD_CLIENT.test(name))) this.#clientEchoes = true;
     }
     if (change.term !== undefined) {

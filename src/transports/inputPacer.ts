@@ -160,6 +160,8 @@ export class InputPacer {
       this.#consume(slice);
       this.#ms += performance.now() - started;
     }
+    // An emptied array keeps room for 17 chunks (150 bytes an idle connection would hold): let it go.
+    if (queue.length === 0) queue.length = 0;
     if (this.#paused && !this.#stopped) {
       this.#paused = false;
       this.#source.resume();

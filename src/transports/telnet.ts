@@ -6,6 +6,7 @@ import { TelnetProtocol, type TelnetProtocolSink } from '../protocol/telnetProto
 import { encodeText, type SessionCharset } from '../protocol/charset.js';
 import type { TelnetOption } from '../protocol/telnetOption.js';
 import type { TerminalEvents, TerminalTransport } from './terminalTransport.js';
+import type { TerminalChange } from '../terminal/terminalState.js';
 import { InputPacer, type InputBudget } from './inputPacer.js';
 
 export interface TelnetTransportOptions {
@@ -33,13 +34,27 @@ function wireBytes(text: string, charset: SessionCharset): Uint8Array {
   return bytes;
 }
 
+/** What a telnet connection knows of its terminal before negotiating: nothing. */
+const NOTHING_KNOWN: TerminalChange = Object.freeze({});
+
 /** A telnet connection: a net.Socket with the sans-IO protocol engine in front of it. */
 export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
-  readonly kind = 'telnet';
-  readonly needsNegotiation = true;
-  readonly authenticatedUser = null;
-  readonly initialTerminal = {};
-  readonly execCommand = null;
+  // The same for every connection: on the prototype, not a field (and an object) in each.
+  get kind(): 'telnet' {
+    return 'telnet';
+  }
+  get needsNegotiation(): true {
+    return true;
+  }
+  get authenticatedUser(): null {
+    return null;
+  }
+  get initialTerminal(): TerminalChange {
+    return NOTHING_KNOWN;
+  }
+  get execCommand(): null {
+    return null;
+  }
   readonly remoteAddress: string;
   readonly #socket: Socket;
   readonly #maxOutputBuffer: number;
