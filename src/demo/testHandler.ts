@@ -142,12 +142,21 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
     async who(): Promise<void> {
       // Sessions come through the sanitising boundary: other users' names cannot drive this terminal.
       // ^C ends the wait (the signal), as it ends any command that awaits something.
-      for (const session of await this.server.listSessions({ signal: this.signal })) {
+      const sessions = await this.server.listSessions({ signal: this.signal });
+      // Like Unix who: the people logged in. A connection still at the login prompts is no one yet
+      // (anyone may open one); it is counted, not listed with its address.
+      let connecting = 0;
+      for (const session of sessions) {
+        if (session.username === null) {
+          connecting++;
+          continue;
+        }
         const me = session.id === this.sessionId ? ' (you)' : '';
         this.writeResponse(
-          `${session.id.padEnd(6)} ${(session.username ?? '-').padEnd(12)} ${session.transport.padEnd(6)} ${session.remoteAddress}${me}`,
+          `${session.id.padEnd(6)} ${session.username.padEnd(12)} ${session.transport.padEnd(6)} ${session.remoteAddress}${me}`,
         );
       }
+      if (connecting > 0) this.writeResponse(`and ${connecting} connecting, not logged in yet`);
     }
 
     @command('say', { help: '<text>\nSay something to everyone on this server.' })
