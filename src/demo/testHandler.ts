@@ -4,6 +4,7 @@ import { neutralize } from '../text/sanitize.js';
 import type { HandlerClass } from '../actors/session.js';
 import { workerModule } from '../workers/workerModule.js';
 import { MessageTooLargeError } from '../scale/bus.js';
+import { SAY_BURST, SAY_WINDOW_MS, SayLimit } from './sayLimit.js';
 
 /** The demo's CPU work, run in the server's worker threads by `crunch`. */
 const crunchWorker = workerModule(import.meta.url, './crunchTask', () => import('./crunchTask.js'));
@@ -159,10 +160,18 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
       if (connecting > 0) this.writeResponse(`and ${connecting} connecting, not logged in yet`);
     }
 
+    // Made on the first `say`: most sessions never talk, and an idle session should hold nothing for it.
+    #sayLimit: SayLimit | undefined;
+
     @command('say', { help: '<text>\nSay something to everyone on this server.' })
     say(params: string[]): void {
       if (params.length === 0) {
         this.writeError('Say what?');
+        return;
+      }
+      const wait = (this.#sayLimit ??= new SayLimit()).take(Date.now());
+      if (wait > 0) {
+        this.writeError(`Not said: at most ${SAY_BURST} messages in ${SAY_WINDOW_MS / 1000} seconds; wait ${Math.ceil(wait / 1000)} s.`);
         return;
       }
       const text = `[${this.username ?? this.sessionId}] ${params.join(' ')}`;
