@@ -19,12 +19,22 @@ export interface PausableSource {
 /** Input is handed on in slices of this size, so the time budget is checked often enough. */
 const SLICE_BYTES = 2 * 1024;
 
+/**
+ * All connections' input handled per turn, in all (ms). Each connection's own budget holds that
+ * connection, but ten flooding at once would still take ten budgets a turn, and a quiet session's
+ * key waits behind all of them. Past this total, each connection with input waiting gets one slice
+ * per turn (so every one moves on, and a key that comes in is handled the turn it comes).
+ */
+export const PROCESS_INPUT_MS_PER_TURN = 4;
+
 // One counter for the whole process, advanced by one setImmediate per turn in which anyone asked:
 // a pacer sees a new turn when the number has changed (no timer per connection per chunk).
 let turn = 0;
 let turnTicking = false;
 let seenTurn = -1;
 let turnStartedAt = 0;
+/** Input work done by every pacer in the current turn (ms). */
+let turnInputMs = 0;
 function advanceTurn(): void {
   turn++;
   turnTicking = false;
@@ -37,6 +47,7 @@ function currentTurn(): number {
   if (seenTurn !== turn) {
     seenTurn = turn;
     turnStartedAt = performance.now();
+    turnInputMs = 0;
   }
   return turn;
 }
@@ -125,7 +136,8 @@ export class InputPacer {
     const queue = this.#queue;
     const { bytesPerTurn, msPerTurn } = this.#budget;
     while (queue.length > 0 && !this.#stopped) {
-      if (this.#bytes >= bytesPerTurn || this.#ms >= msPerTurn) {
+      const processSpent = this.#bytes > 0 && turnInputMs >= PROCESS_INPUT_MS_PER_TURN;
+      if (this.#bytes >= bytesPerTurn || this.#ms >= msPerTurn || processSpent) {
         if (!this.#paused) {
           this.#paused = true;
           this.#source.pause();
@@ -146,7 +158,9 @@ export class InputPacer {
       this.#bytes += take;
       const started = performance.now();
       this.#consume(slice);
-      this.#ms += performance.now() - started;
+      const spent = performance.now() - started;
+      this.#ms += spent;
+      turnInputMs += spent;
     }
     if (this.#paused && !this.#stopped) {
       this.#paused = false;
