@@ -11,6 +11,7 @@ import { acceptRepeatedUserauthRequest } from './sshServiceRequest.js';
 import { resolveSshAlgorithms, type SshAlgorithms } from './sshAlgorithms.js';
 import { DEFAULT_MAX_OUTPUT_BUFFER, formatAddress } from './telnet.js';
 import { acceptingProxyHeader } from './proxyListener.js';
+import { paceSocketInput } from './pacedSocketInput.js';
 
 /** A client public key as offered at login. */
 export interface SshPublicKey {
@@ -105,6 +106,7 @@ export function sshConnectionHandler(server: ConnectionHost, options: SshListenO
       if (deadlines.get(remoteAddress) === deadline) deadlines.delete(remoteAddress);
       if (sockets.get(remoteAddress) === socket) sockets.delete(remoteAddress);
     });
+    paceSocketInput(socket, server.inputBudget);
     ssh.injectSocket(socket);
   };
 }
