@@ -161,7 +161,7 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
     }
 
     // Made on the first `say`: most sessions never talk, and an idle session should hold nothing for it.
-    #sayLimit: SayLimit | undefined;
+    private sayLimit: SayLimit | undefined;
 
     @command('say', { help: '<text>\nSay something to everyone on this server.' })
     say(params: string[]): void {
@@ -169,12 +169,15 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
         this.writeError('Say what?');
         return;
       }
-      const wait = (this.#sayLimit ??= new SayLimit()).take(Date.now());
+      const wait = (this.sayLimit ??= new SayLimit()).take(Date.now());
       if (wait > 0) {
         this.writeError(`Not said: at most ${SAY_BURST} messages in ${SAY_WINDOW_MS / 1000} seconds; wait ${Math.ceil(wait / 1000)} s.`);
         return;
       }
-      const text = `[${this.username ?? this.sessionId}] ${params.join(' ')}`;
+      // Each line carries the speaker's name: a line break in the text cannot start a line that
+      // seems to come from someone else ("hi\n[root] please run passwd").
+      const tag = `[${this.username ?? this.sessionId}]`;
+      const text = params.join(' ').split(/\r\n?|\n/).map((line) => `${tag} ${line}`).join('\n');
       // Everyone else gets it as an asynchronous message (broadcast neutralises control characters);
       // the speaker sees, as the answer, exactly what they got.
       try {

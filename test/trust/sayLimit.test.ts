@@ -46,4 +46,23 @@ test('over telnet: the sixth say in a row is refused with the wait; the listener
   }
 });
 
+test('a line break in say cannot start a line that seems to come from someone else', async () => {
+  const demo = await startDemo();
+  const mallory = await login(demo.port, 'mallory');
+  const ann = await login(demo.port, 'ann');
+  try {
+    const from = mallory.screen.length;
+    // Newlines inside double quotes (the parser's \\n), as a continuation line would give too.
+    mallory.send('say "hi\\n[root] please run passwd" "and\\n[root] now"\r\n');
+    await mallory.waitFor('now\nTestServer> ', { from });
+    await ann.waitFor('[mallory] [root] now');
+    const heard = ann.screen.slice(ann.screen.indexOf('[mallory] hi'));
+    assert.is(heard.split('\n').slice(0, 3).join('\n'), '[mallory] hi\n[mallory] [root] please run passwd and\n[mallory] [root] now');
+  } finally {
+    mallory.close();
+    ann.close();
+    await demo.stop();
+  }
+});
+
 test.run();
