@@ -23,6 +23,7 @@ import { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from './work
 import { StallWatchdog } from './workers/stallWatchdog.js';
 import { acceptingProxyHeader } from './transports/proxyListener.js';
 import type { ConnectionHost } from './transports/connectionHost.js';
+import type { InputBudget } from './transports/inputPacer.js';
 
 /**
  * Every budget a client can make the server spend, per connection or in all; defaults in
@@ -450,6 +451,14 @@ export class Server implements ServerFacade, ConnectionHost {
   /** The `maxOutputBuffer` option, for transports made outside this file (SSH, `ConnectionHost`). */
   get maxOutputBuffer(): number | undefined {
     return this.#options.maxOutputBuffer;
+  }
+
+  /** The per-connection input budget, for transports made outside this file (SSH, `ConnectionHost`). */
+  get inputBudget(): InputBudget {
+    return {
+      bytesPerTurn: this.#options.inputBytesPerTurn ?? DEFAULT_LIMITS.inputBytesPerTurn,
+      msPerTurn: this.#options.inputMsPerTurn ?? DEFAULT_LIMITS.inputMsPerTurn,
+    };
   }
 
   /** Connections open now, and of those not logged in yet (what admission counts). */

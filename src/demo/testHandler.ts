@@ -4,6 +4,7 @@ import { neutralize } from '../text/sanitize.js';
 import type { HandlerClass } from '../actors/session.js';
 import { workerModule } from '../workers/workerModule.js';
 import { MessageTooLargeError } from '../scale/bus.js';
+import { SAY_BURST, SAY_WINDOW_MS, SayLimit } from './sayLimit.js';
 
 /** The demo's CPU work, run in the server's worker threads by `crunch`. */
 const crunchWorker = workerModule(import.meta.url, './crunchTask', () => import('./crunchTask.js'));
@@ -143,13 +144,25 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
     async who(): Promise<void> {
       // Sessions come through the sanitising boundary: other users' names cannot drive this terminal.
       // ^C ends the wait (the signal), as it ends any command that awaits something.
-      for (const session of await this.server.listSessions({ signal: this.signal })) {
+      const sessions = await this.server.listSessions({ signal: this.signal });
+      // Like Unix who: the people logged in. A connection still at the login prompts is no one yet
+      // (anyone may open one); it is counted, not listed with its address.
+      let connecting = 0;
+      for (const session of sessions) {
+        if (session.username === null) {
+          connecting++;
+          continue;
+        }
         const me = session.id === this.sessionId ? ' (you)' : '';
         this.writeResponse(
-          `${session.id.padEnd(6)} ${(session.username ?? '-').padEnd(12)} ${session.transport.padEnd(6)} ${session.remoteAddress}${me}`,
+          `${session.id.padEnd(6)} ${session.username.padEnd(12)} ${session.transport.padEnd(6)} ${session.remoteAddress}${me}`,
         );
       }
+      if (connecting > 0) this.writeResponse(`and ${connecting} connecting, not logged in yet`);
     }
+
+    // Made on the first `say`: most sessions never talk, and an idle session should hold nothing for it.
+    private sayLimit: SayLimit | undefined;
 
     @command('say', { help: '<text>\nSay something to everyone on this server.' })
     say(params: string[]): void {
@@ -157,7 +170,15 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
         this.writeError('Say what?');
         return;
       }
-      const text = `[${this.username ?? this.sessionId}] ${params.join(' ')}`;
+      const wait = (this.sayLimit ??= new SayLimit()).take(Date.now());
+      if (wait > 0) {
+        this.writeError(`Not said: at most ${SAY_BURST} messages in ${SAY_WINDOW_MS / 1000} seconds; wait ${Math.ceil(wait / 1000)} s.`);
+        return;
+      }
+      // Each line carries the speaker's name: a line break in the text cannot start a line that
+      // seems to come from someone else ("hi\n[root] please run passwd").
+      const tag = `[${this.username ?? this.sessionId}]`;
+      const text = params.join(' ').split(/\r\n?|\n/).map((line) => `${tag} ${line}`).join('\n');
       // Everyone else gets it as an asynchronous message (broadcast neutralises control characters);
       // the speaker sees, as the answer, exactly what they got.
       try {

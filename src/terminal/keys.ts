@@ -9,6 +9,10 @@ export type Key =
   | { kind: 'down' }
   | { kind: 'home' }
   | { kind: 'end' }
+  | { kind: 'wordLeft' }
+  | { kind: 'wordRight' }
+  | { kind: 'killWordLeft' }
+  | { kind: 'killWordRight' }
   | { kind: 'tab' }
   | { kind: 'ctrl'; letter: string }
   | { kind: 'unknown'; sequence: string };
@@ -24,6 +28,29 @@ const FINAL_KEYS: Record<string, Key> = {
   D: { kind: 'left' },
   H: { kind: 'home' },
   F: { kind: 'end' },
+};
+
+/** Ctrl- or Alt-Left/Right (xterm's ESC [1;5D, ESC [1;3C, ...) move by words. */
+const MODIFIED_ARROWS: Record<string, Key> = {
+  D: { kind: 'wordLeft' },
+  C: { kind: 'wordRight' },
+};
+const WORD_MODIFIERS = new Set(['3', '5']);
+
+/** Alt + key, sent as ESC + key (readline's Meta keys); ESC DEL and ESC BS are Alt-Backspace. */
+const ALT_KEYS: Record<string, Key> = {
+  b: { kind: 'wordLeft' },
+  f: { kind: 'wordRight' },
+  d: { kind: 'killWordRight' },
+  '\x7f': { kind: 'killWordLeft' },
+  '\x08': { kind: 'killWordLeft' },
+};
+
+/** rxvt's Ctrl-Left/Right. */
+const SS3_KEYS: Record<string, Key> = {
+  ...FINAL_KEYS,
+  d: { kind: 'wordLeft' },
+  c: { kind: 'wordRight' },
 };
 
 const TILDE_KEYS: Record<string, Key> = {
@@ -89,11 +116,16 @@ export class KeyDecoder {
     if (introducer === 'O') {
       const final = text[start + 2];
       if (final === undefined) return -1;
-      emit(FINAL_KEYS[final] ?? { kind: 'unknown', sequence: text.slice(start, start + 3) });
+      emit(SS3_KEYS[final] ?? { kind: 'unknown', sequence: text.slice(start, start + 3) });
       return start + 2;
     }
     if (introducer !== '[') {
-      // ESC + key (Alt-key) or a lone ESC: drop the ESC, the key is read as itself.
+      const alt = ALT_KEYS[introducer];
+      if (alt) {
+        emit(alt);
+        return start + 1;
+      }
+      // Any other ESC + key (Alt-key) or a lone ESC: drop the ESC, the key is read as itself.
       return start;
     }
     for (let i = start + 2; i < text.length; i++) {
@@ -101,8 +133,9 @@ export class KeyDecoder {
       if (code >= 0x40 && code <= 0x7e) {
         const params = text.slice(start + 2, i);
         const final = text[i]!;
-        const first = params.split(';')[0] ?? '';
-        const key = final === '~' ? TILDE_KEYS[first] : FINAL_KEYS[final];
+        const [first = '', modifier = ''] = params.split(';');
+        const key =
+          final === '~' ? TILDE_KEYS[first] : (WORD_MODIFIERS.has(modifier) && MODIFIED_ARROWS[final]) || FINAL_KEYS[final];
         emit(key ?? { kind: 'unknown', sequence: text.slice(start, i + 1) });
         return i;
       }

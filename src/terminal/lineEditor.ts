@@ -2,6 +2,7 @@ import { DEFAULT_HISTORY_LIMITS, remember, type HistoryLimits } from './history.
 import { advance } from './displayWidth.js';
 import { CellLine, cellWork, measureCells, NO_CELLS, type Cells } from './graphemeCells.js';
 import { KeyDecoder, type Key } from './keys.js';
+import { wordEndAfter, wordStartBefore } from './words.js';
 import { columns } from './columns.js';
 import type { TabOutcome } from '../shell/completion.js';
 import { decideEcho, type EchoDecision, type EchoFacts } from './echo.js';
@@ -588,6 +589,18 @@ export class LineEditor {
       case 'end':
         this.#moveTo(this.#buffer.length);
         return;
+      case 'wordLeft':
+        this.#moveTo(this.#cells.startOf(wordStartBefore(this.#buffer, this.#cursor)));
+        return;
+      case 'wordRight':
+        this.#moveTo(this.#wordEnd());
+        return;
+      case 'killWordLeft':
+        this.#deleteRange(this.#cells.startOf(wordStartBefore(this.#buffer, this.#cursor)), this.#cursor);
+        return;
+      case 'killWordRight':
+        this.#deleteRange(this.#cursor, this.#wordEnd());
+        return;
       case 'up':
         this.#walkHistory(-1);
         return;
@@ -671,6 +684,13 @@ export class LineEditor {
         this.#walkHistory(1);
         return;
     }
+  }
+
+  /** Where Alt-f stops: the end of the next word, on a character's start and past the cursor. */
+  #wordEnd(): number {
+    if (this.#cursor === this.#buffer.length) return this.#cursor;
+    const end = this.#cells.startOf(wordEndAfter(this.#buffer, this.#cursor));
+    return end > this.#cursor ? end : this.#cells.nextStart(this.#cursor);
   }
 
   #insert(text: string): void {

@@ -2,13 +2,23 @@
 // session lists) and text written to the server log. Pure: strings in, strings out.
 
 /**
- * Characters a terminal acts on instead of showing: C0 (U+0000-U+001F), DEL, C1 (U+0080-U+009F,
- * where U+009B is an 8-bit CSI and U+009D an 8-bit OSC on ISO-8859-1 terminals), and the Unicode
- * bidirectional overrides and isolates that reorder what the eye reads.
+ * Characters a terminal (or a log viewer) acts on instead of showing: C0 (U+0000-U+001F), DEL, C1
+ * (U+0080-U+009F, where U+009B is an 8-bit CSI and U+009D an 8-bit OSC on ISO-8859-1 terminals), the
+ * Unicode bidirectional marks, overrides and isolates that reorder what the eye reads (U+061C,
+ * U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), and the line and paragraph separators (U+2028,
+ * U+2029) that some viewers break lines at.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-const UNSAFE_ALL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_BUT_LINE_FEED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+const UNSAFE_ALL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const UNSAFE_BUT_LINE_FEED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+/**
+ * What a name may not hold although a terminal shows it harmlessly: characters that show nothing
+ * (format characters such as U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN, U+FEFF, the tag characters),
+ * so that `al\u200bice` cannot pass for `alice`; and a combining mark at the start, with no letter
+ * to sit on.
+ */
+const INVISIBLE = /\p{Cf}|^\p{M}/u;
 
 export interface NeutralizeOptions {
   /** Keep line breaks (CR LF, CR, LF become one LF); otherwise LF is shown as `^J` like any other control. */
@@ -31,7 +41,7 @@ function visible(character: string): string {
   if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
   if (code === 0x7f) return '^?';
   if (code <= 0x9f) return `\\x${code.toString(16)}`;
-  return `\\u${code.toString(16)}`;
+  return `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /**
@@ -51,8 +61,8 @@ export function isBlankUsername(name: string): boolean {
 }
 
 /**
- * Why `name` cannot be a username, or null when it can: at most 64 characters and no control
- * characters. Every way a name comes in (telnet login, SSH) is checked with this one rule.
+ * Why `name` cannot be a username, or null when it can: at most 64 characters, no control
+ * characters and none that show nothing. Every way a name comes in (telnet login, SSH) is checked with this one rule.
  */
 export function usernameProblem(name: string): string | null {
   // Counted by code points, but a name of 4 times the limit in UTF-16 units is refused before counting.
@@ -60,6 +70,7 @@ export function usernameProblem(name: string): string | null {
     return `usernames are at most ${MAX_USERNAME_LENGTH} characters`;
   }
   if (UNSAFE.test(name)) return 'usernames may not contain control characters';
+  if (INVISIBLE.test(name)) return 'usernames may not contain invisible characters';
   if (isBlankUsername(name)) return 'usernames may not be empty';
   return null;
 }

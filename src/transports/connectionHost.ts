@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { LoginThrottle } from '../actors/loginThrottle.js';
 import type { BoundAddress, ListenOptions } from '../serverFace.js';
 import type { TerminalTransport } from './terminalTransport.js';
+import type { InputBudget } from './inputPacer.js';
 
 /**
  * What a listener needs of the server whose sessions it starts: the one seam between a transport's
@@ -17,6 +18,8 @@ export interface ConnectionHost {
   readonly loginThrottle: LoginThrottle | null;
   /** The server's `maxOutputBuffer` option, for transports made outside the server. */
   readonly maxOutputBuffer: number | undefined;
+  /** The server's per-connection input budget (`inputBytesPerTurn`, `inputMsPerTurn`). */
+  readonly inputBudget: InputBudget;
   /**
    * Admission of an accepted socket, before a byte of it is read: counted until it closes, as not
    * logged in until a session on it logs in. A refused client reads one line and is closed; the log

@@ -19,10 +19,21 @@ export interface PausableSource {
 /** Input is handed on in slices of this size, so the time budget is checked often enough. */
 const SLICE_BYTES = 2 * 1024;
 
+/**
+ * All connections' input handled per turn, in all (ms). Each connection's own budget holds that
+ * connection, but ten flooding at once would still take ten budgets a turn, and a quiet session's
+ * key waits behind all of them. Past this total, each connection with input waiting gets one slice
+ * per turn (so every one moves on, and a key that comes in is handled the turn it comes).
+ */
+export const PROCESS_INPUT_MS_PER_TURN = 4;
+
 // One counter for the whole process, advanced by one setImmediate per turn in which anyone asked:
 // a pacer sees a new turn when the number has changed (no timer per connection per chunk).
 let turn = 0;
 let turnTicking = false;
+/** Input work done by every pacer in turn `inputTurn` (ms). */
+let inputTurn = -1;
+let turnInputMs = 0;
 function advanceTurn(): void {
   turn++;
   turnTicking = false;
@@ -129,6 +140,10 @@ export class InputPacer {
 
   #drain(): void {
     const now = currentTurn();
+    if (now !== inputTurn) {
+      inputTurn = now;
+      turnInputMs = 0;
+    }
     if (now !== this.#turn) {
       this.#turn = now;
       this.#bytes = 0;
@@ -137,7 +152,8 @@ export class InputPacer {
     const queue = this.#queue;
     const { bytesPerTurn, msPerTurn } = this.#budget;
     while (queue.length > 0 && !this.#stopped) {
-      if (this.#bytes >= bytesPerTurn || this.#ms >= msPerTurn) {
+      const processSpent = this.#bytes > 0 && turnInputMs >= PROCESS_INPUT_MS_PER_TURN;
+      if (this.#bytes >= bytesPerTurn || this.#ms >= msPerTurn || processSpent) {
         if (!this.#paused) {
           this.#paused = true;
           this.#source.pause();
@@ -158,7 +174,9 @@ export class InputPacer {
       this.#bytes += take;
       const started = performance.now();
       this.#consume(slice);
-      this.#ms += performance.now() - started;
+      const spent = performance.now() - started;
+      this.#ms += spent;
+      turnInputMs += spent;
     }
     // An emptied array keeps room for 17 chunks (150 bytes an idle connection would hold): let it go.
     if (queue.length === 0) queue.length = 0;

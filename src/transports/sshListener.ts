@@ -11,6 +11,8 @@ import { acceptRepeatedUserauthRequest } from './sshServiceRequest.js';
 import { resolveSshAlgorithms, type SshAlgorithms } from './sshAlgorithms.js';
 import { DEFAULT_MAX_OUTPUT_BUFFER, formatAddress } from './telnet.js';
 import { acceptingProxyHeader } from './proxyListener.js';
+import { paceSocketInput } from './pacedSocketInput.js';
+import { RateLimitedLog } from '../actors/rateLimitedLog.js';
 
 /** A client public key as offered at login. */
 export interface SshPublicKey {
@@ -78,12 +80,14 @@ export function sshConnectionHandler(server: ConnectionHost, options: SshListenO
   const deadlines = new Map<string, LoginDeadline>();
   // The socket under each connection: its unsent output counts against the output cap.
   const sockets = new Map<string, Socket>();
+  // A client may repeat a refused request at line rate: one line per cause a second, the rest counted.
+  const refusals: RefusalLog = new RateLimitedLog((line) => server.logger.warn(line));
   ssh.on('connection', (client, info) => {
     const remoteAddress = formatAddress(info.ip, info.port);
     const deadline = deadlines.get(remoteAddress);
     deadlines.delete(remoteAddress);
     if (deadline) deadline.versionSeen = true;
-    serveConnection(server, client, remoteAddress, callbacks, open, options, deadline, sockets.get(remoteAddress));
+    serveConnection(server, client, remoteAddress, callbacks, open, options, deadline, sockets.get(remoteAddress), refusals);
   });
   ssh.on('error', (err: Error) => server.logger.warn(`SSH server error: ${err.message}`));
   return (socket: Socket) => {
@@ -105,9 +109,12 @@ export function sshConnectionHandler(server: ConnectionHost, options: SshListenO
       if (deadlines.get(remoteAddress) === deadline) deadlines.delete(remoteAddress);
       if (sockets.get(remoteAddress) === socket) sockets.delete(remoteAddress);
     });
+    paceSocketInput(socket, server.inputBudget);
     ssh.injectSocket(socket);
   };
 }
+
+type RefusalLog = RateLimitedLog<'channels' | 'global request'>;
 
 interface LoginDeadline {
   timer: NodeJS.Timeout;
@@ -124,6 +131,7 @@ function serveConnection(
   options: SshListenOptions,
   deadline: LoginDeadline | undefined,
   socket: Socket | undefined,
+  refusals: RefusalLog,
 ): void {
   const log = server.logger;
   acceptRepeatedUserauthRequest(client, log);
@@ -247,6 +255,8 @@ function serveConnection(
   let running = 0;
   const waitForChannel = () => {
     clearTimer();
+    // The last channel's session may end after the connection has gone (a client that just vanished).
+    if (gone) return;
     timer = setTimeout(() => end('no shell or exec requested in time'), options.channelTimeoutMs ?? DEFAULT_CHANNEL_TIMEOUT_MS);
   };
 
@@ -255,7 +265,7 @@ function serveConnection(
     waitForChannel();
     client.on('session', (acceptSession, rejectSession) => {
       if (channels >= maxChannels) {
-        log.warn(`[ssh ${remoteAddress}] channel refused: more than ${maxChannels} session channels on one connection`);
+        refusals.note('channels', `[ssh ${remoteAddress}] channel refused: more than ${maxChannels} session channels on one connection`);
         rejectSession();
         return;
       }
@@ -317,7 +327,7 @@ function serveConnection(
     });
     // Port forwarding both ways is refused: this is a console, not a tunnel.
     client.on('request', (_accept, reject, name) => {
-      log.info(`[ssh ${remoteAddress}] refused global request ${name}`);
+      refusals.note('global request', `[ssh ${remoteAddress}] refused global request ${quoteForLog(name)}`);
       reject?.();
     });
     client.on('tcpip', (_accept, reject) => reject());

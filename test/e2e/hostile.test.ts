@@ -17,10 +17,10 @@ const IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 25
 const NAWS = 31, TTYPE = 24;
 const MiB = 1024 * 1024;
 
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
+async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 8000, why = () => ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`condition not met in time ${why()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -90,7 +90,8 @@ async function pattern(name: string, attack: (open: Opener) => Promise<void>, ..
   }
   // Generous: 1,000 connections cost about 1.3 s of CPU, and on a shared 2-core machine the server
   // may get a tenth of a core (this timed out at 8 s under load before the admission change as well).
-  await waitUntil(async () => (await target.stats()).sessions === baseline.sessions, 30_000);
+  let left: ServerStats = baseline;
+  await waitUntil(async () => (left = await target.stats()).sessions === baseline.sessions, 30_000, () => `sessions left: ${left.sessions - baseline.sessions} (${(left.states ?? []).join(', ')})`);
   const after = await target.stats();
   const log = (await target.log()).join('\n');
   figures.push(

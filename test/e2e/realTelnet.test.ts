@@ -69,6 +69,30 @@ test('netkit telnet: the password is not echoed and a wrong one is refused', asy
   }
 });
 
+test('netkit telnet: Alt-b, Alt-f, Alt-d and Alt-Backspace edit by words', async () => {
+  const demo = await startDemo();
+  try {
+    // "echo one two three", back two words, cut "two", type X, forward past "three", cut it back.
+    const script = `
+      set timeout 8
+      spawn telnet 127.0.0.1 ${demo.port}
+      expect "Username: " {} timeout { exit 11 }
+      send "alice\\r"
+      expect "TestServer> " {} timeout { exit 12 }
+      send "echo one two three\\033b\\033b\\033dX\\033f\\033f\\033\\177\\r"
+      expect "\\r\\none X\\r\\n" {} timeout { exit 13 }
+      expect "TestServer> " {} timeout { exit 14 }
+      send "quit\\r"
+      expect eof {} timeout { exit 15 }
+      exit 0
+    `;
+    const { code, output } = await runExpect(script, { TERM: 'xterm' });
+    assert.is(code, 0, `expect exited ${code}; transcript:\n${output}\nserver log:\n${demo.log.join("\n")}`);
+  } finally {
+    await demo.stop();
+  }
+});
+
 /** Log in, complete a command with Tab, run it, resize the terminal, see the new size, exit. */
 function tabAndResizeScript(spawn: string): string {
   return `

@@ -471,10 +471,16 @@ test('who and say: two people on the demo see each other; half-typed input survi
   const demo = await startDemo();
   const ann = await login(demo.port, 'ann');
   const ben = await login(demo.port, 'ben');
+  // Two more at the username prompt: counted by who, not listed (they are no one yet).
+  const strangers = [await TelnetTestClient.connect(demo.port), await TelnetTestClient.connect(demo.port)];
   try {
+    for (const stranger of strangers) await stranger.waitFor('Username: ');
     const who = await run(ann, 'who');
-    assert.match(who, /ann +telnet +127\.0\.0\.1:\d+ \(you\)/);
-    assert.match(who, /ben +telnet/);
+    const rows = who.split('\n').filter((row) => row !== '');
+    assert.is(rows.length, 4, who);
+    assert.match(rows[1]!, /^s\d+ +ann +telnet +127\.0\.0\.1:\d+ \(you\)$/);
+    assert.match(rows[2]!, /^s\d+ +ben +telnet +127\.0\.0\.1:\d+$/);
+    assert.is(rows[3], 'and 2 connecting, not logged in yet');
     ben.send('echo half');
     await ben.waitFor(/TestServer> echo half$/);
     assert.match(await run(ann, 'say hello there'), /\[ann\] hello there/);
@@ -484,6 +490,7 @@ test('who and say: two people on the demo see each other; half-typed input survi
     // sendTo a session that has gone is dropped without error.
     assert.is(demo.server.sendTo('s-gone', 'x'), false);
   } finally {
+    for (const stranger of strangers) stranger.close();
     ann.close();
     ben.close();
     await demo.stop();

@@ -100,6 +100,7 @@ const keyInput = fc.oneof(
     arbitrary: fc.constantFrom(
       '\x7f', '\b', '\x1b[D', '\x1b[C', '\x1b[A', '\x1b[B', '\x1b[H', '\x1b[F', '\x1b[3~', '\x1bOD', '\x1b[1~', '\x1b[4~',
       '\x01', '\x05', '\x02', '\x06', '\x0b', '\x15', '\x17', '\x0c', '\x10', '\x0e', '\x04',
+      '\x1bb', '\x1bf', '\x1bd', '\x1b\x7f', '\x1b[1;5D', '\x1b[1;5C',
     ),
   },
   { weight: 1, arbitrary: fc.constantFrom('\r', '\x03') },

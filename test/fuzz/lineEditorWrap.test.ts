@@ -115,7 +115,7 @@ const key = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom('a', 'b', ' ', 'xyz', 'longer words here', '界', '日本語', 'é') },
   {
     weight: 6,
-    arbitrary: fc.constantFrom('\x7f', '\x1b[D', '\x1b[C', '\x1b[A', '\x1b[B', '\x1b[H', '\x1b[F', '\x1b[3~', '\x01', '\x05', '\x15', '\x0b', '\x17'),
+    arbitrary: fc.constantFrom('\x7f', '\x1b[D', '\x1b[C', '\x1b[A', '\x1b[B', '\x1b[H', '\x1b[F', '\x1b[3~', '\x01', '\x05', '\x15', '\x0b', '\x17', '\x1bb', '\x1bf', '\x1bd', '\x1b\x7f'),
   },
   { weight: 1, arbitrary: fc.constant('MSG') },
 );

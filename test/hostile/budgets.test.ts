@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { TelnetHandler } from '../../src/handler.js';
 import { command } from '../../src/shell/command.js';
 import { DEFAULT_LIMITS } from '../../src/server.js';
-import { InputPacer, nextTurn } from '../../src/transports/inputPacer.js';
+import { InputPacer, nextTurn, PROCESS_INPUT_MS_PER_TURN } from '../../src/transports/inputPacer.js';
 import { MAX_PENDING_TIMERS, MAX_TIMER_MESSAGE, MAX_TIMER_SECONDS } from '../../src/demo/testHandler.js';
 import { startDemo, startServer } from '../support/demoServer.js';
 import { login, TelnetTestClient } from '../support/telnetClient.js';
@@ -162,6 +162,38 @@ test('pacer: past msPerTurn the rest waits for the next turn', async () => {
   await nextTurn();
   await nextTurn();
   assert.ok(slices >= 2);
+});
+
+test(`pacer: all connections together take ${PROCESS_INPUT_MS_PER_TURN} ms of input a turn; past it one slice each, and a new key at once`, async () => {
+  const burn = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  };
+  const own = { bytesPerTurn: 1 << 20, msPerTurn: 1000 }; // each connection's own budget out of the way
+  const slices = Array.from({ length: 10 }, () => 0);
+  const order: number[] = [];
+  const pacers = slices.map((_, i) => new InputPacer(source(), (chunk) => {
+    slices[i]!++;
+    order.push(i);
+    burn(1);
+  }, own));
+  await nextTurn();
+  for (const pacer of pacers) pacer.push(Buffer.alloc(16 * 1024)); // 8 slices each
+  // The first takes the process's budget (each slice at least 1 ms: at most that many slices); the
+  // other nine still get one slice each this turn, not none and not more.
+  assert.ok(slices[0]! >= 1 && slices[0]! <= PROCESS_INPUT_MS_PER_TURN, `first: ${slices[0]}`);
+  assert.equal(slices.slice(1), Array.from({ length: 9 }, () => 1));
+  // A quiet session's key, while the budget is spent: handed on at once, in the same turn.
+  let probe = 0;
+  new InputPacer(source(), (chunk) => (probe += chunk.length), own).push(Buffer.from('ls\r'));
+  assert.is(probe, 3);
+  // Every connection moves on each turn, and everything arrives in the end.
+  const before = [...slices];
+  await nextTurn();
+  await nextTurn();
+  for (let i = 0; i < 10; i++) assert.ok(slices[i]! > before[i]!, `connection ${i} moved on`);
+  for (let turns = 0; slices.some((n) => n < 8) && turns < 200; turns++) await nextTurn();
+  assert.equal(slices, Array.from({ length: 10 }, () => 8));
 });
 
 test('pacer: after stop() nothing queued is handed on, and nothing pushed later', async () => {

@@ -10,6 +10,8 @@ export interface ServerStats {
   heap: number;
   sessions: number;
   crashes: number;
+  /** The first sessions still open: id, chart state, age (only some servers say). */
+  states?: string[];
 }
 
 /** What targetServer.ts answers to 'stats'. */

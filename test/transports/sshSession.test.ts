@@ -29,7 +29,7 @@ interface Running {
   passwords: string[];
 }
 
-async function start(listen: { maxAuthAttempts?: number; maxChannelsPerConnection?: number } = {}, options: { maxOutputBuffer?: number; loginThrottle?: false } = {}): Promise<Running> {
+async function start(listen: { maxAuthAttempts?: number; maxChannelsPerConnection?: number; channelTimeoutMs?: number } = {}, options: { maxOutputBuffer?: number; loginThrottle?: false } = {}): Promise<Running> {
   const log: string[] = [];
   const passwords: string[] = [];
   const server = createServer(EnvDemo, { logger: recordingLogger(log), ...options });
@@ -234,6 +234,7 @@ test('channels: two shells on one connection are two sessions of the same user; 
 
 test('20,000 channels at once on one connection: 10 open, the rest refused, the server unharmed', async () => {
   const client = await connectSsh(main.port, { username: 'flood' });
+  const floodStarted = Date.now();
   const before = process.memoryUsage().heapUsed;
   let opened = 0;
   let refused = 0;
@@ -256,6 +257,11 @@ test('20,000 channels at once on one connection: 10 open, the rest refused, the 
   }
   assert.ok(opened >= 10, `opened ${opened}`);
   assert.is(opened + refused, 20_000);
+  // Each refusal is not a log line: one a second, then the count of the rest.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const refusalLines = main.log.filter((line) => line.includes('channel refused'));
+  assert.ok(refusalLines.length >= 1 && refusalLines.length <= 2 + (Date.now() - floodStarted) / 1000, `${refusalLines.length} refusal lines for ${refused} refusals`);
+  assert.match(refusalLines.at(-1)!, /channel refused: more than 10 session channels on one connection \(\d+ times more in the last 1 s; this was the last\)$/);
   assert.ok(peak <= 10, `at most 10 sessions of that connection at once (saw ${peak})`);
   const grown = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
   console.log(`    20,000 channel opens: ${opened} ran, ${refused} refused, heap +${grown.toFixed(1)} MiB (client and server in one process)`);
@@ -355,4 +361,31 @@ test('maxAuthAttempts 2: wrong, wrong, right never logs in; a password already s
     await own.server.close({ timeoutMs: 2000 });
   }
 });
+test('1,000 refused port forwardings: a few log lines, not one each; a session ended by a vanished client leaves no channel timer', async () => {
+  const own = await start({ channelTimeoutMs: 300 });
+  try {
+    const client = await connectSsh(own.port, { username: 'tunnel' });
+    // A shell first: the channel timeout (300 ms here) does not run while one is open.
+    const shell = await openShell(client, false);
+    const answers = await Promise.all(
+      Array.from({ length: 1000 }, () => new Promise<string>((resolve) => client.forwardIn('127.0.0.1', 0, (err) => resolve(err ? 'refused' : 'accepted')))),
+    );
+    assert.equal(new Set(answers), new Set(['refused']));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const lines = own.log.filter((line) => line.includes('refused global request'));
+    assert.ok(lines.length >= 1 && lines.length <= 4, `${lines.length} lines for 1,000 refusals`);
+    assert.match(lines[0]!, /refused global request "tcpip-forward"$/);
+    assert.match(lines.at(-1)!, /\(\d+ times more in the last 1 s; this was the last\)$/);
+    // Then the client's TCP connection simply goes (no SSH close): the session ends and no
+    // "no shell or exec requested in time" follows for a connection that is not there.
+    (client as unknown as { _sock: { destroy(): void } })._sock.destroy();
+    await shell.closed;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    assert.ok(own.log.some((line) => /session ended/.test(line)), own.log.join('\n'));
+    assert.not.ok(own.log.some((line) => /no shell or exec requested in time/.test(line)), own.log.join('\n'));
+  } finally {
+    await own.server.close({ timeoutMs: 2000 });
+  }
+});
+
 test.run();

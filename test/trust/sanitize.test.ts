@@ -20,6 +20,9 @@ const CASES: ReadonlyArray<readonly [string, string, string, string]> = [
   ['the first C1 (U+0080)', '\u0080', '\\x80', '\\x80'],
   ['NBSP (U+00A0) just past C1 is kept', '\u00a0é', '\u00a0é', '\u00a0é'],
   ['bidi override and isolate', 'a\u202eb\u2066c', 'a\\u202eb\\u2066c', 'a\\u202eb\\u2066c'],
+  ['bidi marks: RLM, LRM, ALM (four hex digits)', 'a\u200fb\u200ec\u061cd', 'a\\u200fb\\u200ec\\u061cd', 'a\\u200fb\\u200ec\\u061cd'],
+  ['line and paragraph separators are shown, not line breaks', 'x\u2028y\u2029z', 'x\\u2028y\\u2029z', 'x\\u2028y\\u2029z'],
+  ['the neighbours of what is shown are kept (U+2027, U+202F, U+200D)', '\u2027\u202f\u200d', '\u2027\u202f\u200d', '\u2027\u202f\u200d'],
   ['LF', 'one\ntwo', 'one^Jtwo', 'one\ntwo'],
   ['CR LF is one line break', 'one\r\ntwo', 'one^M^Jtwo', 'one\ntwo'],
   ['a bare CR is a line break too (never a return to column 0 over text)', 'one\rtwo', 'one^Mtwo', 'one\ntwo'],
@@ -61,6 +64,21 @@ test('usernameProblem: any control character is refused (ESC, BEL, CSI, OSC, DEL
   for (const bad of ['\x1b]0;PWNED\x07\x1b[2J\x1b[31mroot', 'a\x07', 'a\u009bb', 'a\u009d', 'a\x7f', 'a\nb', 'a\u202e', '\x00']) {
     assert.match(usernameProblem(bad) ?? '', /control characters/, JSON.stringify(bad));
   }
+});
+
+test('usernameProblem: characters that show nothing are refused, so no name can pass for another', () => {
+  // Zero-width space, BOM, soft hyphen, a tag character, word joiner, zero-width joiner.
+  for (const bad of ['al\u200bice', '\ufeffroot', 'a\u00adb', 'a\u{e0041}b', 'a\u2060b', 'a\u200db']) {
+    assert.is(usernameProblem(bad), 'usernames may not contain invisible characters', JSON.stringify(bad));
+  }
+  // Bidi marks and separators are refused as control characters (they are shown as escapes elsewhere).
+  for (const bad of ['a\u200fb', 'a\u061cb', 'x\u2028y', 'a\u2029b']) {
+    assert.match(usernameProblem(bad) ?? '', /control characters/, JSON.stringify(bad));
+  }
+  // A combining mark needs a letter before it; after one it is part of the name.
+  assert.is(usernameProblem('\u0301\u0301'), 'usernames may not contain invisible characters');
+  assert.is(usernameProblem('e\u0301'), null);
+  assert.is(usernameProblem('zoë'), null);
 });
 
 test.run();
