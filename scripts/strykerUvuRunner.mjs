@@ -32,6 +32,8 @@ class UvuTestRunner {
 
   /** @type {{ id: string, name: string, file: string, run: () => Promise<[string | true, number, number, number]> }[] | undefined} */
   #suites;
+  /** Loaded for a static mutant only in part (see #runStatic): this worker cannot run another mutant. */
+  #partial = false;
   #options;
   #log;
   /** The namespace the instrumented code reads; created before any of it loads and never replaced. */
@@ -46,28 +48,61 @@ class UvuTestRunner {
     return { reloadEnvironment: false };
   }
 
-  async #load() {
-    if (this.#suites) return this.#suites;
+  async #files() {
     const { dir = 'test', pattern } = this.#options.uvu ?? {};
     const { parse } = await import('uvu/parse');
     const { suites: files } = await parse(dir, pattern, { cwd: process.cwd() });
     globalThis.UVU_DEFER = 1;
     globalThis.UVU_QUEUE ??= [];
     await import('uvu');
+    return files;
+  }
+
+  /** Imports one suite file (uvu queues its suites instead of running them) and returns its suites. */
+  async #loadFile(file) {
+    const index = globalThis.UVU_QUEUE.length;
+    globalThis.UVU_INDEX = index;
+    globalThis.UVU_QUEUE.push([file.name]);
+    await import(pathToFileURL(path.resolve(file.file)).href);
+    const [, ...runs] = globalThis.UVU_QUEUE[index];
+    return runs.map((run, n) => {
+      const id = `${file.name}#${n}`;
+      return { id, name: runs.length > 1 ? id : file.name, file: file.file, run };
+    });
+  }
+
+  async #load() {
+    if (this.#suites) return this.#suites;
+    const files = await this.#files();
     const suites = [];
-    for (const [index, file] of files.entries()) {
-      globalThis.UVU_INDEX = index;
-      globalThis.UVU_QUEUE.push([file.name]);
-      await import(pathToFileURL(path.resolve(file.file)).href);
-      const [, ...runs] = globalThis.UVU_QUEUE[index];
-      runs.forEach((run, n) => {
-        const id = `${file.name}#${n}`;
-        suites.push({ id, name: runs.length > 1 ? id : file.name, file: file.file, run });
-      });
-    }
+    for (const file of files) suites.push(...(await this.#loadFile(file)));
     this.#log.debug(`uvu runner: ${suites.length} suites from ${files.length} files`);
     this.#suites = suites;
     return suites;
+  }
+
+  /**
+   * A static mutant, on the fresh worker Stryker gives each one (and replaces after it): the suite
+   * files are loaded one at a time, each run as soon as it is loaded, and the first failure ends the
+   * run, so a killed mutant costs the files up to its killer, not the load of them all. Files named
+   * after the mutated file come first (test/machines/session.test.ts for src/machines/session.ts).
+   */
+  async #runStatic(fileName, bail) {
+    const files = await this.#files();
+    const base = path.basename(fileName ?? '', path.extname(fileName ?? '')).toLowerCase();
+    const named = (file) => base !== '' && path.basename(file.name).toLowerCase().startsWith(base);
+    const ordered = [...files.filter(named), ...files.filter((file) => !named(file))];
+    const results = [];
+    for (const file of ordered) {
+      const suites = await this.#loadFile(file);
+      const outcome = await this.#run(suites, { bail, perTest: false });
+      results.push(...outcome);
+      if (bail && outcome.some((test) => test.status === TestStatus.Failed)) break;
+    }
+    // Only part of the suites were loaded: this worker is never used for another mutant unloaded.
+    this.#suites = undefined;
+    this.#partial = true;
+    return results;
   }
 
   /** Runs the suites (uvu's own per-suite runner, its output swallowed); stops at the first failure unless told not to. */
@@ -137,18 +172,26 @@ class UvuTestRunner {
       // static mutants too when a test filter is set (incremental runs), which would load them off.
       this.#ns.activeMutant = id;
       let all;
+      let results;
       try {
-        all = await this.#load();
+        if (options.mutantActivation === 'static' && !this.#suites && !this.#partial && !options.testFilter) {
+          results = await this.#runStatic(options.activeMutant.fileName, !options.disableBail);
+        } else {
+          if (this.#partial) throw new Error('this worker loaded only part of the suites for a static mutant');
+          all = await this.#load();
+        }
       } catch (error) {
         // The mutant breaks loading itself (a decorator that throws, a module that cannot evaluate):
         // every suite that imports the code fails, so the mutant is caught.
         const failureMessage = `the suites fail to load: ${String(error?.stack ?? error).slice(0, 2000)}`;
         return { status: MutantRunStatus.Killed, killedBy: [], failureMessage, nrOfTests: 0 };
       }
-      this.#ns.activeMutant = id;
-      const filter = options.testFilter && new Set(options.testFilter);
-      const suites = filter ? all.filter((suite) => filter.has(suite.id)) : all;
-      const results = await this.#run(suites, { bail: !options.disableBail, perTest: false });
+      if (!results) {
+        this.#ns.activeMutant = id;
+        const filter = options.testFilter && new Set(options.testFilter);
+        const suites = filter ? all.filter((suite) => filter.has(suite.id)) : all;
+        results = await this.#run(suites, { bail: !options.disableBail, perTest: false });
+      }
       if (this.#ns.hitLimit !== undefined && this.#ns.hitCount > this.#ns.hitLimit) {
         return { status: MutantRunStatus.Timeout, reason: `hit limit reached (${this.#ns.hitCount}/${this.#ns.hitLimit})` };
       }
