@@ -16,7 +16,7 @@ function inspected(host: ReturnType<typeof recordingHost>) {
     input: { host },
     inspect: (event) => {
       // The session is the only machine here (its children are promises): every microstep is its own.
-      if (event.type === '@xstate.microstep') states.push(stateToString(event.snapshot.value));
+      if (event.type === '@xstate.microstep') states.push(stateToString((event.snapshot as { value?: unknown }).value));
     },
   });
   actor.start();
