@@ -39,9 +39,27 @@ class UvuTestRunner {
   /** The namespace the instrumented code reads; created before any of it loads and never replaced. */
   #ns = (globalThis.__stryker__ ??= {});
 
+  /** Errors thrown outside any test (a timer, an actor's deferred rethrow) while a mutant runs. */
+  #uncaught = [];
+  #mutantRunning = false;
+
   constructor(options, log) {
     this.#options = options;
     this.#log = log;
+    // XState rethrows an error from an action on a timer, and a mutant that breaks an action makes
+    // such errors: uncaught, they ended the worker, and each cost a new worker loading every suite
+    // (most of a room's time). Thrown while a mutant runs they kill it, as the crash did, and the
+    // worker goes on; anywhere else the worker ends as Node would end it.
+    const uncaught = (error) => {
+      if (this.#mutantRunning) {
+        this.#uncaught.push(error);
+        return;
+      }
+      process.stderr.write(`uncaught outside a mutant run: ${String(error?.stack ?? error)}\n`);
+      process.exit(1);
+    };
+    process.on('uncaughtException', uncaught);
+    process.on('unhandledRejection', uncaught);
   }
 
   capabilities() {
@@ -163,6 +181,8 @@ class UvuTestRunner {
 
   async mutantRun(options) {
     const id = options.activeMutant.id;
+    this.#uncaught = [];
+    this.#mutantRunning = true;
     this.#ns.hitLimit = options.hitLimit;
     this.#ns.hitCount = options.hitLimit === undefined ? undefined : 0;
     try {
@@ -195,6 +215,10 @@ class UvuTestRunner {
       if (this.#ns.hitLimit !== undefined && this.#ns.hitCount > this.#ns.hitLimit) {
         return { status: MutantRunStatus.Timeout, reason: `hit limit reached (${this.#ns.hitCount}/${this.#ns.hitLimit})` };
       }
+      if (this.#uncaught.length > 0) {
+        const failureMessage = `thrown outside the tests: ${String(this.#uncaught[0]?.stack ?? this.#uncaught[0]).slice(0, 2000)}`;
+        return { status: MutantRunStatus.Killed, killedBy: [], failureMessage, nrOfTests: results.length };
+      }
       const failed = results.filter((test) => test.status === TestStatus.Failed);
       if (failed.length > 0) {
         return {
@@ -208,6 +232,7 @@ class UvuTestRunner {
     } catch (error) {
       return { status: MutantRunStatus.Error, errorMessage: String(error?.stack ?? error) };
     } finally {
+      this.#mutantRunning = false;
       this.#ns.activeMutant = undefined;
       this.#ns.hitLimit = undefined;
       this.#ns.hitCount = undefined;
