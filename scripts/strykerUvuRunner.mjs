@@ -8,6 +8,7 @@
 // A mutant in code run while modules load (a "static" mutant) needs the suites loaded with it active:
 // the runner reports it cannot reload, so Stryker gives it a fresh worker, and the first run of a fresh
 // worker loads the suites with the mutant already on.
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { declareClassPlugin, PluginKind, commonTokens } from '@stryker-mutator/api/plugin';
@@ -109,7 +110,11 @@ class UvuTestRunner {
     const files = await this.#files();
     const base = path.basename(fileName ?? '', path.extname(fileName ?? '')).toLowerCase();
     const named = (file) => base !== '' && path.basename(file.name).toLowerCase().startsWith(base);
-    const ordered = [...files.filter(named), ...files.filter((file) => !named(file))];
+    // Then the cheapest first, by the dry run's times of the file's suites.
+    fastestFirst([]); // reads the times file
+    const cost = (file) => fileTime(file.name);
+    const rest = files.filter((file) => !named(file)).sort((a, b) => cost(a) - cost(b));
+    const ordered = [...files.filter(named), ...rest];
     const results = [];
     for (const file of ordered) {
       const suites = await this.#loadFile(file);
@@ -173,6 +178,10 @@ class UvuTestRunner {
           errorMessage: `suites that fail when run a second time in one process: ${flaky.map((t) => `${t.name}\n${t.failureMessage}`).join('\n')}`,
         };
       }
+      // Each mutant runs its suites fastest first, so a killed one stops at the cheapest suite that
+      // fails; the times are kept in a file (in the sandbox) for workers started after this one.
+      const times = Object.fromEntries(tests.map((test) => [test.id, test.timeSpentMs]));
+      writeFileSync(TIMES_FILE, JSON.stringify(times));
       return { status: DryRunStatus.Complete, tests, mutantCoverage: this.#ns.mutantCoverage };
     } catch (error) {
       return { status: DryRunStatus.Error, errorMessage: String(error?.stack ?? error) };
@@ -209,7 +218,7 @@ class UvuTestRunner {
       if (!results) {
         this.#ns.activeMutant = id;
         const filter = options.testFilter && new Set(options.testFilter);
-        const suites = filter ? all.filter((suite) => filter.has(suite.id)) : all;
+        const suites = fastestFirst(filter ? all.filter((suite) => filter.has(suite.id)) : all);
         results = await this.#run(suites, { bail: !options.disableBail, perTest: false });
       }
       if (this.#ns.hitLimit !== undefined && this.#ns.hitCount > this.#ns.hitLimit) {
@@ -238,6 +247,34 @@ class UvuTestRunner {
       this.#ns.hitCount = undefined;
     }
   }
+}
+
+const TIMES_FILE = '.uvu-suite-times.json';
+let suiteTimes;
+/** The suites in the order of their dry-run times, fastest first (as given when no times are known). */
+function fastestFirst(suites) {
+  if (suiteTimes === undefined) {
+    try {
+      suiteTimes = JSON.parse(readFileSync(TIMES_FILE, 'utf8'));
+    } catch {
+      suiteTimes = {};
+    }
+  }
+  const time = (suite) => suiteTimes[suite.id] ?? Number.MAX_SAFE_INTEGER;
+  return [...suites].sort((a, b) => time(a) - time(b));
+}
+
+/** A suite file's dry-run time: its suites' times summed (unknown: last). */
+function fileTime(name) {
+  let total = 0;
+  let known = false;
+  for (const [id, ms] of Object.entries(suiteTimes ?? {})) {
+    if (id.startsWith(`${name}#`)) {
+      total += ms;
+      known = true;
+    }
+  }
+  return known ? total : Number.MAX_SAFE_INTEGER;
 }
 
 const stripAnsi = (text) => text.replace(/\u001b\[[0-9;]*m/g, '');
