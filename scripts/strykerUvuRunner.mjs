@@ -43,6 +43,8 @@ class UvuTestRunner {
   /** Errors thrown outside any test (a timer, an actor's deferred rethrow) while a mutant runs. */
   #uncaught = [];
   #mutantRunning = false;
+  /** Ends the wait for a mutant's suites at its first uncaught error (a test may wait forever after it). */
+  #onUncaught;
 
   constructor(options, log) {
     this.#options = options;
@@ -54,8 +56,11 @@ class UvuTestRunner {
     const uncaught = (error) => {
       if (this.#mutantRunning) {
         this.#uncaught.push(error);
+        this.#onUncaught?.();
         return;
       }
+      // A suite left mid-run by an earlier mutant: this worker is ending already (see mutantRun).
+      if (this.#partial) return;
       process.stderr.write(`uncaught outside a mutant run: ${String(error?.stack ?? error)}\n`);
       process.exit(1);
     };
@@ -192,6 +197,7 @@ class UvuTestRunner {
     const id = options.activeMutant.id;
     this.#uncaught = [];
     this.#mutantRunning = true;
+    const uncaughtSeen = new Promise((resolve) => (this.#onUncaught = () => resolve(undefined)));
     this.#ns.hitLimit = options.hitLimit;
     this.#ns.hitCount = options.hitLimit === undefined ? undefined : 0;
     try {
@@ -204,7 +210,7 @@ class UvuTestRunner {
       let results;
       try {
         if (options.mutantActivation === 'static' && !this.#suites && !this.#partial && !options.testFilter) {
-          results = await this.#runStatic(options.activeMutant.fileName, !options.disableBail);
+          results = await Promise.race([this.#runStatic(options.activeMutant.fileName, !options.disableBail), uncaughtSeen]);
         } else {
           if (this.#partial) throw new Error('this worker loaded only part of the suites for a static mutant');
           all = await this.#load();
@@ -219,14 +225,20 @@ class UvuTestRunner {
         this.#ns.activeMutant = id;
         const filter = options.testFilter && new Set(options.testFilter);
         const suites = fastestFirst(filter ? all.filter((suite) => filter.has(suite.id)) : all);
-        results = await this.#run(suites, { bail: !options.disableBail, perTest: false });
+        results = await Promise.race([this.#run(suites, { bail: !options.disableBail, perTest: false }), uncaughtSeen]);
       }
       if (this.#ns.hitLimit !== undefined && this.#ns.hitCount > this.#ns.hitLimit) {
         return { status: MutantRunStatus.Timeout, reason: `hit limit reached (${this.#ns.hitCount}/${this.#ns.hitLimit})` };
       }
       if (this.#uncaught.length > 0) {
         const failureMessage = `thrown outside the tests: ${String(this.#uncaught[0]?.stack ?? this.#uncaught[0]).slice(0, 2000)}`;
-        return { status: MutantRunStatus.Killed, killedBy: [], failureMessage, nrOfTests: results.length };
+        if (results === undefined) {
+          // A suite was left mid-run (it may wait forever for what the error broke): this worker ends
+          // once the answer is sent, and Stryker starts a fresh one for the next mutant.
+          this.#partial = true;
+          setTimeout(() => process.exit(0), 500);
+        }
+        return { status: MutantRunStatus.Killed, killedBy: [], failureMessage, nrOfTests: results?.length ?? 0 };
       }
       const failed = results.filter((test) => test.status === TestStatus.Failed);
       if (failed.length > 0) {
@@ -242,6 +254,7 @@ class UvuTestRunner {
       return { status: MutantRunStatus.Error, errorMessage: String(error?.stack ?? error) };
     } finally {
       this.#mutantRunning = false;
+      this.#onUncaught = undefined;
       this.#ns.activeMutant = undefined;
       this.#ns.hitLimit = undefined;
       this.#ns.hitCount = undefined;

@@ -9,6 +9,16 @@ import { DELIVERY_MS_PER_TURN, MAX_PENDING_DELIVERIES, MessageOutbox, type Messa
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Turns of the loop until nothing is pending; a bound, so an outbox that never empties fails fast. */
+async function drain(outbox: MessageOutbox): Promise<number> {
+  let turns = 0;
+  while (outbox.pending > 0) {
+    if (++turns > 1000) throw new Error(`still ${outbox.pending} pending after 1,000 turns`);
+    await nextTurn();
+  }
+  return turns;
+}
+
 interface Fake {
   recipient: MessageRecipient;
   received: string[];
@@ -106,7 +116,7 @@ test('messages keep their order for every session across turns; a session that l
   outbox.send('3', [sessions[19]!.recipient, sessions[0]!.recipient]);
   sessions[18]!.leave();
   sessions[5]!.leave(); // already had '1': skipped for '2'
-  while (outbox.pending > 0) await nextTurn();
+  await drain(outbox);
   for (const [i, session] of sessions.entries()) {
     const expected = i === 18 ? [] : i === 5 ? ['1'] : i === 19 || i === 0 ? ['1', '2', '3'] : ['1', '2'];
     assert.equal(session.received, expected, `s${i}`);
@@ -165,12 +175,12 @@ test('the bound on waiting deliveries: at the bound taken, one past refused; cou
   // 16 more made: 84 wait, 16 fit.
   assert.ok(outbox.send('e', recipients(sessions.slice(0, 16))));
   assert.not.ok(outbox.send('f', [sessions[0]!.recipient]));
-  while (outbox.pending > 0) await nextTurn();
+  await drain(outbox);
   assert.equal(sessions[0]!.received, ['a', 'c', 'e']);
   assert.equal(sessions[63]!.received, ['a']);
   // Everything made: a message as large as the bound fits again, and one larger with nothing ahead.
   assert.ok(outbox.send('g', recipients(many(100))));
-  while (outbox.pending > 0) await nextTurn();
+  await drain(outbox);
   assert.ok(outbox.send('h', recipients(many(150))));
 });
 
@@ -180,7 +190,7 @@ test('skipped sessions count as made for the bound', async () => {
   outbox.send('a', recipients(sessions));
   // 24 wait; all of them leave, and are skipped over the next turns.
   for (const session of sessions.slice(16)) session.leave();
-  while (outbox.pending > 0) await nextTurn();
+  await drain(outbox);
   assert.ok(outbox.send('b', recipients(many(1))), 'nothing ahead');
   const second = new MessageOutbox(0, 30);
   second.send('a', recipients(many(40)));
