@@ -24,13 +24,21 @@ const child = setup({ types: { events: {} as { type: 'MESSAGE'; text: string } |
   states: { open: { on: { END: 'closed' } }, closed: { type: 'final' } },
 });
 
+const started: AnyActorRef[] = [];
+
 function supervisor(input: Partial<SupervisorInput> = {}) {
   const actor = createActor(supervisorLogic, {
     input: { limits: { maxSessions: 10, maxUnauthenticated: 10, maxSessionsPerAddress: 0 }, ...input },
   });
   actor.start();
+  started.push(actor);
   return actor;
 }
+
+// A supervisor left ticking would send TICKs into the suites that run after this one.
+test.after.each(() => {
+  for (const actor of started.splice(0)) actor.stop();
+});
 
 type Sup = ReturnType<typeof supervisor>;
 
@@ -42,6 +50,7 @@ interface TestSession extends SupervisedSession {
 /** A session for `sup`: its actor a child of the supervisor (ends as SESSION_CLOSED) unless `parent` is null. */
 function session(sup: Sup | null, id: string, record: string[] = [], username: string | null = null): TestSession {
   const actor: AnyActorRef = createActor(child, { parent: sup ?? undefined, id });
+  if (!sup) started.push(actor);
   const send = actor.send.bind(actor);
   actor.send = (event) => {
     if (event.type === 'MESSAGE') record.push(`${id}:${(event as { text: string }).text}`);
