@@ -155,6 +155,21 @@ test('a login: watched from SESSION_OPENED, the ticker at the login sweep\'s pac
   assert.equal(sup.getSnapshot().value, { running: 'quiet' });
 });
 
+test('the login sweep the only reason to tick: sessions still open but all logged in, the ticker stops', () => {
+  const sup = supervisor({ loginTimeoutMs: 1000 });
+  const one = session(sup, 'one');
+  sup.send({ type: 'SESSION_OPENED', session: one });
+  assert.equal(sup.getSnapshot().value, { running: 'ticking' });
+  assert.is(sup.getSnapshot().context.tickingEveryMs, 50);
+  sup.send({ type: 'CONNECTION_AUTHENTICATED', remoteAddress: '1.2.3.4:5', session: one });
+  assert.equal(sup.getSnapshot().value, { running: 'quiet' });
+  assert.is(sup.getSnapshot().children.ticker, undefined);
+  assert.is(sup.getSnapshot().context.sessions.size, 1);
+  // A second login starts it again.
+  sup.send({ type: 'SESSION_OPENED', session: session(sup, 'two') });
+  assert.equal(sup.getSnapshot().value, { running: 'ticking' });
+});
+
 test('the login sweep on TICK: a session past its deadline is told, one before it is not (yet)', () => {
   withClock((setNow) => {
     const sup = supervisor({ loginTimeoutMs: 1000 });
