@@ -221,7 +221,7 @@ class UvuTestRunner {
         const failureMessage = `the suites fail to load: ${String(error?.stack ?? error).slice(0, 2000)}`;
         return { status: MutantRunStatus.Killed, killedBy: [], failureMessage, nrOfTests: 0 };
       }
-      if (!results) {
+      if (results === undefined && this.#uncaught.length === 0) {
         this.#ns.activeMutant = id;
         const filter = options.testFilter && new Set(options.testFilter);
         const suites = fastestFirst(filter ? all.filter((suite) => filter.has(suite.id)) : all);

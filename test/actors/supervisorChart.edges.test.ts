@@ -313,6 +313,12 @@ test('joined with other processes: a message or disconnect for one of theirs is 
   assert.is(receipt.reached, 1);
   assert.equal(calls, ['sendTo r-1 hi', 'disconnect r-2 bye']);
   assert.equal(record, ['local:mine']);
+  // Without a receipt: handed on all the same.
+  sup.send({ type: 'MESSAGE', text: 'quiet', to: 'r-3' });
+  sup.send({ type: 'DISCONNECT', id: 'r-4', message: null });
+  assert.equal(calls.slice(2), ['sendTo r-3 quiet', 'disconnect r-4 null']);
+  assert.is(sup.getSnapshot().status, 'active');
+  calls.length = 2;
   // Sent here by another process (`here`): never handed on again, looked for here only.
   const here: Receipt = { reached: -1 };
   sup.send({ type: 'MESSAGE', text: 'back', to: 'r-1', receipt: here, here: true });
@@ -368,6 +374,8 @@ test('JOIN_PROCESSES only before any session; without it nothing is handed on', 
   assert.is(receipt.reached, 0);
   sup.send({ type: 'SHUTDOWN', message: 'bye', everywhere: true });
   assert.equal(calls, []);
+  assert.is(sup.getSnapshot().status, 'active', 'everywhere, with no other processes: only here');
+  assert.is(sup.getSnapshot().value, 'draining');
 });
 
 test('SHUTDOWN everywhere closes the other processes too (with its message, or an empty one); not everywhere, only here', () => {

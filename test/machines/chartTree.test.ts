@@ -6,6 +6,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createMachine, fromPromise } from 'xstate';
 import { chartTree, type ChartNode } from '../../src/machines/chartTree.js';
+import { eventLabel } from '../../src/machines/machineNodes.js';
+import { toMermaid } from '../../src/machines/mermaid.js';
 import { sessionMachine } from '../../src/machines/session.js';
 import { stateToString } from '../../src/machines/stateValue.js';
 
@@ -13,6 +15,7 @@ const machine = createMachine(
   {
     id: 'demo',
     initial: 'idle',
+    on: { RESET: '.idle' },
     states: {
       idle: {
         on: {
@@ -28,7 +31,7 @@ const machine = createMachine(
         invoke: { src: 'job', onDone: 'done', onError: 'idle' },
         states: {
           working: { always: { target: 'resting', guard: 'tired' } },
-          resting: { always: 'working' },
+          resting: { always: [{ actions: () => {} }, { target: 'working' }] },
         },
       },
       done: { type: 'final' },
@@ -44,7 +47,7 @@ test('the tree: paths, keys, initial children, final, and each transition labell
     key: 'demo',
     final: false,
     initial: 'idle',
-    transitions: [],
+    transitions: [{ event: 'RESET', target: 'idle' }],
     children: [
       {
         path: 'idle',
@@ -77,6 +80,38 @@ test('the tree: paths, keys, initial children, final, and each transition labell
     ],
   };
   assert.equal(tree, expected);
+});
+
+test('toMermaid of the same chart, line by line: nested states, initial and final marks, every edge with its label', () => {
+  assert.equal(toMermaid(machine).split('\n'), [
+    'stateDiagram-v2',
+    '  state "idle" as demo_idle',
+    '  state "busy" as demo_busy {',
+    '    state "working" as demo_busy_working',
+    '    state "resting" as demo_busy_resting',
+    '    [*] --> demo_busy_working',
+    '  }',
+    '  state "done" as demo_done',
+    '  demo_done --> [*]',
+    '  [*] --> demo_idle',
+    '  demo_busy_working --> demo_busy_resting : always [tired]',
+    '  demo_busy_resting --> demo_busy_working : always',
+    '  demo_idle --> demo_busy : GO [allowed]',
+    '  demo_idle --> demo_busy : FORCE [forced]',
+    '  demo_idle --> demo_done : SOMETIMES [guard]',
+    '  demo_idle --> demo_done : after 500',
+    '  demo_busy --> demo_done : done',
+    '  demo_busy --> demo_idle : error',
+    '  demo --> demo_idle : RESET',
+  ]);
+});
+
+test('eventLabel: XState\'s own event types named, anything else as it is', () => {
+  assert.is(eventLabel('xstate.after.500.demo.idle'), 'after 500');
+  assert.is(eventLabel('xstate.done.actor.0.demo.busy'), 'done');
+  assert.is(eventLabel('xstate.error.actor.0.demo.busy'), 'error');
+  assert.is(eventLabel('my.xstate.after.5.x'), 'my.xstate.after.5.x');
+  assert.is(eventLabel('LINE'), 'LINE');
 });
 
 test('the session chart\'s tree: the states the inspector names, the login nested, closed final', () => {

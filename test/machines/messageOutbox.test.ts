@@ -155,10 +155,28 @@ test('stop: nothing more delivered, from a delivery on or from outside; later se
   assert.is(box.pending, 0);
 });
 
-test('nobody to send to: taken, nothing queued', () => {
+test('nobody to send to: taken, nothing queued (also while a turn is scheduled)', () => {
   const outbox = new MessageOutbox(0);
   assert.ok(outbox.send('nobody', []));
   assert.is(outbox.pending, 0);
+  outbox.send('sixteen', recipients(many(16)));
+  assert.is(outbox.pending, 0, 'all made; a turn scheduled');
+  assert.ok(outbox.send('nobody', []));
+  assert.is(outbox.pending, 0);
+});
+
+test('a large message sent from inside a delivery is sliced within the same turn\'s budget, and all of it delivered', async () => {
+  const trigger = fake('trigger');
+  const many40 = many(40);
+  const outbox = new MessageOutbox(0);
+  trigger.onSend = () => outbox.send('reply', recipients(many40));
+  outbox.send('go', [trigger.recipient]);
+  // One delivery of 'go', then 15 of 'reply': the clock is read at the 16th of the turn.
+  assert.is(reached(many40), 15);
+  assert.is(outbox.pending, 1);
+  await drain(outbox);
+  assert.is(reached(many40), 40);
+  assert.ok(many40.every((s) => s.received.join() === 'reply'));
 });
 
 test('the bound on waiting deliveries: at the bound taken, one past refused; counted down as they are made', async () => {

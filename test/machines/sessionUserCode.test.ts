@@ -99,6 +99,22 @@ test('^C while a command runs (no line read) goes to the command; the state stay
   assert.is(state(), 'shell.executing');
 });
 
+test('^C while a command runs, on a host with no interruptCommand: nothing happens, nothing breaks', async () => {
+  const host = recordingHost({ auth: null });
+  let finish!: () => void;
+  host.runCommand = () => new Promise<void>((resolve) => (finish = resolve));
+  assert.is(host.interruptCommand, undefined);
+  const { send, state, status } = startSession(host);
+  await settle();
+  send({ type: 'LINE', line: 'wait' });
+  send({ type: 'INTERRUPT_COMMAND' });
+  assert.is(status(), 'active');
+  assert.is(state(), 'shell.executing');
+  finish();
+  await settle();
+  assert.is(state(), 'shell.prompting');
+});
+
 test('readLine in a command: the prompt with the request\'s options; ^D rejects with "end of input"', async () => {
   const host = recordingHost({ auth: null });
   let outcome: unknown;
@@ -117,6 +133,8 @@ test('readLine in a command: the prompt with the request\'s options; ^D rejects 
   send({ type: 'END_OF_INPUT' });
   await settle();
   assert.instance(outcome, InputAborted);
+  assert.instance(outcome, Error);
+  assert.is((outcome as Error).name, 'InputAborted');
   assert.is((outcome as Error).message, 'end of input');
   assert.is(state(), 'shell.prompting');
 });
@@ -160,7 +178,7 @@ test('sessionStart may read lines: welcome.awaitingLine, answered, aborted (^C, 
     await readLine(send, 'Extra? ').catch((error: Error) => got.push(`refused: ${error.message}`));
     got.push(await pending);
   };
-  const { send, state } = startSession(host);
+  const { send, state, context } = startSession(host);
   assert.is(state(), 'welcome.running');
   await settle(1);
   assert.is(state(), 'welcome.awaitingLine');
@@ -169,6 +187,8 @@ test('sessionStart may read lines: welcome.awaitingLine, answered, aborted (^C, 
   await settle();
   assert.is(state(), 'welcome.awaitingLine');
   send({ type: 'INTERRUPT' });
+  assert.is(state(), 'welcome.running');
+  assert.is(context().read, null, 'the aborted read is let go of');
   await settle();
   send({ type: 'END_OF_INPUT' });
   await settle();
