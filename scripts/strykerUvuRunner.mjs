@@ -7,7 +7,7 @@
 //
 // A mutant in code run while modules load (a "static" mutant) needs the suites loaded with it active:
 // the runner reports it cannot reload, so Stryker gives it a fresh worker, and the first run of a fresh
-// worker loads the suites with the mutant already on.
+// worker loads the suites with the mutant already on, one file at a time, stopping at the first failure.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
