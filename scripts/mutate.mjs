@@ -19,8 +19,8 @@ if (unknown.length > 0) {
 let failed = false;
 /**
  * A static mutant (in code run while modules load) has no per-test coverage, so Stryker's incremental
- * mode keeps its "survived" even after new tests that kill it: drop those from the room's incremental
- * file so each run tests them again.
+ * mode keeps its "survived" even after new tests that kill it: drop those (and its runtime errors, a
+ * runner's fault rather than the mutant's) from the room's incremental file so each run tests them again.
  */
 function forgetStaticSurvivors(room) {
   const file = `reports/mutation/${room}.incremental.json`;
@@ -28,7 +28,7 @@ function forgetStaticSurvivors(room) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   let dropped = 0;
   for (const entry of Object.values(report.files ?? {})) {
-    const kept = entry.mutants.filter((mutant) => !(mutant.static && (mutant.status === 'Survived' || mutant.status === 'NoCoverage')));
+    const kept = entry.mutants.filter((mutant) => !(mutant.static && ['Survived', 'NoCoverage', 'RuntimeError'].includes(mutant.status)));
     dropped += entry.mutants.length - kept.length;
     entry.mutants = kept;
   }

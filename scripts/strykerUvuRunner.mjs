@@ -7,7 +7,8 @@
 //
 // A mutant in code run while modules load (a "static" mutant) needs the suites loaded with it active:
 // the runner reports it cannot reload, so Stryker gives it a fresh worker, and the first run of a fresh
-// worker loads the suites with the mutant already on.
+// worker loads the suites with the mutant already on, one file at a time, stopping at the first failure.
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { declareClassPlugin, PluginKind, commonTokens } from '@stryker-mutator/api/plugin';
@@ -32,42 +33,104 @@ class UvuTestRunner {
 
   /** @type {{ id: string, name: string, file: string, run: () => Promise<[string | true, number, number, number]> }[] | undefined} */
   #suites;
+  /** Loaded for a static mutant only in part (see #runStatic): this worker cannot run another mutant. */
+  #partial = false;
   #options;
   #log;
   /** The namespace the instrumented code reads; created before any of it loads and never replaced. */
   #ns = (globalThis.__stryker__ ??= {});
 
+  /** Errors thrown outside any test (a timer, an actor's deferred rethrow) while a mutant runs. */
+  #uncaught = [];
+  #mutantRunning = false;
+  /** Ends the wait for a mutant's suites at its first uncaught error (a test may wait forever after it). */
+  #onUncaught;
+
   constructor(options, log) {
     this.#options = options;
     this.#log = log;
+    // XState rethrows an error from an action on a timer, and a mutant that breaks an action makes
+    // such errors: uncaught, they ended the worker, and each cost a new worker loading every suite
+    // (most of a room's time). Thrown while a mutant runs they kill it, as the crash did, and the
+    // worker goes on; anywhere else the worker ends as Node would end it.
+    const uncaught = (error) => {
+      if (this.#mutantRunning) {
+        this.#uncaught.push(error);
+        this.#onUncaught?.();
+        return;
+      }
+      // A suite left mid-run by an earlier mutant: this worker is ending already (see mutantRun).
+      if (this.#partial) return;
+      process.stderr.write(`uncaught outside a mutant run: ${String(error?.stack ?? error)}\n`);
+      process.exit(1);
+    };
+    process.on('uncaughtException', uncaught);
+    process.on('unhandledRejection', uncaught);
   }
 
   capabilities() {
     return { reloadEnvironment: false };
   }
 
-  async #load() {
-    if (this.#suites) return this.#suites;
+  async #files() {
     const { dir = 'test', pattern } = this.#options.uvu ?? {};
     const { parse } = await import('uvu/parse');
     const { suites: files } = await parse(dir, pattern, { cwd: process.cwd() });
     globalThis.UVU_DEFER = 1;
     globalThis.UVU_QUEUE ??= [];
     await import('uvu');
+    return files;
+  }
+
+  /** Imports one suite file (uvu queues its suites instead of running them) and returns its suites. */
+  async #loadFile(file) {
+    const index = globalThis.UVU_QUEUE.length;
+    globalThis.UVU_INDEX = index;
+    globalThis.UVU_QUEUE.push([file.name]);
+    await import(pathToFileURL(path.resolve(file.file)).href);
+    const [, ...runs] = globalThis.UVU_QUEUE[index];
+    return runs.map((run, n) => {
+      const id = `${file.name}#${n}`;
+      return { id, name: runs.length > 1 ? id : file.name, file: file.file, run };
+    });
+  }
+
+  async #load() {
+    if (this.#suites) return this.#suites;
+    const files = await this.#files();
     const suites = [];
-    for (const [index, file] of files.entries()) {
-      globalThis.UVU_INDEX = index;
-      globalThis.UVU_QUEUE.push([file.name]);
-      await import(pathToFileURL(path.resolve(file.file)).href);
-      const [, ...runs] = globalThis.UVU_QUEUE[index];
-      runs.forEach((run, n) => {
-        const id = `${file.name}#${n}`;
-        suites.push({ id, name: runs.length > 1 ? id : file.name, file: file.file, run });
-      });
-    }
+    for (const file of files) suites.push(...(await this.#loadFile(file)));
     this.#log.debug(`uvu runner: ${suites.length} suites from ${files.length} files`);
     this.#suites = suites;
     return suites;
+  }
+
+  /**
+   * A static mutant, on the fresh worker Stryker gives each one (and replaces after it): the suite
+   * files are loaded one at a time, each run as soon as it is loaded, and the first failure ends the
+   * run, so a killed mutant costs the files up to its killer, not the load of them all. Files named
+   * after the mutated file come first (test/machines/session.test.ts for src/machines/session.ts).
+   */
+  async #runStatic(fileName, bail) {
+    const files = await this.#files();
+    const base = path.basename(fileName ?? '', path.extname(fileName ?? '')).toLowerCase();
+    const named = (file) => base !== '' && path.basename(file.name).toLowerCase().startsWith(base);
+    // Then the cheapest first, by the dry run's times of the file's suites.
+    fastestFirst([]); // reads the times file
+    const cost = (file) => fileTime(file.name);
+    const rest = files.filter((file) => !named(file)).sort((a, b) => cost(a) - cost(b));
+    const ordered = [...files.filter(named), ...rest];
+    const results = [];
+    for (const file of ordered) {
+      const suites = await this.#loadFile(file);
+      const outcome = await this.#run(suites, { bail, perTest: false });
+      results.push(...outcome);
+      if (bail && outcome.some((test) => test.status === TestStatus.Failed)) break;
+    }
+    // Only part of the suites were loaded: this worker is never used for another mutant unloaded.
+    this.#suites = undefined;
+    this.#partial = true;
+    return results;
   }
 
   /** Runs the suites (uvu's own per-suite runner, its output swallowed); stops at the first failure unless told not to. */
@@ -120,6 +183,10 @@ class UvuTestRunner {
           errorMessage: `suites that fail when run a second time in one process: ${flaky.map((t) => `${t.name}\n${t.failureMessage}`).join('\n')}`,
         };
       }
+      // Each mutant runs its suites fastest first, so a killed one stops at the cheapest suite that
+      // fails; the times are kept in a file (in the sandbox) for workers started after this one.
+      const times = Object.fromEntries(tests.map((test) => [test.id, test.timeSpentMs]));
+      writeFileSync(TIMES_FILE, JSON.stringify(times));
       return { status: DryRunStatus.Complete, tests, mutantCoverage: this.#ns.mutantCoverage };
     } catch (error) {
       return { status: DryRunStatus.Error, errorMessage: String(error?.stack ?? error) };
@@ -128,6 +195,9 @@ class UvuTestRunner {
 
   async mutantRun(options) {
     const id = options.activeMutant.id;
+    this.#uncaught = [];
+    this.#mutantRunning = true;
+    const uncaughtSeen = new Promise((resolve) => (this.#onUncaught = () => resolve(undefined)));
     this.#ns.hitLimit = options.hitLimit;
     this.#ns.hitCount = options.hitLimit === undefined ? undefined : 0;
     try {
@@ -137,20 +207,38 @@ class UvuTestRunner {
       // static mutants too when a test filter is set (incremental runs), which would load them off.
       this.#ns.activeMutant = id;
       let all;
+      let results;
       try {
-        all = await this.#load();
+        if (options.mutantActivation === 'static' && !this.#suites && !this.#partial && !options.testFilter) {
+          results = await Promise.race([this.#runStatic(options.activeMutant.fileName, !options.disableBail), uncaughtSeen]);
+        } else {
+          if (this.#partial) throw new Error('this worker loaded only part of the suites for a static mutant');
+          all = await this.#load();
+        }
       } catch (error) {
         // The mutant breaks loading itself (a decorator that throws, a module that cannot evaluate):
         // every suite that imports the code fails, so the mutant is caught.
         const failureMessage = `the suites fail to load: ${String(error?.stack ?? error).slice(0, 2000)}`;
         return { status: MutantRunStatus.Killed, killedBy: [], failureMessage, nrOfTests: 0 };
       }
-      this.#ns.activeMutant = id;
-      const filter = options.testFilter && new Set(options.testFilter);
-      const suites = filter ? all.filter((suite) => filter.has(suite.id)) : all;
-      const results = await this.#run(suites, { bail: !options.disableBail, perTest: false });
+      if (results === undefined && this.#uncaught.length === 0) {
+        this.#ns.activeMutant = id;
+        const filter = options.testFilter && new Set(options.testFilter);
+        const suites = fastestFirst(filter ? all.filter((suite) => filter.has(suite.id)) : all);
+        results = await Promise.race([this.#run(suites, { bail: !options.disableBail, perTest: false }), uncaughtSeen]);
+      }
       if (this.#ns.hitLimit !== undefined && this.#ns.hitCount > this.#ns.hitLimit) {
         return { status: MutantRunStatus.Timeout, reason: `hit limit reached (${this.#ns.hitCount}/${this.#ns.hitLimit})` };
+      }
+      if (this.#uncaught.length > 0) {
+        const failureMessage = `thrown outside the tests: ${String(this.#uncaught[0]?.stack ?? this.#uncaught[0]).slice(0, 2000)}`;
+        if (results === undefined) {
+          // A suite was left mid-run (it may wait forever for what the error broke): this worker ends
+          // once the answer is sent, and Stryker starts a fresh one for the next mutant.
+          this.#partial = true;
+          setTimeout(() => process.exit(0), 500);
+        }
+        return { status: MutantRunStatus.Killed, killedBy: [], failureMessage, nrOfTests: results?.length ?? 0 };
       }
       const failed = results.filter((test) => test.status === TestStatus.Failed);
       if (failed.length > 0) {
@@ -165,11 +253,41 @@ class UvuTestRunner {
     } catch (error) {
       return { status: MutantRunStatus.Error, errorMessage: String(error?.stack ?? error) };
     } finally {
+      this.#mutantRunning = false;
+      this.#onUncaught = undefined;
       this.#ns.activeMutant = undefined;
       this.#ns.hitLimit = undefined;
       this.#ns.hitCount = undefined;
     }
   }
+}
+
+const TIMES_FILE = '.uvu-suite-times.json';
+let suiteTimes;
+/** The suites in the order of their dry-run times, fastest first (as given when no times are known). */
+function fastestFirst(suites) {
+  if (suiteTimes === undefined) {
+    try {
+      suiteTimes = JSON.parse(readFileSync(TIMES_FILE, 'utf8'));
+    } catch {
+      suiteTimes = {};
+    }
+  }
+  const time = (suite) => suiteTimes[suite.id] ?? Number.MAX_SAFE_INTEGER;
+  return [...suites].sort((a, b) => time(a) - time(b));
+}
+
+/** A suite file's dry-run time: its suites' times summed (unknown: last). */
+function fileTime(name) {
+  let total = 0;
+  let known = false;
+  for (const [id, ms] of Object.entries(suiteTimes ?? {})) {
+    if (id.startsWith(`${name}#`)) {
+      total += ms;
+      known = true;
+    }
+  }
+  return known ? total : Number.MAX_SAFE_INTEGER;
 }
 
 const stripAnsi = (text) => text.replace(/\u001b\[[0-9;]*m/g, '');
