@@ -382,7 +382,9 @@ export class LineEditor {
       // From the first row of the wrapped input (as far up as the screen goes), erased.
       const erase = this.#goto(0) + ERASE_BELOW;
       this.#wrapped = false;
-      this.#viewStart = this.#cursor;
+      // From the start: the view settles around the cursor with the text before it in view (a long
+      // paste shows its end, not an empty row after the prompt).
+      this.#viewStart = 0;
       this.#at = 0;
       return erase + this.#drawRow();
     }
