@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { script } from './editorScript.js';
+import { script } from '../support/editorScript.js';
 
 // The one-row view of an input longer than a screenful (wrapLimit 40 cells here, on a 20-column
 // terminal: the row shows 17 cells of input after the 2-cell prompt, the last column left free).
