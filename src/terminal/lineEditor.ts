@@ -534,10 +534,17 @@ export class LineEditor {
         this.#batch = null;
       }
     }
-    // Keys that came while idle and found no reader still wait, and are dropped while discarding.
+    // Keys that came while idle and found no reader still wait, and are dropped while discarding:
+    // no longer counted against the type-ahead bound (else the Enter ending a long paste, and the
+    // next line after it, were dropped too), and their room given back.
     while (this.#discarding && this.#queueHead < this.#queue.length) {
       const key = this.#queue[this.#queueHead++]!;
+      this.#queuedChars -= key.kind === 'text' ? key.text.length : 1;
       if (key.kind === 'enter') this.#discarding = false;
+      if (this.#queueHead === this.#queue.length) {
+        this.#queue = [];
+        this.#queueHead = 0;
+      }
     }
   }
 
