@@ -25,9 +25,13 @@ export interface Setup {
 
 export interface Run {
   editor: LineEditor;
-  /** Writes and events of each step, in order: writes as they were, events as `<name> <arg>`. */
+  /** Writes and events of each step, in order: writes as they were, events as `=<name> <arg>`. */
   steps: string[][];
   read: ReadOptions;
+  /** One more step (after an await, say): its writes and events. */
+  step(step: Step): string[];
+  /** What came since the last step (an asynchronous completion's answer). */
+  since(): string[];
 }
 
 export function script(setup: Setup, steps: readonly Step[]): Run {
@@ -47,7 +51,7 @@ export function script(setup: Setup, steps: readonly Step[]): Run {
   const read: ReadOptions = { prompt: '> ', echo: true, useHistory: true, history: [], ...setup.read };
   editor.begin(read);
   const out: string[][] = [current];
-  for (const step of steps) {
+  const apply = (step: Step): string[] => {
     current = [];
     out.push(current);
     if (typeof step === 'string') editor.feed(step);
@@ -59,6 +63,19 @@ export function script(setup: Setup, steps: readonly Step[]): Run {
     else if ('interrupt' in step) editor.interrupt();
     else if ('erase' in step) step.erase === 'line' ? editor.eraseLine() : editor.eraseCharacter();
     else editor.close();
-  }
-  return { editor, steps: out, read };
+    return current;
+  };
+  for (const step of steps) apply(step);
+  return {
+    editor,
+    steps: out,
+    read,
+    step: apply,
+    since() {
+      const came = current;
+      current = [];
+      out.push(current);
+      return came;
+    },
+  };
 }
