@@ -26,4 +26,109 @@ test('a prompt wider than half the row is left out of the scrolled row, which th
   assert.equal(over.steps[1], ['\x1b[11D\x1b[J\rhijklmnopqrstuvwxyz\x1b[K']);
 });
 
+test('moving in the scrolled row: within it the cursor moves; out of it on the left the view puts it a third of the way in', () => {
+  const run = script({ width: 20, wrapLimit: 40 }, [L + L, '\x1b[D'.repeat(17), '\x1b[D', '\x1b[D', '\x02', '\x01', '\x05', { above: 'M' }, { leave: true }, { redraw: true }, '\r']);
+  // Seventeen Lefts in one read (one write): the cursor walks to the row's first input cell.
+  assert.equal(run.steps[2], [Array.from({ length: 17 }, (_, i) => `\r> jklmnopqrstuvwxyz\x1b[K\x1b[${i + 1}D`).join('')]);
+  assert.equal(run.steps.slice(3), [
+    // Out of view: the view starts 5 cells (a third of 17) before the cursor.
+    ['\r> defghijklmnopqrst\x1b[K\x1b[12D'],
+    ['\r> defghijklmnopqrst\x1b[K\x1b[13D'],
+    ['\r> defghijklmnopqrst\x1b[K\x1b[14D'],
+    ['\r> abcdefghijklmnopq\x1b[K\x1b[17D'],
+    // End: as much as the row holds before the cursor.
+    ['\r> jklmnopqrstuvwxyz\x1b[K'],
+    // A message above a scrolled row: no rows to go up.
+    ['\r\x1b[JM\n\r> jklmnopqrstuvwxyz\x1b[K'],
+    [''],
+    ['\r> jklmnopqrstuvwxyz\x1b[K'],
+    ['\n', `=line ${L}${L}`],
+  ]);
+});
+
+test('moving right out of view mid-line: the cursor two thirds of the way in', () => {
+  const run = script({ width: 20, wrapLimit: 40 }, [L + L, '\x01', '\x1b[C'.repeat(17), '\x1b[C']);
+  assert.equal(run.steps[3], [Array.from({ length: 17 }, (_, i) => `\r> abcdefghijklmnopq\x1b[K${i < 16 ? `\x1b[${16 - i}D` : ''}`).join('')]);
+  // 11 cells (two thirds of 17) before the cursor, the rest after it.
+  assert.equal(run.steps[4], ['\r> hijklmnopqrstuvwx\x1b[K\x1b[6D']);
+});
+
+test('a long prompt is left out of the scrolled row and comes back with the next line', () => {
+  const run = script({ width: 20, wrapLimit: 40, read: { prompt: 'long prompt> ' } }, [L + L, '\x01', '\x1b[C', '\r', { begin: true }]);
+  assert.equal(run.steps, [
+    ['long prompt> '],
+    ['\x1b[13D\x1b[J\rhijklmnopqrstuvwxyz\x1b[K'],
+    ['\rabcdefghijklmnopqrs\x1b[K\x1b[19D'],
+    ['\rabcdefghijklmnopqrs\x1b[K\x1b[18D'],
+    ['\n', `=line ${L}${L}`],
+    ['long prompt> '],
+  ]);
+  assert.not.ok(run.editor.scrolled);
+});
+
+test('wide characters in the scrolled row: never cut at its end, the cursor counted in cells', () => {
+  const run = script({ width: 20, wrapLimit: 40 }, ['界'.repeat(30), '\x01', '\x1b[C', '\x05', '\x7f', '\x17']);
+  assert.equal(run.steps, [
+    ['> '],
+    // 17 cells of room: eight wide characters (16 cells), not eight and a half.
+    ['\x1b[2D\x1b[J\r> 界界界界界界界界\x1b[K'],
+    ['\r> 界界界界界界界界\x1b[K\x1b[16D'],
+    ['\r> 界界界界界界界界\x1b[K\x1b[14D'],
+    ['\r> 界界界界界界界界\x1b[K'],
+    ['\r> 界界界界界界界\x1b[K'],
+    // ^W takes the whole run (no spaces): back to wrapped, empty.
+    ['\r\x1b[J> '],
+  ]);
+});
+
+test('back to wrapped only at half the screenful: 20 cells here, not 21', () => {
+  const run = script({ width: 20, wrapLimit: 40 }, ['x'.repeat(39), '\x7f'.repeat(20), '\x7f', '\x7f']);
+  // Twenty Backspaces leave 2 + 19 = 21 cells: still one row (no erase below, no new row).
+  assert.is(run.steps[2]!.length, 1);
+  assert.is(run.steps[2]![0]!.split('\r> ').length, 21);
+  assert.not.ok(/\n|\x1b\[J/.test(run.steps[2]![0]!));
+  // The next leaves 20: wrapped again, ending at the margin (a row begun), then back over it.
+  assert.equal(run.steps.slice(3), [['\r\x1b[J> xxxxxxxxxxxxxxxxxx\n'], ['\x1b[1A\x1b[19C\x1b[J']]);
+  assert.not.ok(run.editor.scrolled);
+});
+
+test('scrolled at one more than the screenful: 40 cells stay wrapped, 41 scroll, and stay so at 40', () => {
+  const run = script({ width: 20, wrapLimit: 40 }, ['x'.repeat(38), 'y', '\x7f', '\x7f']);
+  assert.equal(run.steps.slice(1), [
+    ['x'.repeat(38) + '\n'],
+    ['\x1b[2A\x1b[J\r> xxxxxxxxxxxxxxxxy\x1b[K'],
+    ['\r> xxxxxxxxxxxxxxxx\x1b[K'],
+    ['\r> xxxxxxxxxxxxxxx\x1b[K'],
+  ]);
+  assert.ok(run.editor.scrolled);
+});
+
+test('^K and ^U bring a scrolled input back to wrapped when little is left', () => {
+  const run = script({ width: 20, wrapLimit: 40 }, [L + 'ABCDEFGHIJKLM', '\x01', '\x0b']);
+  assert.equal(run.steps.slice(1), [['\x1b[2D\x1b[J\r> wxyzABCDEFGHIJKLM\x1b[K'], ['\r> abcdefghijklmnopq\x1b[K\x1b[17D'], ['\r\x1b[J> ']]);
+  const word = script({ width: 20, wrapLimit: 40 }, [L + 'ABCDEFGHIJKLM', '\x17']);
+  assert.equal(word.steps[2], ['\r\x1b[J> ']);
+});
+
+test('history: a long entry recalled scrolls; back to a short one or the draft wraps again', () => {
+  const run = script({ width: 20, wrapLimit: 40, read: { history: [L + L, 'short'] } }, ['dr', '\x1b[A', '\x1b[A', '\x1b[B', '\x1b[B']);
+  assert.equal(run.steps, [
+    ['> '],
+    ['dr'],
+    ['\x1b[2D\x1b[Jshort'],
+    ['\x1b[5D\x1b[J\x1b[2D\x1b[J\r> jklmnopqrstuvwxyz\x1b[K'],
+    ['\r\x1b[J> short'],
+    ['\x1b[5D\x1b[Jdr'],
+  ]);
+  const draft = script({ width: 20, wrapLimit: 40, read: { history: ['short'] } }, [L + L, '\x1b[A', '\x1b[B']);
+  assert.equal(draft.steps.slice(2), [['\r\x1b[J> short'], ['\x1b[5D\x1b[J\x1b[2D\x1b[J\r> jklmnopqrstuvwxyz\x1b[K']]);
+  assert.is(draft.editor.buffer, L + L);
+});
+
+test('a new line after a scrolled one starts wrapped, its view from the start', () => {
+  const run = script({ width: 20, wrapLimit: 40 }, [L + L, '\r', { begin: true }, 'abc']);
+  assert.equal(run.steps.slice(3), [['> '], ['abc']]);
+  assert.not.ok(run.editor.scrolled);
+});
+
 test.run();
