@@ -449,7 +449,7 @@ export class LineEditor {
     for (; i < end; i++) {
       const cell = cells.at(i);
       if (cell > 0) used += cell - 1;
-      if (used > most || i - start >= 2 * ROW_UNITS) {
+      if (used > most || i - start >= ROW_UNITS) {
         used = most + 1;
         break;
       }

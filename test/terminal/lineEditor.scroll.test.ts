@@ -131,4 +131,36 @@ test('a new line after a scrolled one starts wrapped, its view from the start', 
   assert.not.ok(run.editor.scrolled);
 });
 
+// Zero-width characters (U+200B) take no cells: how much of the line one row walks is bounded in
+// code units (4,096), and the cursor must still be inside what the row shows.
+const Z = '\u200b';
+const shown = (write: string) => write.replace(/\u200b+/g, (run) => `<${run.length} ZWSP>`);
+
+test('zero-width text: the row shows at most 4,096 code units, with the cursor inside them', () => {
+  const run = script({}, [`${Z.repeat(5000)}abc`, '\x01', '\x05', '\x1b[D']);
+  assert.equal(run.steps.slice(1).map((step) => step.map(shown)), [
+    // Typed at the end: the 4,096 units before the cursor, "abc" among them.
+    ['\x1b[2D\x1b[J\r> <4093 ZWSP>abc\x1b[K'],
+    ['\r> <4096 ZWSP>\x1b[K'],
+    ['\r> <4093 ZWSP>abc\x1b[K'],
+    ['\r> <4093 ZWSP>abc\x1b[K\x1b[1D'],
+  ]);
+});
+
+test('zero-width text: exactly 4,096 units before the cursor stay in view, 4,097 move it', () => {
+  // After ^A the view starts at 0; End then needs 4,096 + 3 units: the view moves.
+  const over = script({}, [`${Z.repeat(4094)}abc`, '\x01', '\x05']);
+  assert.equal(over.steps[3]!.map(shown), ['\r> <4093 ZWSP>abc\x1b[K']);
+  // 4,093 + 3 = 4,096 units: all of it from the start, the view where it was.
+  const exact = script({}, [`${Z.repeat(4093)}abc`, '\x01', '\x05']);
+  assert.equal(exact.steps[3]!.map(shown), ['\r> <4093 ZWSP>abc\x1b[K']);
+  assert.equal(exact.steps[2]!.map(shown), ['\r> <4093 ZWSP>abc\x1b[K\x1b[3D']);
+  assert.equal(over.steps[2]!.map(shown), ['\r> <4094 ZWSP>ab\x1b[K\x1b[2D']);
+});
+
+test('zero-width text at the start: Home shows the first 4,096 units', () => {
+  const run = script({}, [`ab${Z.repeat(9000)}cd`, '\x01']);
+  assert.equal(run.steps.slice(1).map((step) => step.map(shown)), [['\x1b[2D\x1b[J\r> <4094 ZWSP>cd\x1b[K'], ['\r> ab<4094 ZWSP>\x1b[K\x1b[2D']]);
+});
+
 test.run();
