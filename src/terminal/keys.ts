@@ -101,7 +101,7 @@ export class KeyDecoder {
       if (code >= 0x40 && code <= 0x7e) {
         const params = text.slice(start + 2, i);
         const final = text[i]!;
-        const first = params.split(';')[0] ?? '';
+        const first = params.split(';')[0]!;
         const key = final === '~' ? TILDE_KEYS[first] : FINAL_KEYS[final];
         emit(key ?? { kind: 'unknown', sequence: text.slice(start, i + 1) });
         return i;
