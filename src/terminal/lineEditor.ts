@@ -140,7 +140,8 @@ export class LineEditor {
   #own: { clientEchoes: boolean; lineMode: boolean; width: number } | null = null;
   /**
    * Where the terminal's cursor is, in columns from the start of the prompt (rows are this divided by
-   * the width): long input wraps, and moving back over a wrap needs rows, not just CSI D.
+   * the width): long input wraps, and moving back over a wrap needs rows, not just CSI D. Read only
+   * while wrapped (the scrolled row is always drawn from its start).
    */
   #at = 0;
   #lastKeyWasTab = false;
@@ -419,7 +420,6 @@ export class LineEditor {
     // Never a character cut in two at the end.
     if (end < this.#buffer.length) end = cells.startOf(end);
     cellWork.scanned += end - this.#viewStart;
-    this.#at = shown + cursorAt;
     const row = `\r${prompt}${this.#buffer.slice(this.#viewStart, end)}\x1b[K`;
     return row + left(this.#advance(0, this.#viewStart, end) - cursorAt);
   }
@@ -848,6 +848,8 @@ export class LineEditor {
     this.#buffer = line;
     this.#cells.replace(cells);
     this.#cursor = line.length;
+    // A new line: its view settles from the start (a long one shows its end, as a paste does).
+    this.#viewStart = 0;
     if (!this.#shows) return;
     if (wasWrapped && this.#fitsWrapped()) {
       this.#emit(erase + this.#printRange(0, line.length));
