@@ -65,6 +65,12 @@ test('a grapheme longer than a window: cut at the window, the measuring still en
   assert.equal(starts(measureCells(text)), [[0, 1], [128, 0]]);
 });
 
+test('a 127-unit grapheme, then an emoji cut by the window: the emoji measured whole, the measuring ends', () => {
+  // The window holds the long grapheme (at its start) and half the emoji: only the emoji goes on.
+  const text = `e${'\u0301'.repeat(126)}👍x`;
+  assert.equal(starts(measureCells(text)), [[0, 1], [127, 2], [129, 1]]);
+});
+
 test('advance: only a wide character moves at the last column; a narrow one fills it', () => {
   assert.is(advance(9, 'é', 10), 10);
   assert.is(advance(9, 'e\u0301', 10), 10);
