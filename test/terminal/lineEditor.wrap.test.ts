@@ -135,4 +135,18 @@ test('setWidth: the new width counts from the next key; zero or less is ignored'
   assert.equal(run.steps, [['> '], ['abc'], [], ['d'], [], ['e'], [], ['f\n']]);
 });
 
+test('a wide character typed at the last column starts the next row: the cursor is counted from there', () => {
+  const run = script({ width: 10 }, ['abcdefg', '界', 'x', '\x01', '\x05']);
+  // 界 at column 9 cannot fit: it takes columns 10-11, x 12; Home is one row up and one column left.
+  assert.equal(run.steps.slice(2), [['界'], ['x'], ['\x1b[1A\x1b[1D'], ['\x1b[1B\x1b[1C']]);
+});
+
+test('moving between the second and third rows: one row up or down, not counted from the first', () => {
+  const run = script({ width: 10 }, ['abcdefghijklmnopqrstuvw', '\x1b[D'.repeat(10), '\x1b[C'.repeat(10)]);
+  assert.equal(run.steps.slice(2), [
+    ['\x1b[1D'.repeat(5) + '\x1b[1A\x1b[9C' + '\x1b[1D'.repeat(4)],
+    ['\x1b[1C'.repeat(4) + '\x1b[1B\x1b[9D' + '\x1b[1C'.repeat(5)],
+  ]);
+});
+
 test.run();
