@@ -149,4 +149,9 @@ test('moving between the second and third rows: one row up or down, not counted 
   ]);
 });
 
+test('setWidth(0) and a negative width leave the width as it was: moves still cross rows of 4', () => {
+  const run = script({ width: 4 }, ['abcdef', { width: 0 }, '\x01', { width: -3 }, '\x05']);
+  assert.equal(run.steps.slice(1), [['abcdef\n'], [], ['\x1b[2A\x1b[2C'], [], ['\x1b[2B\x1b[2D']]);
+});
+
 test.run();
