@@ -75,15 +75,19 @@ function segmentInto(cells: Cells, text: string, start: number, end: number): vo
     const to = Math.min(end, from + SEGMENT_WINDOW);
     const window = text.slice(from, to);
     let next = to;
+    let previous = 0;
     for (const { segment, index } of segmenter.segment(window)) {
       const at = from + index;
-      // The last grapheme of a window that stops short may go on: start the next window with it.
+      // The last grapheme of a window that stops short may go on: start the next window with it. A
+      // grapheme cut inside a surrogate pair comes out as two pieces (its whole code points, then the
+      // lone surrogate), so the one before it starts the next window too (measured again, whole).
       if (to < end && index > 0 && at + segment.length === to) {
-        next = at;
+        next = previous > 0 ? from + previous : at;
         break;
       }
       cells.fill(0, at, at + segment.length);
       cells[at] = 1 + graphemeWidth(segment);
+      previous = index;
     }
     from = next;
   }

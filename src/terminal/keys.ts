@@ -133,7 +133,7 @@ export class KeyDecoder {
       if (code >= 0x40 && code <= 0x7e) {
         const params = text.slice(start + 2, i);
         const final = text[i]!;
-        const [first = '', modifier = ''] = params.split(';');
+        const [first, modifier = ''] = params.split(';') as [string, string?];
         const key =
           final === '~' ? TILDE_KEYS[first] : (WORD_MODIFIERS.has(modifier) && MODIFIED_ARROWS[final]) || FINAL_KEYS[final];
         emit(key ?? { kind: 'unknown', sequence: text.slice(start, i + 1) });

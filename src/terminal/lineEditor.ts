@@ -141,7 +141,8 @@ export class LineEditor {
   #own: { clientEchoes: boolean; lineMode: boolean; width: number } | null = null;
   /**
    * Where the terminal's cursor is, in columns from the start of the prompt (rows are this divided by
-   * the width): long input wraps, and moving back over a wrap needs rows, not just CSI D.
+   * the width): long input wraps, and moving back over a wrap needs rows, not just CSI D. Read only
+   * while wrapped (the scrolled row is always drawn from its start).
    */
   #at = 0;
   #lastKeyWasTab = false;
@@ -383,7 +384,9 @@ export class LineEditor {
       // From the first row of the wrapped input (as far up as the screen goes), erased.
       const erase = this.#goto(0) + ERASE_BELOW;
       this.#wrapped = false;
-      this.#viewStart = this.#cursor;
+      // From the start: the view settles around the cursor with the text before it in view (a long
+      // paste shows its end, not an empty row after the prompt).
+      this.#viewStart = 0;
       this.#at = 0;
       return erase + this.#drawRow();
     }
@@ -418,7 +421,6 @@ export class LineEditor {
     // Never a character cut in two at the end.
     if (end < this.#buffer.length) end = cells.startOf(end);
     cellWork.scanned += end - this.#viewStart;
-    this.#at = shown + cursorAt;
     const row = `\r${prompt}${this.#buffer.slice(this.#viewStart, end)}\x1b[K`;
     return row + left(this.#advance(0, this.#viewStart, end) - cursorAt);
   }
@@ -448,7 +450,7 @@ export class LineEditor {
     for (; i < end; i++) {
       const cell = cells.at(i);
       if (cell > 0) used += cell - 1;
-      if (used > most || i - start >= 2 * ROW_UNITS) {
+      if (used > most || i - start >= ROW_UNITS) {
         used = most + 1;
         break;
       }
@@ -533,10 +535,17 @@ export class LineEditor {
         this.#batch = null;
       }
     }
-    // Keys that came while idle and found no reader still wait, and are dropped while discarding.
+    // Keys that came while idle and found no reader still wait, and are dropped while discarding:
+    // no longer counted against the type-ahead bound (else the Enter ending a long paste, and the
+    // next line after it, were dropped too), and their room given back.
     while (this.#discarding && this.#queueHead < this.#queue.length) {
       const key = this.#queue[this.#queueHead++]!;
+      this.#queuedChars -= key.kind === 'text' ? key.text.length : 1;
       if (key.kind === 'enter') this.#discarding = false;
+      if (this.#queueHead === this.#queue.length) {
+        this.#queue = [];
+        this.#queueHead = 0;
+      }
     }
   }
 
@@ -859,6 +868,8 @@ export class LineEditor {
     this.#buffer = line;
     this.#cells.replace(cells);
     this.#cursor = line.length;
+    // A new line: its view settles from the start (a long one shows its end, as a paste does).
+    this.#viewStart = 0;
     if (!this.#shows) return;
     if (wasWrapped && this.#fitsWrapped()) {
       this.#emit(erase + this.#printRange(0, line.length));
