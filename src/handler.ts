@@ -13,6 +13,7 @@ import { defaultServerOf } from './defaultServerSlot.js';
 import type { DefaultServer, ServerFacade } from './serverFace.js';
 import { DEFAULT_HISTORY_LIMITS } from './terminal/history.js';
 import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from './workers/workerModule.js';
+import { WorkerPoolBusy } from './workers/workerPool.js';
 
 export interface ReadLineOptions {
   prompt?: string;
@@ -250,7 +251,8 @@ export class TelnetHandler {
   /** A command threw or rejected: tell the user briefly; the stack goes to the server log. */
   handleException(error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
-    this[sessionSlot]?.log('error', 'command failed', error);
+    // A full worker pool is a refusal, not a fault of the command: the pool logs it (rate-limited).
+    if (!(error instanceof WorkerPoolBusy)) this[sessionSlot]?.log('error', 'command failed', error);
     this.writeError(`Error: ${message}`);
   }
 

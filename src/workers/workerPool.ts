@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Tinypool } from 'tinypool';
 import type { Logger } from '../logger.js';
+import { RateLimitedLog } from '../actors/rateLimitedLog.js';
 import { TASK_RUNNER_URL, type WorkerCall } from './taskRunner.js';
 import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from './workerModule.js';
 
@@ -60,6 +61,8 @@ function tsxFor(url: string): string | null {
 export class WorkerPool implements WorkerPoolStats {
   readonly options: Readonly<WorkerPoolOptions>;
   readonly #logger: Logger;
+  /** A full pool refuses at the rate a client can repeat a command: one line a second, the rest counted. */
+  readonly #refusals: RateLimitedLog<'busy'>;
   #pool: Tinypool | null = null;
   #running = 0;
   #closed = false;
@@ -76,6 +79,7 @@ export class WorkerPool implements WorkerPoolStats {
       nice: Math.min(19, Math.max(0, Math.floor(options.nice ?? defaults.nice))),
     };
     this.#logger = logger;
+    this.#refusals = new RateLimitedLog((line) => logger.warn(line));
   }
 
   get running(): number {
@@ -96,7 +100,10 @@ export class WorkerPool implements WorkerPoolStats {
     if (this.#closed) throw new Error('the server is shutting down');
     signal.throwIfAborted();
     const limit = this.options.threads + this.options.maxQueue;
-    if (this.#running >= limit) throw new WorkerPoolBusy(limit);
+    if (this.#running >= limit) {
+      this.#refusals.note('busy', `worker pool busy: a task refused (${limit} running or waiting)`);
+      throw new WorkerPoolBusy(limit);
+    }
     this.#running++;
     try {
       if (!this.#hasFile(module.filename)) return await this.#runInline(module, name, args);

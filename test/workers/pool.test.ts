@@ -103,6 +103,17 @@ test('the queue is bounded: threads + maxQueue tasks are taken, the next one is 
     c!.send('spin 10\r\n');
     await c!.waitFor('Error: the worker pool is busy (2 tasks running or waiting); try again later\nTelnet Server> ', { from });
     assert.is(srv.server.workerPool.running, 2, 'the refused task took no place');
+    // Refused again and again (a paste of the command): each user is told, the log has one line a
+    // second and no stack (a refusal is no fault of the command).
+    for (let i = 0; i < 20; i++) {
+      const at = c!.screen.length;
+      c!.send('spin 10\r\n');
+      await c!.waitFor('Error: the worker pool is busy (2 tasks running or waiting); try again later\nTelnet Server> ', { from: at });
+    }
+    assert.is(srv.log.filter((line) => line.includes('command failed')).length, 0, srv.log.join('\n'));
+    const refusals = srv.log.filter((line) => line.includes('worker pool busy'));
+    assert.ok(refusals.length >= 1 && refusals.length <= 3, refusals.join('\n'));
+    assert.match(refusals[0]!, /^warn worker pool busy: a task refused \(2 running or waiting\)$/);
     await a!.waitFor('spun', { timeoutMs: 15000 });
     await b!.waitFor('spun', { timeoutMs: 15000 });
     const again = c!.screen.length;
