@@ -12,7 +12,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { buildBenchEntries } from './buildServers.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const sizes = (process.env.BENCH_N ?? '1000,10000').split(',').map(Number);
@@ -21,18 +21,8 @@ const kinds = (process.env.BENCH_ONLY ?? 'library,floor').split(',');
 const hasTaskset = spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).stdout.trim() !== '';
 const built = path.join(root, 'bench', '.build', 'memory');
 
-// Compiled as users run the package (see bench/run.ts: tsx would name every function at run time).
-await build({
-  entryPoints: ['memoryServer', 'floorServer', 'loadGenerator'].map((name) => path.join(root, 'bench', `${name}.ts`)),
-  outdir: built,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  packages: 'external',
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  logLevel: 'warning',
-});
+// Compiled as users run the package (see buildServers.ts).
+await buildBenchEntries(root, ['memoryServer', 'floorServer', 'loadGenerator'], built);
 
 function start(file: string, core: number, flags: string[]): ChildProcess {
   const pin = hasTaskset ? `taskset -c ${core} ` : '';

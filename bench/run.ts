@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { buildBenchEntries } from './buildServers.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const full = process.argv.includes('--full');
@@ -58,22 +58,9 @@ const PACED_SECONDS = 10;
 /** The bulk paste target: one line of 64 KiB pasted at the prompt. */
 const PASTE_BYTES = 64 * 1024;
 
-// The processes run compiled JavaScript, as users of the package do: under tsx every function gets
-// its name set at run time (esbuild's keepNames), which costs CPU and turns each closure's
-// properties into a dictionary (about 9 KiB more per session here).
+// The processes run compiled JavaScript, as users of the package do (see buildServers.ts).
 const built = path.join(root, 'bench', '.build');
-await build({
-  entryPoints: ['libraryServer', 'floorServer', 'loadGenerator'].map((name) => path.join(root, 'bench', `${name}.ts`)),
-  outdir: built,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  packages: 'external',
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  sourcemap: true,
-  logLevel: 'warning',
-});
+await buildBenchEntries(root, ['libraryServer', 'floorServer', 'loadGenerator'], built);
 
 function start(name: string, core: number, nodeFlags: string[] = []): ChildProcess {
   const pin = hasTaskset ? `taskset -c ${core} ` : '';

@@ -5,13 +5,18 @@ import * as assert from 'uvu/assert';
 import net from 'node:net';
 import { paceSocketInput } from '../../src/transports/pacedSocketInput.js';
 
-test('data reaches the reader at most bytesPerTurn per turn, whole and in order, then the end', async () => {
+/** Both ends of a TCP connection on 127.0.0.1, and the listener to close after. */
+async function socketPair(): Promise<{ listener: net.Server; client: net.Socket; socket: net.Socket }> {
   const listener = net.createServer();
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   const { port } = listener.address() as net.AddressInfo;
   const accepted = new Promise<net.Socket>((resolve) => listener.once('connection', resolve));
   const client = net.connect(port, '127.0.0.1');
-  const socket = await accepted;
+  return { listener, client, socket: await accepted };
+}
+
+test('data reaches the reader at most bytesPerTurn per turn, whole and in order, then the end', async () => {
+  const { listener, client, socket } = await socketPair();
   paceSocketInput(socket, { bytesPerTurn: 4096, msPerTurn: 1000 });
   const perTurn: number[] = [0];
   let ticking = true;
@@ -43,12 +48,7 @@ test('data reaches the reader at most bytesPerTurn per turn, whole and in order,
 });
 
 test('after close nothing queued reaches the reader', async () => {
-  const listener = net.createServer();
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  const { port } = listener.address() as net.AddressInfo;
-  const accepted = new Promise<net.Socket>((resolve) => listener.once('connection', resolve));
-  const client = net.connect(port, '127.0.0.1');
-  const socket = await accepted;
+  const { listener, client, socket } = await socketPair();
   paceSocketInput(socket, { bytesPerTurn: 1024, msPerTurn: 1000 });
   let bytes = 0;
   let closed = false;
