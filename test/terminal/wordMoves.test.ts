@@ -42,6 +42,13 @@ test('accents, combining marks, CJK and astral letters are word characters; emoj
   assert.is(wordEndAfter('a😀b', 0), 1);
   assert.is(wordStartBefore('a😀b', 4), 3);
   assert.is(wordEndAfter('a—b', 0), 1);
+  assert.is(wordEndAfter('é— x', 0), 1);
+  // '0' is the first digit: a word on its own, not a separator.
+  assert.is(wordStartBefore('a 0', 3), 2);
+  // Surrogate halves at the edges of their ranges: U+10000 (D800 DC00) is a letter, U+1D7FF (D835 DFFF) a digit.
+  assert.is(wordStartBefore('a \u{10000}', 4), 2);
+  assert.is(wordEndAfter('\u{10000}b c', 0), 3);
+  assert.is(wordEndAfter('\u{1d7ff}b c', 0), 3);
 });
 
 test(`one move walks at most ${WORD_WALK_LIMIT} characters: a longer word is crossed in steps`, () => {
