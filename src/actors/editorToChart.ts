@@ -2,15 +2,21 @@ import type { ActorRef, Snapshot } from 'xstate';
 import type { SessionEvent } from '../machines/session.js';
 import type { LineEditorSink } from '../terminal/lineEditor.js';
 
+/** The session as the editor's results reach it: its chart, and its log for what the chart need not hear. */
+interface ChartSide {
+  readonly actor: ActorRef<Snapshot<unknown>, SessionEvent>;
+  log(level: 'warn', message: string): void;
+}
+
 /**
  * The line editor's results, passed on: keys become events of the session chart, drawing goes to the
  * terminal. One small object per session instead of a closure for each kind of result.
  */
 export class EditorToChart implements LineEditorSink {
-  readonly #session: { readonly actor: ActorRef<Snapshot<unknown>, SessionEvent> };
+  readonly #session: ChartSide;
   readonly #terminal: { write(text: string): void };
 
-  constructor(session: { readonly actor: ActorRef<Snapshot<unknown>, SessionEvent> }, terminal: { write(text: string): void }) {
+  constructor(session: ChartSide, terminal: { write(text: string): void }) {
     this.#session = session;
     this.#terminal = terminal;
   }
@@ -37,5 +43,9 @@ export class EditorToChart implements LineEditorSink {
 
   lineTooLong(limit: number): void {
     this.#session.actor.send({ type: 'LINE_TOO_LONG', limit });
+  }
+
+  typeAheadDropped(limit: number): void {
+    this.#session.log('warn', `type-ahead over ${limit} characters dropped`);
   }
 }

@@ -27,6 +27,8 @@ export interface LineEditorSink {
   endOfInput(): void;
   /** The line grew past the limit: discarded, and input up to the next Enter is dropped. */
   lineTooLong(limit: number): void;
+  /** Keys typed while no line is read went past the bound (`limit` characters): the rest is dropped. Once per spell. */
+  typeAheadDropped?(limit: number): void;
 }
 
 export interface ReadOptions {
@@ -222,7 +224,9 @@ export class LineEditor {
     this.#generation++;
     this.#active = true;
     this.#at = 0;
-    this.#emit(this.#printPrompt());
+    const dropped = this.#droppedTypeAhead ? `Typed ahead past ${this.#maxLineLength} characters: the rest was dropped.\n` : '';
+    this.#droppedTypeAhead = false;
+    this.#emit(dropped + this.#printPrompt());
     this.#drain();
   }
 
@@ -474,11 +478,18 @@ export class LineEditor {
     return at;
   }
 
+  /** Type-ahead went past its bound since the last prompt: the user is told at the next one. */
+  #droppedTypeAhead = false;
+
   #enqueue(key: Key): void {
     // Type-ahead is bounded: a client typing into a busy session cannot grow memory without end.
     const size = key.kind === 'text' ? key.text.length : 1;
     if (key.kind === 'ctrl' && key.letter === 'c') this.#interruptAt = this.#queue.length;
-    else if (!this.#active && this.#queuedChars + size > this.#maxLineLength) return;
+    else if (!this.#active && this.#queuedChars + size > this.#maxLineLength) {
+      if (!this.#droppedTypeAhead) this.#sink.typeAheadDropped?.(this.#maxLineLength);
+      this.#droppedTypeAhead = true;
+      return;
+    }
     this.#queuedChars += size;
     this.#queue.push(key);
   }

@@ -30,6 +30,12 @@ class Timers extends TelnetHandler {
     this.writeResponse('armed');
   }
 
+  @command('nap')
+  async nap() {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    this.writeResponse('awake');
+  }
+
   @command('twice')
   async twice() {
     const first = this.readLine({ prompt: 'one: ' });
@@ -60,6 +66,25 @@ test('setTimeout: maxTimers pending are allowed, one more is an Error the user r
     assert.is(await run(client, 'arm 1', 'T> '), 'armed\n');
     assert.is(await run(client, 'arm 1', 'T> '), 'Error: too many timers pending in this session (at most 3)\n');
     assert.match(srv.log.join('\n'), /command failed[^]*too many timers/);
+  } finally {
+    client.close();
+    await srv.stop();
+  }
+});
+
+test('type-ahead past maxLineLength while a command runs: what fits runs, the user is told at the next prompt, the log has one line', async () => {
+  const srv = await startServer(Timers, { maxLineLength: 20, negotiationTimeoutMs: 50 });
+  const client = await TelnetTestClient.connect(srv.port);
+  await client.waitFor('T> ');
+  try {
+    const from = client.screen.length;
+    client.send('nap\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Three "arm 1" and their Enters fit in 20 (6 each); the fourth's text does not (its Enter does:
+    // an empty line).
+    client.send('arm 1\rarm 1\rarm 1\rarm 1\r');
+    await client.waitFor(/awake\nTyped ahead past 20 characters: the rest was dropped\.\nT> arm 1\narmed\nT> arm 1\narmed\nT> arm 1\narmed\nT> \nT> $/, { from });
+    assert.is(srv.log.filter((line) => line.includes('type-ahead over 20 characters dropped')).length, 1, srv.log.join('\n'));
   } finally {
     client.close();
     await srv.stop();

@@ -44,6 +44,7 @@ export function script(setup: Setup, steps: readonly Step[]): Run {
       interruptCommand: () => void current.push('=interruptCommand'),
       endOfInput: () => void current.push('=eof'),
       lineTooLong: (limit) => void current.push(`=tooLong ${limit}`),
+      typeAheadDropped: (limit) => void current.push(`=typeAheadDropped ${limit}`),
     },
     { maxLineLength: setup.maxLineLength, wrapLimit: setup.wrapLimit, terminal: setup.terminal },
   );

@@ -37,11 +37,13 @@ test('^C as the only key while a command runs interrupts it; another control key
 test('type-ahead counts only what is still waiting: the rest of a read after its Enter, and after a ^C', () => {
   // 'run' and Enter are read at once; 'abc' waits: 3 of 10, so 7 more fit, and not 8.
   const run = script({ maxLineLength: 10 }, ['run\rabc', 'defghij', 'k', { begin: true }]);
-  assert.equal(run.steps[4], ['> ', 'abcdefghij']);
+  assert.equal(run.steps[3], ['=typeAheadDropped 10']);
+  assert.equal(run.steps[4], ['Typed ahead past 10 characters: the rest was dropped.\n> ', 'abcdefghij']);
   // 'ab' and the ^C go; 'xy' waits: 2 of 5, three more fit, then none.
   const ctrlC = script({ maxLineLength: 5 }, ['run\r', 'ab\x03xy', 'z', '!', '?', '#', { begin: true }]);
   assert.equal(ctrlC.steps[2], ['^C\n', '=interruptCommand']);
-  assert.equal(ctrlC.steps[7], ['> ', 'xyz!?']);
+  assert.equal(ctrlC.steps[6], ['=typeAheadDropped 5']);
+  assert.equal(ctrlC.steps[7], ['Typed ahead past 5 characters: the rest was dropped.\n> ', 'xyz!?']);
 });
 
 test('a prompt begun while input is still dropped: keys up to Enter dropped, the keys after it typed', () => {

@@ -40,11 +40,19 @@ test('input dropped after a line over the limit does not count against type-ahea
   assert.equal(run.steps[6], ['> ', 'help\n', '=line help']);
 });
 
-test('after a dropped line, type-ahead is bounded afresh: up to the limit kept, one more dropped', () => {
-  const run = script({ maxLineLength: 5 }, ['abcdef', 'junk', 'more', '\r', 'vwxyz', '!', { begin: true }, '\r']);
+test('after a dropped line, type-ahead is bounded afresh: up to the limit kept, one more dropped, and the user told', () => {
+  const run = script({ maxLineLength: 5 }, ['abcdef', 'junk', 'more', '\r', 'vwxyz', '!', '?', { begin: true }, '\r', 'ab', 'cde', 'f', { begin: true }]);
   assert.equal(run.steps.slice(1, 6), [['\n', '=tooLong 5'], [], [], [], []]);
-  assert.equal(run.steps[7], ['> ', 'vwxyz']);
-  assert.equal(run.steps[8], ['\n', '=line vwxyz']);
+  // The first key past the bound is the one the log hears of; the second is dropped quietly.
+  assert.equal(run.steps[6], ['=typeAheadDropped 5']);
+  assert.equal(run.steps[7], []);
+  // The next prompt says so once, above itself; what was kept is read.
+  assert.equal(run.steps[8], ['Typed ahead past 5 characters: the rest was dropped.\n> ', 'vwxyz']);
+  assert.equal(run.steps[9], ['\n', '=line vwxyz']);
+  // Exactly the bound again (5): kept, nothing said; one more: said again, a new spell.
+  assert.equal(run.steps.slice(10, 12), [[], []]);
+  assert.equal(run.steps[12], ['=typeAheadDropped 5']);
+  assert.equal(run.steps[13], ['Typed ahead past 5 characters: the rest was dropped.\n> ', 'abcde']);
 });
 
 test('^C while a command runs: the keys typed before it are dropped, the session told; keys after it wait', () => {
@@ -65,7 +73,7 @@ test('interrupt() while a command runs acts as ^C typed: type-ahead before it dr
 
 test('a ^C while a command runs does not count against the type-ahead bound', () => {
   const run = script({ maxLineLength: 3 }, ['run\r', 'abc', '\x03', 'xyz', '!', { begin: true }]);
-  assert.equal(run.steps.slice(2), [[], ['^C\n', '=interruptCommand'], [], [], ['> ', 'xyz']]);
+  assert.equal(run.steps.slice(2), [[], ['^C\n', '=interruptCommand'], [], ['=typeAheadDropped 3'], ['Typed ahead past 3 characters: the rest was dropped.\n> ', 'xyz']]);
 });
 
 test('interrupt(), eraseCharacter() and eraseLine() on a line being read: ^C ABORT, Backspace, ^U', () => {
