@@ -85,6 +85,10 @@ test('sizes: positive whole numbers up to TERMINAL_LIMITS.dimension; zero, negat
   assert.equal([state.width, state.height], [TERMINAL_LIMITS.dimension, TERMINAL_LIMITS.dimension]);
   state.apply({ width: Number.NaN, height: 1 });
   assert.equal([state.width, state.height], [TERMINAL_LIMITS.dimension, 1]);
+  // Infinity is no size either (a custom transport's bad arithmetic): ignored, not clamped.
+  state.apply({ width: 80, height: 24 });
+  state.apply({ width: Number.POSITIVE_INFINITY, height: Number.NEGATIVE_INFINITY });
+  assert.equal([state.width, state.height], [80, 24]);
 });
 
 function linkWith(terminal: TerminalState): SessionLink {
