@@ -63,6 +63,9 @@ function wrapLine(line: string, width: number, indent: string, rows: string[]): 
     for (const { segment } of graphemes.segment(word)) {
       const segmentWidth = stringWidth(segment);
       if (rowWidth + segmentWidth > width && row.trim() !== '') newRow();
+      // Leading spaces or an indent leave too little room for this (wide) character: they go, so no
+      // row runs past the width.
+      if (rowWidth + segmentWidth > width) [row, rowWidth] = ['', 0];
       row += segment;
       rowWidth += segmentWidth;
     }

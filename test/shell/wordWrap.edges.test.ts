@@ -30,4 +30,24 @@ for (const [name, text, width, expected, indent] of CASES) {
   });
 }
 
+test('trailing spaces that do not fit are dropped, and start no row of their own (a visible indent shows it)', () => {
+  assert.equal(wordWrap('aaaa bbbb      ', 9, '> '), ['aaaa bbbb']);
+});
+
+test('a coloured word that fits the row after a break is kept whole: escape codes take no columns', () => {
+  assert.equal(wordWrap('aaaa \x1b[31mbbbb\x1b[0m', 5), ['aaaa', '\x1b[31mbbbb\x1b[0m']);
+  assert.equal(wordWrap('aaaa \x1b[31mbbbbb\x1b[0m', 5), ['aaaa', '\x1b[31mbbbbb\x1b[0m']);
+});
+
+test('leading spaces or an indent that leave no room for a wide character give way: no row runs past the width', () => {
+  assert.equal(wordWrap('   日本', 4), ['日本']);
+  assert.equal(wordWrap('a 日本', 2, ' '), ['a', '日', '本']);
+  assert.equal(wordWrap('aa 日', 2, ' '), ['aa', '日']);
+  // With room for it, the indent stays.
+  assert.equal(wordWrap('a 日本', 3, ' '), ['a', ' 日', ' 本']);
+  // An indent as wide as the row is not used at all (not a row of its own).
+  assert.equal(wordWrap('aa bb', 2, '> '), ['aa', 'bb']);
+  assert.equal(wordWrap('aa bb', 3, '> '), ['aa', '> b', '> b']);
+});
+
 test.run();
