@@ -99,7 +99,12 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 
 /** A login refused before `authCallback` is asked (a username no one may be shown). */
-class LoginRefused extends Error {}
+class LoginRefused extends Error {
+  /** `message` is the client's; `reason` goes in the log line. */
+  constructor(message: string, readonly reason: string) {
+    super(message);
+  }
+}
 
 export type HandlerClass<H extends TelnetHandler = TelnetHandler> = new () => H;
 
@@ -379,7 +384,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     // A name that could not be shown to other users as it is (controls, too long) is a failed login.
     const problem = username === null ? null : usernameProblem(username);
     const check = () => {
-      if (problem !== null) throw new LoginRefused(`Username refused: ${problem}.`);
+      if (problem !== null) throw new LoginRefused(`Username refused: ${problem}.`, `username refused: ${problem}`);
       return callback.call(this.handler, username, password);
     };
     let pending: Promise<void> | void;
@@ -400,7 +405,9 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     // Why it was refused, when it is ours to say (never the authCallback's own reason).
     if (err instanceof LoginRefused || err instanceof LoginThrottled) this.write(`${err.message}\n`);
     // The name is the client's input: quoted and cut short so it cannot forge or flood log lines.
-    this.log('info', `login failed${username === null ? '' : ` for user ${quoteForLog(username)}`}`);
+    // A refused name says why, as the SSH listener's line does.
+    const why = err instanceof LoginRefused ? ` (${err.reason})` : '';
+    this.log('info', `login failed${username === null ? '' : ` for user ${quoteForLog(username)}`}${why}`);
   }
 
   acceptLogin(username: string | null): void {

@@ -45,11 +45,14 @@ function visible(character: string): string {
 }
 
 /**
- * A client's name for a log line: at most `max` characters, in quotes, its controls in caret
- * notation (`^[`) like every other log text. One form on every transport (JSON escapes were `\u001b`).
+ * A client's name for a log line: at most `max` characters, in quotes (a longer one is cut and
+ * followed by its length), its controls in caret notation (`^[`) like every other log text. One
+ * form on every transport (JSON escapes were `\u001b`).
  */
 export function quoteForLog(text: string, max = 64): string {
-  return `"${neutralize(text.slice(0, max))}"`;
+  if (text.length <= max) return `"${neutralize(text)}"`;
+  // Cut: said so, with the length, so a log reader never takes the cut name for the whole one.
+  return `"${neutralize(text.slice(0, max))}"... (${text.length} characters)`;
 }
 
 /** Longest username accepted, in characters (code points). */

@@ -283,7 +283,8 @@ test('telnet usernames: 64 characters pass; 65, or one control character, are re
     const at = client.screen.length;
     client.send('x\u009b31my\r\n');
     await client.waitFor('Username refused: usernames may not contain control characters.\nLogin failed.', { from: at, timeoutMs: 6000 });
-    assert.ok(demo.log.some((line) => line.includes('login failed for user "x\\x9b31my"')), demo.log.join('\n'));
+    assert.ok(demo.log.some((line) => line.endsWith('login failed for user "x\\x9b31my" (username refused: usernames may not contain control characters)')), demo.log.join('\n'));
+    assert.ok(demo.log.some((line) => line.endsWith(`login failed for user "${'a'.repeat(64)}"... (65 characters) (username refused: usernames are at most 64 characters)`)), demo.log.join('\n'));
     assertLogClean(demo.log);
     client.close();
   } finally {

@@ -1,7 +1,7 @@
 // The sanitising boundary as a table: what each kind of character becomes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MAX_USERNAME_LENGTH, neutralize, usernameProblem } from '../../src/text/sanitize.js';
+import { MAX_USERNAME_LENGTH, neutralize, quoteForLog, usernameProblem } from '../../src/text/sanitize.js';
 
 const CASES: ReadonlyArray<readonly [string, string, string, string]> = [
   // [what, input, on one line, with line breaks kept]
@@ -79,6 +79,13 @@ test('usernameProblem: characters that show nothing are refused, so no name can 
   assert.is(usernameProblem('\u0301\u0301'), 'usernames may not contain invisible characters');
   assert.is(usernameProblem('e\u0301'), null);
   assert.is(usernameProblem('zoë'), null);
+});
+
+test('quoteForLog: 64 characters whole; 65 cut to 64 and said to be cut, with the length; controls shown', () => {
+  assert.is(quoteForLog('a'.repeat(64)), `"${'a'.repeat(64)}"`);
+  assert.is(quoteForLog('a'.repeat(65)), `"${'a'.repeat(64)}"... (65 characters)`);
+  assert.is(quoteForLog('x\x1b[2Jy'), '"x^[[2Jy"');
+  assert.is(quoteForLog('abcd', 3), '"abc"... (4 characters)');
 });
 
 test.run();
