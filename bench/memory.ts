@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { buildBenchEntries } from './buildServers.js';
+import { nextMessage } from './nextMessage.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const sizes = (process.env.BENCH_N ?? '1000,10000').split(',').map(Number);
@@ -30,18 +31,6 @@ function start(file: string, core: number, flags: string[]): ChildProcess {
   return spawn('sh', ['-c', command], { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
-function next<T>(child: ChildProcess, predicate: (message: any) => boolean): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no answer in time')), 300_000);
-    const on = (message: unknown) => {
-      if (!predicate(message)) return;
-      clearTimeout(timer);
-      child.off('message', on);
-      resolve(message as T);
-    };
-    child.on('message', on);
-  });
-}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Reading {
@@ -54,12 +43,12 @@ interface Reading {
 /** The floor answers the bench's 'stats' (always after a full GC, no spaces); the library server more. */
 async function read(server: ChildProcess, kind: string, gc: boolean): Promise<Reading> {
   if (kind === 'floor') {
-    const answer = next<{ rss: number; heapTotal: number; heapUsed: number }>(server, (m) => typeof m?.rss === 'number');
+    const answer = nextMessage<{ rss: number; heapTotal: number; heapUsed: number }>(server, (m) => typeof m?.rss === 'number');
     server.send('stats');
     const { rss, heapTotal, heapUsed } = await answer;
     return { rss, heapTotal, heapUsed, spaces: null };
   }
-  const answer = next<{ memory: NodeJS.MemoryUsage; spaces: Reading['spaces'] }>(server, (m) => m?.op === 'memory');
+  const answer = nextMessage<{ memory: NodeJS.MemoryUsage; spaces: Reading['spaces'] }>(server, (m) => m?.op === 'memory');
   server.send({ op: 'memory', gc });
   const { memory, spaces } = await answer;
   return { rss: memory.rss, heapTotal: memory.heapTotal, heapUsed: memory.heapUsed, spaces };
@@ -88,29 +77,29 @@ for (const n of sizes) {
     const server = start(kind === 'library' ? 'memoryServer' : 'floorServer', 1, flags);
     const load = start('loadGenerator', 0, []);
     try {
-      const { port } = await next<{ port: number }>(server, (m) => typeof m?.port === 'number');
-      await next(load, (m) => m?.op === 'ready');
+      const { port } = await nextMessage<{ port: number }>(server, (m) => typeof m?.port === 'number');
+      await nextMessage(load, (m) => m?.op === 'ready');
       await sleep(300);
       const empty = await read(server, kind, true);
       if (process.env.BENCH_HEAP && kind === 'library') {
-        const written = next<{ file: string }>(server, (m) => m?.op === 'snapshot');
+        const written = nextMessage<{ file: string }>(server, (m) => m?.op === 'snapshot');
         server.send({ op: 'snapshot', name: 'empty' });
         console.log(`  snapshot ${(await written).file}`);
       }
       const promoted = process.env.BENCH_PROMOTED && kind === 'library';
       if (promoted) {
-        const profiling = next(server, (m) => m?.op === 'profiling');
+        const profiling = nextMessage(server, (m) => m?.op === 'profiling');
         server.send({ op: 'profile-start' });
         await profiling;
       }
       const started = performance.now();
       load.send({ op: 'connect', port, n, concurrency: 100 });
-      await next(load, (m) => m?.op === 'connected');
+      await nextMessage(load, (m) => m?.op === 'connected');
       const connectMs = performance.now() - started;
       if (promoted) {
         // Stopped after a full GC, so what it collected from the old generation is counted too.
         await read(server, kind, true);
-        const profiled = next<{ file: string }>(server, (m) => m?.op === 'profiled');
+        const profiled = nextMessage<{ file: string }>(server, (m) => m?.op === 'profiled');
         server.send({ op: 'profile-stop' });
         console.log(`  profile of what reached the old generation while connecting: ${(await profiled).file}`);
       }
@@ -127,7 +116,7 @@ for (const n of sizes) {
       console.log(line(`after ${idleSeconds} s idle + gc`, idleGc, empty, n));
       (growth[kind] ??= []).push({ n, rss: burstGc.rss - empty.rss, committed: burstGc.heapTotal - empty.heapTotal, live: burstGc.heapUsed - empty.heapUsed, idleRss: idleGc.rss - empty.rss });
       if (process.env.BENCH_HEAP && kind === 'library') {
-        const written = next<{ file: string }>(server, (m) => m?.op === 'snapshot');
+        const written = nextMessage<{ file: string }>(server, (m) => m?.op === 'snapshot');
         server.send({ op: 'snapshot', name: 'idle' });
         console.log(`  snapshot ${(await written).file}`);
       }

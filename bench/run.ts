@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { buildBenchEntries } from './buildServers.js';
+import { nextMessage } from './nextMessage.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const full = process.argv.includes('--full');
@@ -72,18 +73,6 @@ function start(name: string, core: number, nodeFlags: string[] = []): ChildProce
   return spawn('sh', ['-c', command], { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
 }
 
-function next<T>(child: ChildProcess, predicate: (message: any) => boolean, timeoutMs = 300_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bench child did not answer in time')), timeoutMs);
-    const onMessage = (message: unknown) => {
-      if (!predicate(message)) return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(message as T);
-    };
-    child.on('message', onMessage);
-  });
-}
 
 interface Stats {
   rss: number;
@@ -95,13 +84,13 @@ interface Stats {
   cpuMicros: number;
 }
 const stats = (server: ChildProcess) => {
-  const answer = next<Stats>(server, (m) => typeof m?.rss === 'number');
+  const answer = nextMessage<Stats>(server, (m) => typeof m?.rss === 'number');
   server.send('stats');
   return answer;
 };
 /** CPU used so far, without the full GC a stats call does. */
 const cpu = (server: ChildProcess) => {
-  const answer = next<{ cpuOnly: number }>(server, (m) => typeof m?.cpuOnly === 'number');
+  const answer = nextMessage<{ cpuOnly: number }>(server, (m) => typeof m?.cpuOnly === 'number');
   server.send('cpu');
   return answer.then((m) => m.cpuOnly);
 };
@@ -120,14 +109,14 @@ async function measure(kind: Kind, n: number): Promise<Result> {
   const server = start(`${kind}Server`, 1, ['--expose-gc', ...extra]);
   const load = start('loadGenerator', 0);
   try {
-    const { port } = await next<{ port: number }>(server, (m) => typeof m?.port === 'number');
-    await next(load, (m) => m?.op === 'ready');
+    const { port } = await nextMessage<{ port: number }>(server, (m) => typeof m?.port === 'number');
+    await nextMessage(load, (m) => m?.op === 'ready');
     await sleep(300);
     if (process.env.BENCH_HEAP && kind === 'library') console.log(`heap snapshot with no session: ${await heapSnapshot(server, 'empty')}`);
     const empty = await stats(server);
     if (profile === 'connect') await startProfile(server);
     load.send({ op: 'connect', port, n, concurrency: 100 });
-    const { times, cpuMicros: loadConnectCpu } = await next<{ times: number[]; cpuMicros: number }>(load, (m) => m?.op === 'connected');
+    const { times, cpuMicros: loadConnectCpu } = await nextMessage<{ times: number[]; cpuMicros: number }>(load, (m) => m?.op === 'connected');
     if (profile === 'connect') await stopProfile(server, profile);
     const connectedCpu = await cpu(server);
     await sleep(1000);
@@ -153,16 +142,16 @@ async function measure(kind: Kind, n: number): Promise<Result> {
     const busyCpuStart = await cpu(server);
     if (profile === 'commands') await startProfile(server);
     load.send({ op: 'run', commands: COMMANDS });
-    const { rtts, ms } = await next<{ rtts: number[]; ms: number }>(load, (m) => m?.op === 'ran');
+    const { rtts, ms } = await nextMessage<{ rtts: number[]; ms: number }>(load, (m) => m?.op === 'ran');
     const busyEnd = await stats(server);
     if (profile === 'commands') await stopProfile(server, profile);
     // The stats call above ends in a full GC (hundreds of ms at 10,000 sessions): let the server
     // settle first, so the paced phase measures a steady load, not the tail of that pause.
     await sleep(1000);
     load.send({ op: 'pace', rate: PACED_RATE, seconds: PACED_SECONDS });
-    const paced = await next<{ rtts: number[] }>(load, (m) => m?.op === 'paced');
+    const paced = await nextMessage<{ rtts: number[] }>(load, (m) => m?.op === 'paced');
     load.send({ op: 'paste', bytes: PASTE_BYTES });
-    const pasted = await next<{ ms: number; ok: boolean }>(load, (m) => m?.op === 'pasted');
+    const pasted = await nextMessage<{ ms: number; ok: boolean }>(load, (m) => m?.op === 'pasted');
     if (!pasted.ok) throw new Error(`${kind}: the ${PASTE_BYTES}-byte paste did not come back whole`);
     return {
       pasteMs: pasted.ms,
@@ -241,19 +230,19 @@ function table(runs: Row[]): string {
 }
 
 async function heapSnapshot(server: ChildProcess, name: string): Promise<string> {
-  const written = next<{ heapSnapshot: string }>(server, (m) => typeof m?.heapSnapshot === 'string');
+  const written = nextMessage<{ heapSnapshot: string }>(server, (m) => typeof m?.heapSnapshot === 'string');
   server.send({ heapSnapshot: name });
   return (await written).heapSnapshot;
 }
 
 async function startProfile(server: ChildProcess): Promise<void> {
-  const started = next(server, (m) => m?.profiling === true);
+  const started = nextMessage(server, (m) => m?.profiling === true);
   server.send('profile-start');
   await started;
 }
 
 async function stopProfile(server: ChildProcess, phase: string): Promise<void> {
-  const written = next<{ profiled: string }>(server, (m) => typeof m?.profiled === 'string');
+  const written = nextMessage<{ profiled: string }>(server, (m) => typeof m?.profiled === 'string');
   server.send({ profileStop: phase });
   console.log(`profile of the ${phase} phase: ${(await written).profiled}`);
 }

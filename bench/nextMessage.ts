@@ -1,0 +1,15 @@
+import type { ChildProcess } from 'node:child_process';
+
+/** The next IPC message from a bench child that `predicate` accepts (a child silent for `timeoutMs` is an error). */
+export function nextMessage<T>(child: ChildProcess, predicate: (message: any) => boolean, timeoutMs = 300_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('bench child did not answer in time')), timeoutMs);
+    const onMessage = (message: unknown) => {
+      if (!predicate(message)) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message as T);
+    };
+    child.on('message', onMessage);
+  });
+}
