@@ -4,24 +4,10 @@
 // which terminal names show colour.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import stringWidth from 'string-width';
+import { reference, starts } from '../support/cellsReference.js';
 import { measureCells } from '../../src/terminal/graphemeCells.js';
 import { advance } from '../../src/terminal/displayWidth.js';
 import { showsColour } from '../../src/terminal/colour.js';
-
-const segmenter = new Intl.Segmenter();
-
-function reference(text: string): Array<[number, number]> {
-  return [...segmenter.segment(text)].map(({ segment, index }) => [index, Math.min(2, stringWidth(segment))]);
-}
-
-function starts(cells: Uint8Array): Array<[number, number]> {
-  const found: Array<[number, number]> = [];
-  cells.forEach((cell, index) => {
-    if (cell > 0) found.push([index, cell - 1]);
-  });
-  return found;
-}
 
 /** Letters with three combining marks, a new combination each call (so never in the width cache). */
 let fresh = Math.floor(Math.random() * 100_000);

@@ -5,11 +5,9 @@
 // across a right margin; the work counters the cost tests read.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import stringWidth from 'string-width';
+import { reference, starts } from '../support/cellsReference.js';
 import { CellLine, cellWork, measureCells } from '../../src/terminal/graphemeCells.js';
 import { advance, displayWidth } from '../../src/terminal/displayWidth.js';
-
-const segmenter = new Intl.Segmenter();
 
 const TEXTS = [
   '', 'a', 'hello world', '~ !', '\x7f', '\x1f', 'é', '\xa0x', '\u02ff', '\u0300', 'x\u00ad', '\u00ad',
@@ -17,19 +15,6 @@ const TEXTS = [
   'ab日c', 'x👍y', 'é日👍\u0301z', '\t', 'a\x1bb', 'ÿĀ', 'x'.repeat(200) + 'é\u0301' + '日'.repeat(150),
   `${'👍'.repeat(70)}end`, '\u1100\u1161\u11a8', 'ｱ', 'Ａ',
 ];
-
-/** Where each grapheme starts and its width, from the segmenter and string-width (wide capped at 2). */
-function reference(text: string): Array<[number, number]> {
-  return [...segmenter.segment(text)].map(({ segment, index }) => [index, Math.min(2, stringWidth(segment))]);
-}
-
-function starts(cells: Uint8Array): Array<[number, number]> {
-  const found: Array<[number, number]> = [];
-  cells.forEach((cell, index) => {
-    if (cell > 0) found.push([index, cell - 1]);
-  });
-  return found;
-}
 
 test('measureCells: a start and a width for each grapheme, as the segmenter and string-width say', () => {
   for (const text of TEXTS) {
