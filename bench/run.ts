@@ -201,6 +201,7 @@ const ROWS: Array<[string, keyof Result, number, boolean]> = [
   ['idle CPU, % of one core', 'idleCpuPercent', 2, true],
 ];
 
+/** One run's figures per server (a server left out by BENCH_ONLY is absent; the table shows '-'). */
 type Row = Record<Kind, Result>;
 const median = (values: number[]) => {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
@@ -216,11 +217,12 @@ function table(runs: Row[]): string {
   lines.push(`${'metric'.padEnd(40)}${'library'.padStart(10)}${'floor'.padStart(10)}${peer ? 'twisted'.padStart(10) : ''}${'lib/floor'.padStart(11)}${peer ? 'lib/twisted'.padStart(13) : ''}`);
   const show = (v: number, digits: number) => (Number.isNaN(v) ? '-' : v.toFixed(digits));
   const ratio = (key: keyof Result, a: Kind, b: Kind) => {
-    const r = median(runs.map((run) => (run[b][key] === 0 ? NaN : run[a][key] / run[b][key])));
+    // A server left out (BENCH_ONLY) has no figures: its cells and ratios show '-'.
+    const r = median(runs.map((run) => (!run[a] || !run[b] || run[b][key] === 0 ? NaN : run[a][key] / run[b][key])));
     return Number.isNaN(r) ? '-' : `${r.toFixed(2)}x`;
   };
   for (const [label, key, digits] of ROWS) {
-    const value = (kind: Kind) => show(median(runs.map((run) => run[kind][key])), digits);
+    const value = (kind: Kind) => show(median(runs.map((run) => run[kind]?.[key] ?? NaN)), digits);
     lines.push(
       `${label.padEnd(40)}${value('library').padStart(10)}${value('floor').padStart(10)}${peer ? value('twisted').padStart(10) : ''}` +
         `${ratio(key, 'library', 'floor').padStart(11)}${peer ? ratio(key, 'library', 'twisted').padStart(13) : ''}`,
