@@ -494,7 +494,8 @@ export class LineEditor {
     // Type-ahead is bounded: a client typing into a busy session cannot grow memory without end.
     const size = key.kind === 'text' ? key.text.length : 1;
     if (key.kind === 'ctrl' && key.letter === 'c') this.#interruptAt = this.#queue.length;
-    else if (!this.#active && this.#queuedChars + size > this.#maxLineLength) {
+    // Past the bound, everything up to the next prompt goes, Enter too: a line cut short must not run.
+    else if (!this.#active && (this.#droppedTypeAhead || this.#queuedChars + size > this.#maxLineLength)) {
       if (!this.#droppedTypeAhead) this.#sink.typeAheadDropped?.(this.#maxLineLength);
       this.#droppedTypeAhead = true;
       return;
