@@ -114,7 +114,7 @@ export function sshConnectionHandler(server: ConnectionHost, options: SshListenO
   };
 }
 
-type RefusalLog = RateLimitedLog<'channels' | 'global request'>;
+type RefusalLog = RateLimitedLog<'channels' | 'global request' | 'second start'>;
 
 interface LoginDeadline {
   timer: NodeJS.Timeout;
@@ -321,8 +321,18 @@ function serveConnection(
         if (!transport && acceptEnvironment(environment, info.key, info.val)) accept?.();
         else reject?.();
       });
-      session.on('shell', (accept) => start(accept(), null));
-      session.on('exec', (accept, _reject, info) => start(accept(), info.command));
+      // One shell or exec per channel (RFC 4254 6.5): a second one is refused, the first goes on.
+      const startOnce = (accept: () => ServerChannel | undefined, reject: (() => void) | undefined, execCommand: string | null) => {
+        if (transport) {
+          refusals.note('second start', `[ssh ${remoteAddress}] refused a second shell or exec on one channel`);
+          reject?.();
+          return;
+        }
+        const stream = accept();
+        if (stream) start(stream, execCommand);
+      };
+      session.on('shell', (accept, reject) => startOnce(accept, reject, null));
+      session.on('exec', (accept, reject, info) => startOnce(accept, reject, info.command));
       // No listeners for subsystem (sftp), x11 or auth-agent: ssh2 refuses those requests.
     });
     // Port forwarding both ways is refused: this is a console, not a tunnel.

@@ -232,6 +232,47 @@ test('channels: two shells on one connection are two sessions of the same user; 
   }
 });
 
+/** Sends a second `shell` or `exec` request on a channel already started, as a hostile client can (ssh2's client would not). */
+function startAgain(client: ssh2.Client, channel: ssh2.ClientChannel, kind: 'shell' | 'exec'): void {
+  const protocol = (client as unknown as { _protocol: { shell(id: number, wantReply: boolean): void; exec(id: number, cmd: string, wantReply: boolean): void } })._protocol;
+  const id = (channel as unknown as { outgoing: { id: number } }).outgoing.id;
+  if (kind === 'shell') protocol.shell(id, false);
+  else protocol.exec(id, 'who', false);
+}
+
+test('a second shell or exec on a started channel is refused: the first session goes on, the server too', async () => {
+  const client = await connectSsh(main.port, { username: 'twice' });
+  try {
+    const shell = await openShell(client, { term: 'xterm', rows: 24, cols: 80 });
+    await shell.waitFor('TestServer> ');
+    startAgain(client, shell.channel, 'shell');
+    startAgain(client, shell.channel, 'exec');
+    const exec = await openExec(client, 'crunch 1');
+    startAgain(client, exec.channel, 'shell');
+    startAgain(client, exec.channel, 'exec');
+    shell.channel.write('echo still here\r');
+    await shell.waitFor('still here\r\nTestServer> ');
+    // The second shell session of a channel would have been a second session for this user.
+    assert.is(main.server.sessions.filter((session) => session.username === 'twice').length, 2);
+    shell.channel.end();
+    await shell.closed;
+    assert.is(await exec.exit, 0);
+    const refusals = main.log.filter((line) => line.includes('refused a second shell or exec on one channel'));
+    assert.ok(refusals.length >= 1 && refusals.length <= 2, refusals.join('\n'));
+  } finally {
+    await closeClient(client);
+  }
+  // A new connection is served: the server did not fall over.
+  const after = await connectSsh(main.port, { username: 'after' });
+  try {
+    const exec = await openExec(after, 'echo alive');
+    assert.is(await exec.exit, 0);
+    assert.match(exec.stdout().toString(), /alive/);
+  } finally {
+    await closeClient(after);
+  }
+});
+
 test('20,000 channels at once on one connection: 10 open, the rest refused, the server unharmed', async () => {
   const client = await connectSsh(main.port, { username: 'flood' });
   const floodStarted = Date.now();
