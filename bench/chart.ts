@@ -33,6 +33,7 @@ function host(): SessionHost {
     runExec: async () => {},
     reportError() {},
     log() {},
+    warnRepeatable() {},
     disconnect() {},
     sessionEnd: async () => {},
   };

@@ -178,6 +178,7 @@ export class Server implements ServerFacade, ConnectionHost {
       parent: this.#supervisor,
       machine: options.sessionMachine ?? sessionMachine,
       loginThrottle: this.loginThrottle,
+      repeatableWarnings: new RateLimitedLog((line) => this.logger.warn(line)),
       sessionAuthenticated: (session) => {
         this.#supervisor.send({ type: 'CONNECTION_AUTHENTICATED', remoteAddress: session.remoteAddress, session });
         this.#remoteSessions()?.sessionsChanged();

@@ -5,7 +5,7 @@ import type { LineEditorSink } from '../terminal/lineEditor.js';
 /** The session as the editor's results reach it: its chart, and its log for what the chart need not hear. */
 interface ChartSide {
   readonly actor: ActorRef<Snapshot<unknown>, SessionEvent>;
-  log(level: 'warn', message: string): void;
+  warnRepeatable(cause: 'type-ahead dropped', message: string): void;
 }
 
 /**
@@ -46,6 +46,6 @@ export class EditorToChart implements LineEditorSink {
   }
 
   typeAheadDropped(limit: number): void {
-    this.#session.log('warn', `type-ahead over ${limit} characters dropped`);
+    this.#session.warnRepeatable('type-ahead dropped', `type-ahead over ${limit} characters dropped`);
   }
 }

@@ -3,6 +3,8 @@ import { cutMessage } from '../text/messageCut.js';
 import type { ServerFacade, TelnetHandler } from '../handler.js';
 import type { Logger, LogLevel } from '../logger.js';
 import { InputAborted, type AnySessionMachine, type SessionHost, type SessionInput } from '../machines/session.js';
+import type { RepeatableWarning } from '../machines/sessionHost.js';
+import type { RateLimitedLog } from './rateLimitedLog.js';
 import { CommandRegistry } from '../shell/registry.js';
 import type { TelnetOption } from '../protocol/telnetOption.js';
 import { commandCompleter } from '../shell/commandCompletion.js';
@@ -65,6 +67,8 @@ export interface SessionServices {
   readonly workers: WorkerPool;
   /** Times the synchronous start of each command. */
   readonly watchdog: StallWatchdog;
+  /** Where `warnRepeatable` lines go: one a second per cause for the server, the rest counted (else each is logged). */
+  readonly repeatableWarnings?: RateLimitedLog<RepeatableWarning>;
   /** The session has logged in (or needed no login): it no longer counts as anonymous. */
   sessionAuthenticated?(session: LiveSession): void;
   /** Before each session id: the process's id and a dot when sessions span processes (src/scale). */
@@ -637,6 +641,12 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
 
   log(level: LogLevel, message: string, error?: unknown): void {
     this.#services.logger[level](`[${this.id} ${this.remoteAddress}] ${message}`, error);
+  }
+
+  warnRepeatable(cause: RepeatableWarning, message: string): void {
+    const repeatable = this.#services.repeatableWarnings;
+    if (repeatable) repeatable.note(cause, `[${this.id} ${this.remoteAddress}] ${message}`);
+    else this.log('warn', message);
   }
 
   warnIdle(secondsLeft: number): void {

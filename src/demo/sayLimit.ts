@@ -20,3 +20,11 @@ export class SayLimit {
     return 0;
   }
 }
+
+/**
+ * The `[name]` a said line starts with. A name with a bracket or a space in it is shown quoted, so
+ * that a user named `SERVER] Shutdown now! [` cannot make a line look like it came from `[SERVER]`.
+ */
+export function speakerTag(name: string): string {
+  return /^[^\s[\]"]+$/u.test(name) ? `[${name}]` : `[${JSON.stringify(name)}]`;
+}

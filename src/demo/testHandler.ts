@@ -4,7 +4,7 @@ import { neutralize } from '../text/sanitize.js';
 import type { HandlerClass } from '../actors/session.js';
 import { workerModule } from '../workers/workerModule.js';
 import { MessageTooLargeError } from '../scale/bus.js';
-import { SAY_BURST, SAY_WINDOW_MS, SayLimit } from './sayLimit.js';
+import { SAY_BURST, SAY_WINDOW_MS, SayLimit, speakerTag } from './sayLimit.js';
 
 /** The demo's CPU work, run in the server's worker threads by `crunch`. */
 const crunchWorker = workerModule(import.meta.url, './crunchTask', () => import('./crunchTask.js'));
@@ -86,13 +86,14 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
     })
     timer(params: string[]): void {
       const [time, message] = params;
-      const seconds = Number(time);
+      // Decimal seconds only: Number() alone would take 0x10 as 16 and 1e3 as 1000.
+      const seconds = time !== undefined && /^\d+(\.\d+)?$/.test(time) ? Number(time) : NaN;
       if (message === undefined || time === undefined) {
         this.writeError('Need both a time and a message');
         return;
       }
       // Say what is wrong with the time itself (1e400 is Infinity, -1 is in the past).
-      if (!Number.isFinite(seconds) || seconds < 0 || time.trim() === '') {
+      if (!Number.isFinite(seconds)) {
         this.writeError(`The time must be a number of seconds from 0 to ${MAX_TIMER_SECONDS}, not ${JSON.stringify(time.slice(0, 40))}`);
         return;
       }
@@ -177,7 +178,7 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
       }
       // Each line carries the speaker's name: a line break in the text cannot start a line that
       // seems to come from someone else ("hi\n[root] please run passwd").
-      const tag = `[${this.username ?? this.sessionId}]`;
+      const tag = speakerTag(this.username ?? this.sessionId);
       const text = params.join(' ').split(/\r\n?|\n/).map((line) => `${tag} ${line}`).join('\n');
       // Everyone else gets it as an asynchronous message (broadcast neutralises control characters);
       // the speaker sees, as the answer, exactly what they got.

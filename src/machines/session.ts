@@ -262,12 +262,12 @@ export const sessionSetup = setup({
     sayLineTooLong: ({ context, event }) => {
       if (event.type !== 'LINE_TOO_LONG') return;
       context.host.write(`Line too long (more than ${event.limit} characters): discarded.\n`);
-      context.host.log('warn', `line over ${event.limit} characters discarded`);
+      context.host.warnRepeatable('line too long', `line over ${event.limit} characters discarded`);
     },
     sayCommandTooLong: ({ context }) => {
       const { maxCommandLines, maxCommandLength } = context.host.settings;
       context.host.write(`Command too long (more than ${maxCommandLines} lines or ${maxCommandLength} characters): discarded.\n`);
-      context.host.log('warn', `command over ${maxCommandLines} lines or ${maxCommandLength} characters discarded`);
+      context.host.warnRepeatable('command too long', `command over ${maxCommandLines} lines or ${maxCommandLength} characters discarded`);
     },
     forgetLines: assign({ lines: () => [], parsed: null }),
     reportError: ({ context }, params: { error: unknown }) => context.host.reportError(params.error),

@@ -76,7 +76,12 @@ export interface SessionHost {
   runExec(): Promise<void>;
   reportError(error: unknown): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, error?: unknown): void;
+  /** A warning a client can cause many times a second: at most one line a second per cause for the whole server, the rest counted. */
+  warnRepeatable(cause: RepeatableWarning, message: string): void;
   /** Ends the session's own timers and closes the transport (output is flushed first). */
   disconnect(): void;
   sessionEnd(): Promise<void>;
 }
+
+/** Warnings one client can repeat at will (each is also told to that client): rate-limited in the log. */
+export type RepeatableWarning = 'line too long' | 'command too long' | 'type-ahead dropped';

@@ -116,9 +116,15 @@ export class KeyDecoder {
     if (introducer === 'O') {
       const final = text[start + 2];
       if (final === undefined) return -1;
+      // A control (another ESC) cannot end an SS3 key: the ESC O is junk, the control is read as itself.
+      if (final < ' ') {
+        emit({ kind: 'unknown', sequence: text.slice(start, start + 2) });
+        return start + 1;
+      }
       emit(SS3_KEYS[final] ?? { kind: 'unknown', sequence: text.slice(start, start + 3) });
       return start + 2;
     }
+    if (introducer === ']') return this.#oscString(text, start, emit);
     if (introducer !== '[') {
       const alt = ALT_KEYS[introducer];
       if (alt) {
@@ -140,6 +146,37 @@ export class KeyDecoder {
         return i;
       }
       if (i - start > MAX_SEQUENCE || code < 0x20) {
+        emit({ kind: 'unknown', sequence: text.slice(start, i) });
+        return i - 1;
+      }
+    }
+    return text.length - start > MAX_SEQUENCE ? text.length - 1 : -1;
+  }
+
+  /**
+   * An OSC string (ESC ], a terminal's answer or one pasted): never keys; up to BEL or ESC \ it is
+   * one unknown sequence. One longer than MAX_SEQUENCE is junk up to there, as a CSI. (ESC P, DCS,
+   * is left as Alt-P: a user may type that, a terminal sends DCS only when asked.)
+   */
+  #oscString(text: string, start: number, emit: (key: Key) => void): number {
+    for (let i = start + 2; i < text.length; i++) {
+      if (i - start > MAX_SEQUENCE) {
+        emit({ kind: 'unknown', sequence: text.slice(start, i) });
+        return i - 1;
+      }
+      const code = text.charCodeAt(i);
+      if (code === 0x07) {
+        emit({ kind: 'unknown', sequence: text.slice(start, i + 1) });
+        return i;
+      }
+      if (code === 0x1b) {
+        const next = text[i + 1];
+        if (next === undefined) break;
+        if (next === '\\') {
+          emit({ kind: 'unknown', sequence: text.slice(start, i + 2) });
+          return i + 1;
+        }
+        // Another ESC ends the string, as terminals take it, and begins a sequence of its own.
         emit({ kind: 'unknown', sequence: text.slice(start, i) });
         return i - 1;
       }

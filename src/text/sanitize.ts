@@ -14,11 +14,15 @@ const UNSAFE_BUT_LINE_FEED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u20
 
 /**
  * What a name may not hold although a terminal shows it harmlessly: characters that show nothing
- * (format characters such as U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN, U+FEFF, the tag characters),
- * so that `al\u200bice` cannot pass for `alice`; and a combining mark at the start, with no letter
- * to sit on.
+ * (format characters such as U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN, U+FEFF, the tag characters;
+ * every default-ignorable one, such as the Hangul fillers U+3164 and U+115F and the variation
+ * selectors; U+2800 BRAILLE PATTERN BLANK), so that `al\u200bice` cannot pass for `alice` nor a
+ * filler for a name; and a combining mark at the start, with no letter to sit on.
  */
-const INVISIBLE = /\p{Cf}|^\p{M}/u;
+const INVISIBLE = /\p{Cf}|\p{Default_Ignorable_Code_Point}|\u2800|^\p{M}/u;
+/** More marks on one character than any script needs: a name that spills over the rows around it. */
+export const MAX_MARKS_PER_CHARACTER = 4;
+const STACKED_MARKS = new RegExp(`\\p{M}{${MAX_MARKS_PER_CHARACTER + 1}}`, 'u');
 
 export interface NeutralizeOptions {
   /** Keep line breaks (CR LF, CR, LF become one LF); otherwise LF is shown as `^J` like any other control. */
@@ -65,7 +69,7 @@ export function isBlankUsername(name: string): boolean {
 
 /**
  * Why `name` cannot be a username, or null when it can: at most 64 characters, no control
- * characters and none that show nothing. Every way a name comes in (telnet login, SSH) is checked with this one rule.
+ * characters, none that show nothing, no spaces around it, no pile of marks on one character. Every way a name comes in (telnet login, SSH) is checked with this one rule.
  */
 export function usernameProblem(name: string): string | null {
   // Counted by code points, but a name of 4 times the limit in UTF-16 units is refused before counting.
@@ -75,5 +79,8 @@ export function usernameProblem(name: string): string | null {
   if (UNSAFE.test(name)) return 'usernames may not contain control characters';
   if (INVISIBLE.test(name)) return 'usernames may not contain invisible characters';
   if (isBlankUsername(name)) return 'usernames may not be empty';
+  // '  alice' would pass for 'alice' in a list of names.
+  if (name.trim() !== name) return 'usernames may not begin or end with spaces';
+  if (STACKED_MARKS.test(name)) return `usernames may not stack more than ${MAX_MARKS_PER_CHARACTER} marks on one character`;
   return null;
 }

@@ -151,7 +151,8 @@ function serveConnection(
     if (timer) clearTimeout(timer);
     timer = null;
   };
-  client.on('error', (err: Error) => log.debug(`[ssh ${remoteAddress}] ${err.message}`));
+  // A protocol error ends the connection (ssh2 closes it): one line, so a dropped client is explained.
+  client.on('error', (err: Error) => log.info(`[ssh ${remoteAddress}] connection error: ${quoteForLog(err.message, 200)}`));
   let gone = false;
   client.on('close', () => {
     gone = true;

@@ -33,7 +33,7 @@ test('timer: a bad time is named as such; a missing message as before', async ()
   const demo = await startDemo();
   const client = await login(demo.port);
   try {
-    for (const [time, shown] of [['-1', '"-1"'], ['1e400', '"1e400"'], ['soon', '"soon"'], ['NaN', '"NaN"']]) {
+    for (const [time, shown] of [['-1', '"-1"'], ['1e400', '"1e400"'], ['soon', '"soon"'], ['NaN', '"NaN"'], ['0x10', '"0x10"'], ['1e1', '"1e1"'], ['.5', '".5"'], ['5.', '"5."']]) {
       assert.is(await answer(client, `timer ${time} x`), `The time must be a number of seconds from 0 to 86400, not ${shown}`);
     }
     assert.is(await answer(client, 'timer 5'), 'Need both a time and a message');

@@ -287,4 +287,25 @@ test('telnet: once the session closes its transport, input still queued is never
   }
 });
 
+test('a warning a client repeats at will: one log line a second for the whole server, then the count', async () => {
+  const srv = await startServer(Timers, { maxLineLength: 10, negotiationTimeoutMs: 50 });
+  const clients = [await TelnetTestClient.connect(srv.port), await TelnetTestClient.connect(srv.port)];
+  try {
+    for (const client of clients) await client.waitFor('T> ');
+    // 20 lines too long from each of two sessions, each told every time.
+    for (const client of clients) client.send('x'.repeat(11) + '\r\n'.repeat(1));
+    for (let i = 1; i < 20; i++) for (const client of clients) client.send(`${'y'.repeat(11)}\r\n`);
+    for (const client of clients) await client.waitFor(/(Line too long \(more than 10 characters\): discarded\.\nT> [^]*){20}/);
+    const lines = () => srv.log.filter((line) => line.includes('line over 10 characters discarded'));
+    assert.is(lines().length, 1, lines().join('\n'));
+    // The interval's end writes the count of the rest (39), naming the last session that caused it.
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    assert.is(lines().length, 2, lines().join('\n'));
+    assert.match(lines()[1]!, /^warn \[s\d+ 127\.0\.0\.1:\d+\] line over 10 characters discarded \(39 times more in the last 1 s; this was the last\)$/);
+  } finally {
+    for (const client of clients) client.close();
+    await srv.stop();
+  }
+});
+
 test.run();

@@ -76,6 +76,7 @@ export function fakeHost(options: FakeOptions = {}): FakeHost {
     runExec: async () => void host.commands.push(['EXEC', options.execCommand ?? '']),
     reportError: (error) => void host.out.push(`ERROR ${String(error)}`),
     log: () => {},
+    warnRepeatable: () => {},
     disconnect: () => void host.disconnected++,
     sessionEnd: async () => void host.ends++,
   };

@@ -53,6 +53,26 @@ test('SS3 keys (ESC O A) whole or split after the O; an unknown one named', () =
   assert.equal(keys('\x1bOP'), [{ kind: 'unknown', sequence: '\x1bOP' }]);
 });
 
+test('ESC O before another ESC is junk; the sequence after it is still read as its key', () => {
+  assert.equal(keys('\x1bO\x1b[A'), [{ kind: 'unknown', sequence: '\x1bO' }, { kind: 'up' }]);
+  assert.equal(keys('\x1bO', '\x1b[999999999A'), [{ kind: 'unknown', sequence: '\x1bO' }, { kind: 'up' }]);
+  assert.equal(keys('\x1bO\r'), [{ kind: 'unknown', sequence: '\x1bO' }, ENTER]);
+});
+
+test('an OSC string (ESC ] ... BEL or ESC \\) is one unknown sequence, never keys or text, whole or split', () => {
+  assert.equal(keys('\x1b]0;title\x07ab'), [{ kind: 'unknown', sequence: '\x1b]0;title\x07' }, { kind: 'text', text: 'ab' }]);
+  assert.equal(keys('\x1b]11;rgb:0/0/0\x1b\\x'), [{ kind: 'unknown', sequence: '\x1b]11;rgb:0/0/0\x1b\\' }, { kind: 'text', text: 'x' }]);
+  assert.equal(keys('\x1b]0;ti', 'tle', '\x07'), [{ kind: 'unknown', sequence: '\x1b]0;title\x07' }]);
+  assert.equal(keys('\x1b]0;t\x1b', '\\'), [{ kind: 'unknown', sequence: '\x1b]0;t\x1b\\' }]);
+  // Another ESC ends it and is read as its own key.
+  assert.equal(keys('\x1b]0;t\x1b[B'), [{ kind: 'unknown', sequence: '\x1b]0;t' }, { kind: 'down' }]);
+  // Past 32 characters it is junk up to there; what follows is text, as for a CSI.
+  const long = `\x1b]${'x'.repeat(40)}\x07`;
+  assert.equal(keys(long), [{ kind: 'unknown', sequence: long.slice(0, 33) }, { kind: 'text', text: 'x'.repeat(9) }, { kind: 'ctrl', letter: 'g' }]);
+  // ESC P stays Alt-P (the P read as itself), as a user may type it.
+  assert.equal(keys('\x1bPx'), [{ kind: 'text', text: 'Px' }]);
+});
+
 test('unknown CSI keys are named whole, the text after them read as text', () => {
   assert.equal(keys('\x1b[Zab'), [{ kind: 'unknown', sequence: '\x1b[Z' }, { kind: 'text', text: 'ab' }]);
   assert.equal(keys('\x1b[@'), [{ kind: 'unknown', sequence: '\x1b[@' }]);

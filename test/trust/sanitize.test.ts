@@ -57,7 +57,11 @@ test('usernameProblem: 64 characters pass, 65 do not; counted in characters, not
   assert.is(usernameProblem('josé-ünal 李'), null);
   assert.is(usernameProblem(''), 'usernames may not be empty', 'no name at all is refused on every transport');
   assert.is(usernameProblem('   '), 'usernames may not be empty');
-  assert.is(usernameProblem(' a '), null);
+  // Spaces inside a name are kept; around it, '  alice' would pass for 'alice' in a list of names.
+  assert.is(usernameProblem('a b'), null);
+  for (const padded of [' a ', ' a', 'a ', 'a\u3000', '\u00a0a']) {
+    assert.is(usernameProblem(padded), 'usernames may not begin or end with spaces', JSON.stringify(padded));
+  }
 });
 
 test('usernameProblem: any control character is refused (ESC, BEL, CSI, OSC, DEL, LF, bidi)', () => {
@@ -75,10 +79,19 @@ test('usernameProblem: characters that show nothing are refused, so no name can 
   for (const bad of ['a\u200fb', 'a\u061cb', 'x\u2028y', 'a\u2029b']) {
     assert.match(usernameProblem(bad) ?? '', /control characters/, JSON.stringify(bad));
   }
+  // Fillers that show as nothing (Hangul fillers, the braille blank) and variation selectors, alone or inside.
+  for (const bad of ['\u3164', '\u115f\u115f', '\u1160', '\uffa0', '\u2800\u2800', 'a\ufe0fb', 'a\u034fb', 'x\u{e0100}']) {
+    assert.is(usernameProblem(bad), 'usernames may not contain invisible characters', JSON.stringify(bad));
+  }
   // A combining mark needs a letter before it; after one it is part of the name.
   assert.is(usernameProblem('\u0301\u0301'), 'usernames may not contain invisible characters');
   assert.is(usernameProblem('e\u0301'), null);
   assert.is(usernameProblem('zoë'), null);
+  // Four marks on one letter (Vietnamese needs two, some scripts three or four); five is a pile.
+  assert.is(usernameProblem(`x${'\u0301'.repeat(4)}y${'\u0300'.repeat(4)}`), null);
+  assert.is(usernameProblem(`x${'\u0301'.repeat(5)}`), 'usernames may not stack more than 4 marks on one character');
+  assert.is(usernameProblem(`x${'\u0301'.repeat(63)}`), 'usernames may not stack more than 4 marks on one character');
+  assert.is(usernameProblem('Nguyễn'), null);
 });
 
 test('quoteForLog: 64 characters whole; 65 cut to 64 and said to be cut, with the length; controls shown', () => {

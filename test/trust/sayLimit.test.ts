@@ -2,7 +2,7 @@
 // session in any SAY_WINDOW_MS, says how long to wait, and counts only what was said.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SAY_BURST, SAY_WINDOW_MS, SayLimit } from '../../src/demo/sayLimit.js';
+import { SAY_BURST, SAY_WINDOW_MS, SayLimit, speakerTag } from '../../src/demo/sayLimit.js';
 import { startDemo } from '../support/demoServer.js';
 import { login } from '../support/telnetClient.js';
 
@@ -16,6 +16,16 @@ test('the window: the burst at once, then one more only when the oldest is a win
   // The second message of the burst is the oldest now: it frees the next slot one ms later.
   assert.is(limit.take(1000 + SAY_WINDOW_MS), 1);
   assert.is(limit.take(1001 + SAY_WINDOW_MS), 0);
+});
+
+test('the speaker tag: a plain name as it is; one with a bracket, a quote or a space quoted, so it cannot forge another', () => {
+  assert.is(speakerTag('ann'), '[ann]');
+  assert.is(speakerTag('josé.ü-李'), '[josé.ü-李]');
+  assert.is(speakerTag('SERVER] Shutdown now! ['), '["SERVER] Shutdown now! ["]');
+  assert.is(speakerTag('a]b'), '["a]b"]');
+  assert.is(speakerTag('a[b'), '["a[b"]');
+  assert.is(speakerTag('a b'), '["a b"]');
+  assert.is(speakerTag('a"b'), '["a\\"b"]');
 });
 
 test('over telnet: the sixth say in a row is refused with the wait; the listener got five', async () => {
