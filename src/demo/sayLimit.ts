@@ -26,5 +26,5 @@ export class SayLimit {
  * that a user named `SERVER] Shutdown now! [` cannot make a line look like it came from `[SERVER]`.
  */
 export function speakerTag(name: string): string {
-  return /^[^\s[\]"]+$/u.test(name) ? `[${name}]` : `[${JSON.stringify(name)}]`;
+  return /^[^\s[\]"\\]+$/u.test(name) ? `[${name}]` : `["${name.replace(/["\\]/g, '\\$&')}"]`;
 }

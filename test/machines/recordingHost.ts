@@ -21,6 +21,8 @@ export function recordingHost(options: FakeOptions = {}, settings: Partial<{ -re
     host.logs.push(`${level}: ${message}`);
     if (error !== undefined) host.errors.push(error);
   };
+  // The chart says which warnings are repeatable; the server's rate limit is tested in hostile/budgets.
+  host.warnRepeatable = (_cause, message) => void host.logs.push(`warn: ${message}`);
   host.reportError = (error) => void host.out.push(`ERROR ${String(error)}`);
   return host;
 }

@@ -177,7 +177,8 @@ test('a name a handler set by itself still reaches others neutralised: who and s
     victim.assertClean();
     // And mallory's say, prefixed with that name.
     mallory.send('say hi\r\n');
-    await victim.waitFor(Buffer.from(`[${EVIL_SHOWN}] hi`), at);
+    // A name with a bracket in it is quoted, so it cannot close the tag early.
+    await victim.waitFor(Buffer.from(`["${EVIL_SHOWN}"] hi`), at);
     victim.assertClean();
   } finally {
     mallory.close();

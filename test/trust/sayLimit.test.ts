@@ -26,6 +26,9 @@ test('the speaker tag: a plain name as it is; one with a bracket, a quote or a s
   assert.is(speakerTag('a[b'), '["a[b"]');
   assert.is(speakerTag('a b'), '["a b"]');
   assert.is(speakerTag('a"b'), '["a\\"b"]');
+  assert.is(speakerTag('a\\b'), '["a\\\\b"]');
+  // Controls are left to the broadcast's neutralize (shown as ^[), not escaped twice.
+  assert.is(speakerTag('x\x1by'), '[x\x1by]');
 });
 
 test('over telnet: the sixth say in a row is refused with the wait; the listener got five', async () => {
