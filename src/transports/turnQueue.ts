@@ -144,7 +144,8 @@ function rethrowLater(err: unknown): void {
 
 /**
  * Sessions whose connection has closed, waiting to be torn down (their actor stopped, `sessionEnd`
- * run, the supervisor's books kept). One queue for the process, in order: at most one per
- * connection that was open, so its size is bounded by the admission limits.
+ * run, the supervisor's books kept). One queue for the process, in order. What bounds it: a closed
+ * connection stays counted against `maxSessions` until its own job here has run (Server.admitSocket),
+ * and it has at most one job more per session on it (one, or an SSH connection's channels).
  */
 export const sessionTeardowns = new TurnQueue();
