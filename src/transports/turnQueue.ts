@@ -1,8 +1,14 @@
 import { performance } from 'node:perf_hooks';
-import { currentTurn, processBudgetSpent, chargeProcessWork } from './inputPacer.js';
+import { currentTurn, processBudgetSpent, chargeProcessWork, PROCESS_INPUT_MS_PER_TURN } from './inputPacer.js';
 
-/** Session start-up or teardown done per turn of the event loop, at most (ms); at least one a turn. */
-export const SESSION_WORK_MS_PER_TURN = 2;
+/**
+ * Session start-up or teardown done per turn of the event loop, at most (ms); at least one a turn.
+ * As much as the process's input budget, which it counts against and stops at: on its own it may take
+ * the whole of it. Measured: 2 ms made a drop of 5,000 connections take three times as long to tear
+ * down on a loaded machine, while what one turn holds the loop for is mostly Node's own work on the
+ * closing sockets (about 0.1 ms each, up to 1,024 in a turn), not these few milliseconds.
+ */
+export const SESSION_WORK_MS_PER_TURN = PROCESS_INPUT_MS_PER_TURN;
 
 /**
  * Connections accepted and waiting to start their session, at most. Each start costs about a
