@@ -24,6 +24,7 @@ import { StallWatchdog } from './workers/stallWatchdog.js';
 import { acceptingProxyHeader } from './transports/proxyListener.js';
 import type { ConnectionHost } from './transports/connectionHost.js';
 import type { InputBudget } from './transports/inputPacer.js';
+import { MAX_WAITING_STARTS, sessionTeardowns, TurnQueue } from './transports/turnQueue.js';
 
 /**
  * Every budget a client can make the server spend, per connection or in all; defaults in
@@ -119,7 +120,9 @@ export class Server implements ServerFacade, ConnectionHost {
   readonly #listeners = new Set<net.Server>();
   readonly #sockets = new Set<Socket>();
   /** Refusals and accept errors: at most one line per cause per second, the rest counted. */
-  readonly #rareLog: RateLimitedLog<RefusalCause | 'accept' | 'backlog'>;
+  readonly #rareLog: RateLimitedLog<RefusalCause | 'accept' | 'backlog' | 'starting'>;
+  /** Admitted connections waiting for their turn to start a session (`startSession`). */
+  readonly #starts: TurnQueue;
   readonly #tcpKeepAliveMs: number;
   #closing: Promise<void> | null = null;
   readonly #workers: WorkerPool;
@@ -144,6 +147,7 @@ export class Server implements ServerFacade, ConnectionHost {
       maxSessionsPerAddress: options.maxSessionsPerAddress ?? DEFAULT_LIMITS.maxSessionsPerAddress,
     };
     this.#rareLog = new RateLimitedLog((line) => this.logger.warn(line));
+    this.#starts = new TurnQueue({ limit: MAX_WAITING_STARTS, failed: (err) => this.logger.error('could not start a session', err) });
     this.#tcpKeepAliveMs = options.tcpKeepAliveMs ?? DEFAULT_LIMITS.tcpKeepAliveMs;
     const fits = maxSessionsFor(fileDescriptorLimit());
     if (maxSessions > fits) {
@@ -196,8 +200,35 @@ export class Server implements ServerFacade, ConnectionHost {
   /** For `net.createServer(listener)`: serves each socket as a telnet session. */
   readonly connectionListener = (socket: Socket): void => {
     if (!this.admitSocket(socket)) return;
-    this.serve(new TelnetTransport(socket, { maxOutputBuffer: this.#options.maxOutputBuffer }));
+    const acceptedAtMs = Date.now();
+    this.startSession(socket, () => {
+      this.serve(new TelnetTransport(socket, { maxOutputBuffer: this.#options.maxOutputBuffer, acceptedAtMs }));
+      socket.resume(); // paused while it waited (or by the PROXY listener)
+    });
   };
+
+  /**
+   * `ConnectionHost.startSession`: runs `start` (the session's start-up on an admitted socket) now
+   * when no other waits and this turn's budget has room, else in its turn, the socket paused until
+   * then (see `TurnQueue`: a few milliseconds of start-ups a turn, round-robin by address). A socket
+   * that closes while it waits is taken out and never started.
+   */
+  startSession(socket: Socket, start: () => void): void {
+    const cancel = () => {
+      if (waiting) this.#starts.cancel(waiting);
+    };
+    const waiting = this.#starts.add(socket.remoteAddress ?? '', () => {
+      socket.off('close', cancel);
+      if (!socket.destroyed) start();
+    });
+    if (waiting === false) {
+      // admitSocket refuses while the queue is full: only a listener that skipped it comes here.
+      socket.destroy();
+    } else if (waiting !== null) {
+      socket.pause();
+      socket.on('close', cancel);
+    }
+  }
 
   /** `ConnectionHost.admitSocket`: admission is the supervisor's guarded transition; refusals logged rate-limited. */
   admitSocket(socket: Socket): boolean {
@@ -205,11 +236,16 @@ export class Server implements ServerFacade, ConnectionHost {
     const remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
     // The decision is the supervisor chart's (a guarded transition); the socket's I/O is done here.
     const receipt: AdmissionReceipt = { admitted: false, refusal: null };
-    if (!this.#closing) this.#supervisor.send({ type: 'CONNECTION_OPENED', remoteAddress, receipt });
+    const startsFull = this.#starts.full;
+    if (!this.#closing && !startsFull) this.#supervisor.send({ type: 'CONNECTION_OPENED', remoteAddress, receipt });
     if (!receipt.admitted) {
       const { refusal } = receipt;
       if (refusal) this.#rareLog.note(refusal.cause, `[${remoteAddress}] refused: ${refusal.reason}`);
-      socket.end(`${refusal?.line ?? 'Server shutting down.'}\r\n`);
+      else if (startsFull && !this.#closing) {
+        this.#rareLog.note('starting', `[${remoteAddress}] refused: ${this.#starts.size} connections waiting to start (at most ${MAX_WAITING_STARTS})`);
+      }
+      const line = refusal?.line ?? (startsFull && !this.#closing ? STARTS_FULL_LINE : 'Server shutting down.');
+      socket.end(`${line}\r\n`);
       socket.resume(); // what the client sent is read and dropped, so its FIN closes the socket
       const timer = setTimeout(() => socket.destroy(), SOCKET_CLOSE_GRACE_MS);
       timer.unref();
@@ -220,7 +256,8 @@ export class Server implements ServerFacade, ConnectionHost {
     // `on`, not `once`: 'close' comes once anyway, and `once` wraps each listener in two more objects.
     socket.on('close', () => {
       this.#sockets.delete(socket);
-      this.#supervisor.send({ type: 'CONNECTION_CLOSED', remoteAddress });
+      // Counted until its turn to be torn down comes (turnQueue.ts): the admission limits bound that queue.
+      sessionTeardowns.add('', () => this.#supervisor.send({ type: 'CONNECTION_CLOSED', remoteAddress }));
     });
     // A peer that vanished without FIN or RST is found by the kernel, not held for ever.
     if (this.#tcpKeepAliveMs > 0) socket.setKeepAlive(true, this.#tcpKeepAliveMs);
@@ -473,6 +510,7 @@ export class Server implements ServerFacade, ConnectionHost {
 }
 
 const SOCKET_CLOSE_GRACE_MS = 1000;
+const STARTS_FULL_LINE = 'Too many connections starting; please try again later.';
 /** Connections the kernel may hold for us while the loop is busy: a burst of thousands is not dropped. */
 const LISTEN_BACKLOG = 4096;
 

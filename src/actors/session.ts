@@ -15,7 +15,7 @@ import { decideEcho } from '../terminal/echo.js';
 import { TerminalState, type TerminalChange } from '../terminal/terminalState.js';
 import type { TerminalEvents, TerminalTransport } from '../transports/terminalTransport.js';
 import { EditorToChart } from './editorToChart.js';
-import { nextTurn, startWork, workBusyMs } from '../transports/inputPacer.js';
+import { nextTurn, startWork, workShouldYield } from '../transports/inputPacer.js';
 import { SessionSettings } from './sessionSettings.js';
 import { checkNowOrInTurn, LoginThrottled, type LoginThrottle } from './loginThrottle.js';
 import { quoteForLog, usernameProblem } from '../text/sanitize.js';
@@ -131,7 +131,7 @@ export const SERVER_ENDED_STATUS = 129;
 export class LiveSession implements SessionHost, SessionLink, TerminalEvents, SupervisedSession {
   readonly id: string;
   /** When the connection came (ms since the epoch; a number, not a Date object per session). */
-  readonly connectedAtMs = Date.now();
+  readonly connectedAtMs: number;
   /** Time of the last input (ms since the epoch), for the idle timeout. */
   lastActivity = Date.now();
   readonly handler: TelnetHandler;
@@ -172,6 +172,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
 
   constructor(handlerClass: HandlerClass, transport: TerminalTransport, services: SessionServices) {
     this.id = `${services.idPrefix ?? ''}s${nextSessionNumber++}`;
+    // Accepted earlier than started when it waited its turn (Server.startSession): the login timeout counts from the accept.
+    this.connectedAtMs = transport.acceptedAtMs ?? Date.now();
     this.#transport = transport;
     this.#services = services;
     this.#registry = CommandRegistry.forClass(handlerClass);
@@ -466,12 +468,13 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     // actor's mailbox: the end of the command must come after them, as an event, as it always did.
     if (this.actor.sent !== sentBefore) return Promise.resolve();
     // Type-ahead runs command after command, never giving the loop back: past this connection's input
-    // budget for the turn, its next command waits for the next turn and everyone else goes first.
-    if (workBusyMs(this) >= this.#services.limits.inputMsPerTurn) return nextTurn();
+    // budget for the turn (or, outside the pacer's slices, the process's), its next command waits for
+    // the next turn and everyone else goes first.
+    if (workShouldYield(this, this.#services.limits.inputMsPerTurn)) return nextTurn();
   }
 
   async #yieldIfBusy(): Promise<void> {
-    if (workBusyMs(this) >= this.#services.limits.inputMsPerTurn) await nextTurn();
+    if (workShouldYield(this, this.#services.limits.inputMsPerTurn)) await nextTurn();
   }
 
   /** ^C while a command runs: abort what it awaits through its signal (worker tasks, I/O). */

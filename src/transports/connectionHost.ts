@@ -26,6 +26,12 @@ export interface ConnectionHost {
    * says why. False when refused (the listener then leaves the socket alone).
    */
   admitSocket(socket: Socket): boolean;
+  /**
+   * Runs `start` (setting up the session on an admitted socket) now, or in its turn when many connect
+   * at once, the socket paused until then; never when the socket closed first. `start` resumes the
+   * socket if its reader needs it to.
+   */
+  startSession(socket: Socket, start: () => void): void;
   /** Starts a session on the transport (after `admitSocket` admitted its socket). */
   serve(transport: TerminalTransport): unknown;
   /** Binds a listener whose connections end up in `serve`; closed with the server. */

@@ -31,14 +31,12 @@ export const PROCESS_INPUT_MS_PER_TURN = 4;
 // a pacer sees a new turn when the number has changed (no timer per connection per chunk).
 let turn = 0;
 let turnTicking = false;
-/** Input work done by every pacer in turn `inputTurn` (ms). */
-let inputTurn = -1;
-let turnInputMs = 0;
 function advanceTurn(): void {
   turn++;
   turnTicking = false;
 }
-function currentTurn(): number {
+/** The number of this turn of the event loop (for budgets per turn: a change means a new turn). */
+export function currentTurn(): number {
   if (!turnTicking) {
     turnTicking = true;
     setImmediate(advanceTurn);
@@ -46,21 +44,61 @@ function currentTurn(): number {
   return turn;
 }
 
-/** Whose work the clock below is timing, and since when in which turn. */
-let workOwner: object | null = null;
-let workTurn = -1;
-let workStartedAt = 0;
+/**
+ * The one clock of this turn's work, reset together when the turn changes: what every connection's
+ * input, session start-up and teardown took in all (the process budget), and whose command is being
+ * timed since when (the per-connection budget of type-ahead).
+ */
+interface TurnLedger {
+  turn: number;
+  /** Work counted against `PROCESS_INPUT_MS_PER_TURN` in this turn (ms). */
+  processMs: number;
+  /** Whose work `ownerSince` times; null when no one's in this turn yet. */
+  owner: object | null;
+  ownerSince: number;
+  /** When a command run outside the pacer's slices started (its time is not in a slice's), or -1. */
+  outsideSince: number;
+}
+const ledger: TurnLedger = { turn: -1, processMs: 0, owner: null, ownerSince: 0, outsideSince: -1 };
+/** True while a pacer hands a slice on: that slice's time is counted by the pacer itself. */
+let inSlice = false;
+
+function thisTurn(): TurnLedger {
+  const now = currentTurn();
+  if (ledger.turn !== now) {
+    ledger.turn = now;
+    ledger.processMs = 0;
+    ledger.owner = null;
+    ledger.outsideSince = -1;
+  }
+  return ledger;
+}
+
+/** Work counted against the process budget in this turn so far (ms). */
+export function processWorkMs(): number {
+  return thisTurn().processMs;
+}
+
+/** Counts `ms` of work done now (a session started or torn down) against the process budget of this turn. */
+export function chargeProcessWork(ms: number): void {
+  thisTurn().processMs += ms;
+}
+
+/** True once this turn's process budget is spent: work that can wait should wait for the next turn. */
+export function processBudgetSpent(): boolean {
+  return thisTurn().processMs >= PROCESS_INPUT_MS_PER_TURN;
+}
 
 /**
  * Says that `owner` (one connection's session) starts a piece of work now: a command typed ahead.
  * Its work in this turn is counted from its first piece, as long as no one else's ran in between.
  */
 export function startWork(owner: object): void {
-  const now = currentTurn();
-  if (workOwner === owner && workTurn === now) return;
-  workOwner = owner;
-  workTurn = now;
-  workStartedAt = performance.now();
+  const clock = thisTurn();
+  if (!inSlice) clock.outsideSince = performance.now();
+  if (clock.owner === owner) return;
+  clock.owner = owner;
+  clock.ownerSince = performance.now();
 }
 
 /**
@@ -70,8 +108,26 @@ export function startWork(owner: object): void {
  * not count: with a thousand sessions sending a command each, none of them has to wait a turn.
  */
 export function workBusyMs(owner: object): number {
-  if (workOwner !== owner || workTurn !== currentTurn()) return 0;
-  return performance.now() - workStartedAt;
+  const clock = thisTurn();
+  if (clock.owner !== owner) return 0;
+  return performance.now() - clock.ownerSince;
+}
+
+/**
+ * Whether `owner`'s type-ahead should wait for the next turn now that one of its commands ended: past
+ * its own `msPerTurn` in this turn; or, when the command ran outside the pacer's slices (typed ahead
+ * behind a command that returned a promise, so no slice timed it), past the process budget, to which
+ * its time is added here. Inside a slice the pacer keeps the process budget (one slice a turn each):
+ * asking there would cost a promise and a second write per command under load, for nothing.
+ */
+export function workShouldYield(owner: object, msPerTurn: number): boolean {
+  const clock = thisTurn();
+  if (!inSlice && clock.outsideSince >= 0) {
+    clock.processMs += performance.now() - clock.outsideSince;
+    clock.outsideSince = -1;
+    if (clock.processMs >= PROCESS_INPUT_MS_PER_TURN) return true;
+  }
+  return workBusyMs(owner) >= msPerTurn;
 }
 
 /** Resolves on the next turn of the event loop, after the input and timers waiting now. */
@@ -139,11 +195,8 @@ export class InputPacer {
   }
 
   #drain(): void {
-    const now = currentTurn();
-    if (now !== inputTurn) {
-      inputTurn = now;
-      turnInputMs = 0;
-    }
+    const clock = thisTurn();
+    const now = clock.turn;
     if (now !== this.#turn) {
       this.#turn = now;
       this.#bytes = 0;
@@ -152,7 +205,7 @@ export class InputPacer {
     const queue = this.#queue;
     const { bytesPerTurn, msPerTurn } = this.#budget;
     while (queue.length > 0 && !this.#stopped) {
-      const processSpent = this.#bytes > 0 && turnInputMs >= PROCESS_INPUT_MS_PER_TURN;
+      const processSpent = this.#bytes > 0 && clock.processMs >= PROCESS_INPUT_MS_PER_TURN;
       if (this.#bytes >= bytesPerTurn || this.#ms >= msPerTurn || processSpent) {
         if (!this.#paused) {
           this.#paused = true;
@@ -173,10 +226,16 @@ export class InputPacer {
       }
       this.#bytes += take;
       const started = performance.now();
-      this.#consume(slice);
+      const outer = inSlice;
+      inSlice = true;
+      try {
+        this.#consume(slice);
+      } finally {
+        inSlice = outer;
+      }
       const spent = performance.now() - started;
       this.#ms += spent;
-      turnInputMs += spent;
+      clock.processMs += spent;
     }
     // An emptied array keeps room for 17 chunks (150 bytes an idle connection would hold): let it go.
     if (queue.length === 0) queue.length = 0;

@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { ServerChannel } from 'ssh2';
 import type { TerminalEvents, TerminalTransport } from './terminalTransport.js';
 import { InputPacer, type InputBudget } from './inputPacer.js';
+import { sessionTeardowns } from './turnQueue.js';
 import type { TerminalChange } from '../terminal/terminalState.js';
 
 export interface PtyInfo {
@@ -213,6 +214,8 @@ export class SshTransport implements TerminalTransport {
     this.#closed = true;
     this.#pacer?.stop();
     this.#options.onClose();
-    this.#events?.closed();
+    const events = this.#events;
+    // Torn down in its turn, as a telnet session is (turnQueue.ts).
+    if (events !== null) sessionTeardowns.add('', () => events.closed());
   }
 }

@@ -109,8 +109,11 @@ export function sshConnectionHandler(server: ConnectionHost, options: SshListenO
       if (deadlines.get(remoteAddress) === deadline) deadlines.delete(remoteAddress);
       if (sockets.get(remoteAddress) === socket) sockets.delete(remoteAddress);
     });
-    paceSocketInput(socket, server.inputBudget);
-    ssh.injectSocket(socket);
+    // ssh2's setup of the connection (its parser, the version line) waits its turn; ssh2 resumes the socket.
+    server.startSession(socket, () => {
+      paceSocketInput(socket, server.inputBudget);
+      ssh.injectSocket(socket);
+    });
   };
 }
 

@@ -8,11 +8,14 @@ import type { TelnetOption } from '../protocol/telnetOption.js';
 import type { TerminalEvents, TerminalTransport } from './terminalTransport.js';
 import type { TerminalChange } from '../terminal/terminalState.js';
 import { InputPacer, type InputBudget } from './inputPacer.js';
+import { sessionTeardowns } from './turnQueue.js';
 
 export interface TelnetTransportOptions {
   /** Output queued for a client that does not read, beyond which the connection is dropped. */
   maxOutputBuffer?: number;
   maxSubnegotiation?: number;
+  /** When the socket was accepted, where the session starts later (`TerminalTransport.acceptedAtMs`). */
+  acceptedAtMs?: number;
 }
 
 export const DEFAULT_MAX_OUTPUT_BUFFER = 1024 * 1024;
@@ -56,6 +59,7 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
     return null;
   }
   readonly remoteAddress: string;
+  readonly acceptedAtMs: number | undefined;
   readonly #socket: Socket;
   readonly #maxOutputBuffer: number;
   readonly #maxSubnegotiation: number | undefined;
@@ -71,6 +75,7 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
     this.remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
     this.#maxOutputBuffer = options.maxOutputBuffer ?? DEFAULT_MAX_OUTPUT_BUFFER;
     this.#maxSubnegotiation = options.maxSubnegotiation;
+    this.acceptedAtMs = options.acceptedAtMs;
   }
 
   attach(events: TerminalEvents, session: { telnetOptions?: readonly TelnetOption[]; inputBudget?: InputBudget } = {}): void {
@@ -86,7 +91,9 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
     socket.on('error', (err) => events.log('debug', `socket error: ${err.message}`));
     socket.on('close', () => {
       pacer.stop(); // nothing of a closed connection is handled after it closed
-      events.closed();
+      // The session's end (its actor, sessionEnd, the supervisor's books) waits its turn: a thousand
+      // connections dropped at once are torn down a few milliseconds a turn, not in one stall.
+      sessionTeardowns.add('', () => events.closed());
     });
     protocol.start();
   }

@@ -44,6 +44,11 @@ export interface TerminalTransport {
    * session echoes nothing, draws no prompts and edits nothing.
    */
   readonly lineMode?: boolean;
+  /**
+   * When the connection was accepted (ms since the epoch), where its session started later (it waited
+   * its turn to start): the login timeout counts from it. Absent: the session's start.
+   */
+  readonly acceptedAtMs?: number;
   /** Reports the exit status of an exec command (SSH); ignored where it means nothing. */
   exitStatus?(status: number): void;
   /**

@@ -9,6 +9,8 @@ export interface ServerStats {
   rss: number;
   heap: number;
   sessions: number;
+  /** Connections the server counts (admitted, waiting to start, or closed and waiting to be torn down). */
+  connections?: number;
   crashes: number;
   /** The first sessions still open: id, chart state, age (only some servers say). */
   states?: string[];
@@ -19,6 +21,8 @@ export interface TargetStats extends ServerStats {
   cpuMicros: number;
   /** The longest the server's event loop was held since the previous `stats()` (ms). */
   loopDelayMaxMs: number;
+  /** The most CPU time between two ticks of a 1 ms timer since the previous `stats()`, after `watch()` (ms; 0 before). */
+  loopCpuMaxMs: number;
 }
 
 export interface TargetOptions {
@@ -66,6 +70,11 @@ export class Target<S extends ServerStats = TargetStats> {
 
   get alive(): boolean {
     return this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
+  /** Starts the server's CPU-per-turn watch (`loopCpuMaxMs`). */
+  watch(): void {
+    this.#child.send('watch');
   }
 
   stats(): Promise<S> {

@@ -95,7 +95,7 @@ process.on('message', (message: unknown) => {
     gc();
     gc();
     const memory = process.memoryUsage();
-    process.send!({ rss: memory.rss, heap: memory.heapUsed + memory.external + memory.arrayBuffers, sessions: server.sessions.length, states: server.sessions.slice(0, 20).map((info) => `${info.id} ${info.state} ${Date.now() - info.connectedAt.getTime()} ms`), crashes: crashes() });
+    process.send!({ rss: memory.rss, heap: memory.heapUsed + memory.external + memory.arrayBuffers, sessions: server.sessions.length, connections: server.connectionCounts.total, states: server.sessions.slice(0, 20).map((info) => `${info.id} ${info.state} ${Date.now() - info.connectedAt.getTime()} ms`), crashes: crashes() });
   } else if (typeof message === 'object' && message !== null && 'kick' in message) {
     const session = server.sessions.find((info) => info.username === message.kick);
     process.send!({ kicked: session ? server.disconnect(session.id, 'Disconnected by the operator.') : false });

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { InspectionEvent } from 'xstate';
-import { nextTurn, startWork, workBusyMs } from '../../src/transports/inputPacer.js';
+import { InputPacer, nextTurn, PROCESS_INPUT_MS_PER_TURN, processWorkMs, startWork, workBusyMs, workShouldYield } from '../../src/transports/inputPacer.js';
 import { TelnetHandler } from '../../src/handler.js';
 import { command } from '../../src/shell/command.js';
 import { startServer } from '../support/demoServer.js';
@@ -14,6 +14,42 @@ function burn(ms: number): void {
   const until = performance.now() + ms;
   while (performance.now() < until);
 }
+
+test('type-ahead run outside the pacer (after a promise command) counts against the process budget and yields past it', async () => {
+  await nextTurn();
+  const owner = {};
+  const before = processWorkMs();
+  startWork(owner);
+  burn(PROCESS_INPUT_MS_PER_TURN + 1);
+  assert.ok(workShouldYield(owner, 1000), 'its own budget (1 s) has room, the process budget has not: it waits a turn');
+  assert.ok(processWorkMs() - before >= PROCESS_INPUT_MS_PER_TURN + 1, `its time is counted: ${processWorkMs() - before}`);
+  await nextTurn();
+  startWork(owner);
+  assert.not.ok(workShouldYield(owner, 1000), 'a short command in a fresh turn goes on');
+  startWork(owner);
+  burn(3);
+  assert.ok(workShouldYield(owner, 2), 'past its own budget it waits, as before');
+});
+
+test('inside a pacer slice the pacer keeps the process budget: a command there does not yield for it (no promise per command)', async () => {
+  await nextTurn();
+  const owner = {};
+  let yielded: boolean | null = null;
+  const before = processWorkMs();
+  let sliceMs = 0;
+  const pacer = new InputPacer({ pause() {}, resume() {} }, () => {
+    const started = performance.now();
+    startWork(owner);
+    burn(PROCESS_INPUT_MS_PER_TURN + 1);
+    yielded = workShouldYield(owner, 1000);
+    sliceMs = performance.now() - started;
+  });
+  pacer.push(Buffer.from('x'));
+  assert.is(yielded, false);
+  const counted = processWorkMs() - before;
+  assert.ok(counted >= sliceMs, `the slice was counted by the pacer: ${counted} of ${sliceMs} ms`);
+  assert.ok(counted < 1.5 * sliceMs + 1, `once, not twice: ${counted} for a slice of ${sliceMs} ms`);
+});
 
 test('workBusyMs counts one owner from its first piece of work in the turn', async () => {
   const a = {};
