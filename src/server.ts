@@ -15,6 +15,7 @@ import { neutralize } from './text/sanitize.js';
 import { LoginThrottle, type LoginThrottleOptions } from './actors/loginThrottle.js';
 import { supervisorLogic, type AdmissionReceipt, type BroadcastFilter, type Receipt, type SupervisorEvent } from './machines/supervisor.js';
 import { sessionMachine, type AnySessionMachine } from './machines/session.js';
+import { noticesHeard } from './machines/noticesHeard.js';
 import { LiveView, type LiveViewOptions } from './liveView/liveViewServer.js';
 import { TelnetTransport, formatAddress } from './transports/telnet.js';
 import type { TerminalTransport } from './transports/terminalTransport.js';
@@ -177,6 +178,7 @@ export class Server implements ServerFacade, ConnectionHost {
       limits: { ...DEFAULT_LIMITS, ...pickLimits(options) },
       parent: this.#supervisor,
       machine: options.sessionMachine ?? sessionMachine,
+      notices: noticesHeard(options.sessionMachine ?? sessionMachine, inspect !== undefined),
       loginThrottle: this.loginThrottle,
       sessionAuthenticated: (session) => this.#supervisor.send({ type: 'CONNECTION_AUTHENTICATED', remoteAddress: session.remoteAddress, session }),
       workers: this.#workers,
