@@ -193,17 +193,24 @@ export class Server implements ServerFacade, ConnectionHost {
 
   /** For `net.createServer(listener)`: serves each socket as a telnet session. */
   readonly connectionListener = (socket: Socket): void => {
-    if (!this.admitSocket(socket)) return;
-    this.serve(new TelnetTransport(socket, { maxOutputBuffer: this.#options.maxOutputBuffer }));
+    // Admitted and registered in one supervisor event: the session is made inside the admission.
+    let session: LiveSession | null = null;
+    const open = () => (session = this.#newSession(new TelnetTransport(socket, { maxOutputBuffer: this.#options.maxOutputBuffer })));
+    if (this.#admit(socket, open)) (session as LiveSession | null)?.start();
   };
 
   /** `ConnectionHost.admitSocket`: admission is the supervisor's guarded transition; refusals logged rate-limited. */
   admitSocket(socket: Socket): boolean {
+    return this.#admit(socket);
+  }
+
+  /** Admission; `open` makes the session the supervisor registers in the same event (see CONNECTION_OPENED). */
+  #admit(socket: Socket, open?: () => LiveSession | null): boolean {
     socket.on('error', ignoreError); // reported by the transport; never an unhandled 'error'
     const remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
     // The decision is the supervisor chart's (a guarded transition); the socket's I/O is done here.
     const receipt: AdmissionReceipt = { admitted: false, refusal: null };
-    if (!this.#closing) this.#supervisor.send({ type: 'CONNECTION_OPENED', remoteAddress, receipt });
+    if (!this.#closing) this.#supervisor.send({ type: 'CONNECTION_OPENED', remoteAddress, receipt, open });
     if (!receipt.admitted) {
       const { refusal } = receipt;
       if (refusal) this.#rareLog.note(refusal.cause, `[${remoteAddress}] refused: ${refusal.reason}`);
@@ -227,9 +234,17 @@ export class Server implements ServerFacade, ConnectionHost {
 
   /** Starts a session on any transport (used by the telnet and SSH listeners, after `admitSocket`). */
   serve(transport: TerminalTransport): LiveSession | null {
-    let session: LiveSession;
+    const session = this.#newSession(transport);
+    if (!session) return null;
+    this.#supervisor.send({ type: 'SESSION_OPENED', session });
+    session.start();
+    return session;
+  }
+
+  /** A session for `transport`, not started; null (the client told, the transport closed) when it cannot be made. */
+  #newSession(transport: TerminalTransport): LiveSession | null {
     try {
-      session = new LiveSession(this.#handlerClass, transport, this.#services);
+      return new LiveSession(this.#handlerClass, transport, this.#services);
     } catch (err) {
       // A handler whose constructor throws costs that connection only.
       this.logger.error(`[${transport.remoteAddress}] could not create the session`, err);
@@ -237,9 +252,6 @@ export class Server implements ServerFacade, ConnectionHost {
       transport.close();
       return null;
     }
-    this.#supervisor.send({ type: 'SESSION_OPENED', session });
-    session.start();
-    return session;
   }
 
   listenTelnet(options: ListenOptions = {}): Promise<BoundAddress> {
