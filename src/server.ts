@@ -15,6 +15,7 @@ import { neutralize } from './text/sanitize.js';
 import { LoginThrottle, type LoginThrottleOptions } from './actors/loginThrottle.js';
 import { supervisorLogic, type AdmissionReceipt, type BroadcastFilter, type Receipt, type SupervisorEvent } from './machines/supervisor.js';
 import { sessionMachine, type AnySessionMachine } from './machines/session.js';
+import { noticesHeard } from './machines/noticesHeard.js';
 import { LiveView, type LiveViewOptions } from './liveView/liveViewServer.js';
 import { TelnetTransport, formatAddress } from './transports/telnet.js';
 import type { TerminalTransport } from './transports/terminalTransport.js';
@@ -181,6 +182,7 @@ export class Server implements ServerFacade, ConnectionHost {
       limits: { ...DEFAULT_LIMITS, ...pickLimits(options) },
       parent: this.#supervisor,
       machine: options.sessionMachine ?? sessionMachine,
+      notices: noticesHeard(options.sessionMachine ?? sessionMachine, inspect !== undefined),
       loginThrottle: this.loginThrottle,
       repeatableWarnings: new RateLimitedLog((line) => this.logger.warn(line)),
       sessionAuthenticated: (session) => {
@@ -199,10 +201,21 @@ export class Server implements ServerFacade, ConnectionHost {
 
   /** For `net.createServer(listener)`: serves each socket as a telnet session. */
   readonly connectionListener = (socket: Socket): void => {
-    if (!this.admitSocket(socket)) return;
     const acceptedAtMs = Date.now();
+    const transport = () => new TelnetTransport(socket, { maxOutputBuffer: this.#options.maxOutputBuffer, acceptedAtMs });
+    // Nothing waits to start and the turn has room (the usual case): admitted, made and registered
+    // in one supervisor event (CONNECTION_OPENED carries open()), its start-up counted in the turn.
+    const ranNow = this.#starts.runNow(() => {
+      let session: LiveSession | null = null;
+      if (!this.#admit(socket, () => (session = this.#newSession(transport())))) return;
+      (session as LiveSession | null)?.start();
+      socket.resume(); // paused by the PROXY listener while it read the header
+    });
+    if (ranNow) return;
+    // Many connecting at once: admitted (and counted) now, the session made and started in its turn.
+    if (!this.admitSocket(socket)) return;
     this.startSession(socket, () => {
-      this.serve(new TelnetTransport(socket, { maxOutputBuffer: this.#options.maxOutputBuffer, acceptedAtMs }));
+      this.serve(transport());
       socket.resume(); // paused while it waited (or by the PROXY listener)
     });
   };
@@ -232,12 +245,17 @@ export class Server implements ServerFacade, ConnectionHost {
 
   /** `ConnectionHost.admitSocket`: admission is the supervisor's guarded transition; refusals logged rate-limited. */
   admitSocket(socket: Socket): boolean {
+    return this.#admit(socket);
+  }
+
+  /** Admission; `open` makes the session the supervisor registers in the same event (see CONNECTION_OPENED). */
+  #admit(socket: Socket, open?: () => LiveSession | null): boolean {
     socket.on('error', ignoreError); // reported by the transport; never an unhandled 'error'
     const remoteAddress = formatAddress(socket.remoteAddress, socket.remotePort);
     // The decision is the supervisor chart's (a guarded transition); the socket's I/O is done here.
     const receipt: AdmissionReceipt = { admitted: false, refusal: null };
     const startsFull = this.#starts.full;
-    if (!this.#closing && !startsFull) this.#supervisor.send({ type: 'CONNECTION_OPENED', remoteAddress, receipt });
+    if (!this.#closing && !startsFull) this.#supervisor.send({ type: 'CONNECTION_OPENED', remoteAddress, receipt, open });
     if (!receipt.admitted) {
       const { refusal } = receipt;
       if (refusal) this.#rareLog.note(refusal.cause, `[${remoteAddress}] refused: ${refusal.reason}`);
@@ -266,9 +284,17 @@ export class Server implements ServerFacade, ConnectionHost {
 
   /** Starts a session on any transport (used by the telnet and SSH listeners, after `admitSocket`). */
   serve(transport: TerminalTransport): LiveSession | null {
-    let session: LiveSession;
+    const session = this.#newSession(transport);
+    if (!session) return null;
+    this.#supervisor.send({ type: 'SESSION_OPENED', session });
+    session.start();
+    return session;
+  }
+
+  /** A session for `transport`, not started; null (the client told, the transport closed) when it cannot be made. */
+  #newSession(transport: TerminalTransport): LiveSession | null {
     try {
-      session = new LiveSession(this.#handlerClass, transport, this.#services);
+      return new LiveSession(this.#handlerClass, transport, this.#services);
     } catch (err) {
       // A handler whose constructor throws costs that connection only.
       this.logger.error(`[${transport.remoteAddress}] could not create the session`, err);
@@ -276,9 +302,6 @@ export class Server implements ServerFacade, ConnectionHost {
       transport.close();
       return null;
     }
-    this.#supervisor.send({ type: 'SESSION_OPENED', session });
-    session.start();
-    return session;
   }
 
   listenTelnet(options: ListenOptions = {}): Promise<BoundAddress> {

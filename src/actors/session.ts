@@ -24,6 +24,7 @@ import type { WorkerPool } from '../workers/workerPool.js';
 import type { StallWatchdog } from '../workers/stallWatchdog.js';
 import type { MessageTrace, SupervisedSession } from '../machines/supervisor.js';
 import { stateToString } from '../machines/stateValue.js';
+import { ALL_NOTICES_HEARD, type NoticesHeard } from '../machines/noticesHeard.js';
 import type { WorkerArgs, WorkerFunctionName, WorkerModule, WorkerResult } from '../workers/workerModule.js';
 
 export { stateToString };
@@ -75,6 +76,11 @@ export interface SessionServices {
   idPrefix?: string;
   /** The live view's record of a message this session sends itself (undefined while no one watches). */
   traceMessage?(text: string, to: string): MessageTrace | undefined;
+  /**
+   * Which terminal notices (RESIZE, TERMINAL_TYPE) the chart is sent: those it acts on, all while an
+   * inspector watches (`noticesHeard`); all when not said.
+   */
+  notices?: NoticesHeard;
 }
 
 /**
@@ -255,8 +261,10 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     const terminal = this.terminal;
     const changed = terminal.apply(change);
     if (changed.clientEchoes) this.#applyEcho();
-    if (changed.term) this.actor.send({ type: 'TERMINAL_TYPE', term: terminal.term });
-    if (changed.size && !this.#resizeNoticed) {
+    // A notice no transition acts on (the default chart's) is not sent: it would cost a macrostep for nothing.
+    const notices = this.#services.notices ?? ALL_NOTICES_HEARD;
+    if (changed.term && notices.TERMINAL_TYPE) this.actor.send({ type: 'TERMINAL_TYPE', term: terminal.term });
+    if (changed.size && notices.RESIZE && !this.#resizeNoticed) {
       // One RESIZE per batch of input, with the size it ends at: a client sending thousands of NAWS
       // in one read costs one chart event, not one each (the editor reads the size from the state).
       this.#resizeNoticed = true;

@@ -41,8 +41,12 @@ export interface AdmissionReceipt {
 }
 
 export type SupervisorEvent =
-  /** A socket was accepted (telnet, or an SSH connection before its first channel). */
-  | { type: 'CONNECTION_OPENED'; remoteAddress: string; receipt: AdmissionReceipt }
+  /**
+   * A socket was accepted (telnet, or an SSH connection before its first channel). `open`: the
+   * session to register in the same step once admitted (telnet makes it at once: one event per
+   * connection, not two); null when it could not be made. Without it, SESSION_OPENED registers.
+   */
+  | { type: 'CONNECTION_OPENED'; remoteAddress: string; receipt: AdmissionReceipt; open?: () => SupervisedSession | null }
   /** `session`: the session that logged in, whose login timeout is over. */
   | { type: 'CONNECTION_AUTHENTICATED'; remoteAddress: string; session?: SupervisedSession }
   | { type: 'CONNECTION_CLOSED'; remoteAddress: string }
@@ -111,6 +115,12 @@ export function tickEvery(context: Pick<SupervisorContext, 'idle' | 'keepAliveMs
 
 const isOpen = (session: SupervisedSession) => session.actor.getSnapshot().status === 'active';
 
+/** A session joins the registry and, until its welcome, the login sweep. */
+function registerSession(context: SupervisorContext, session: SupervisedSession): void {
+  context.sessions.set(session.id, session);
+  context.login.watch(session);
+}
+
 export const supervisorSetup = setup({
   types: {
     context: {} as SupervisorContext,
@@ -141,6 +151,8 @@ export const supervisorSetup = setup({
       if (event.type !== 'CONNECTION_OPENED') return;
       context.connections.add(event.remoteAddress);
       event.receipt.admitted = true;
+      const session = event.open?.();
+      if (session) registerSession(context, session);
     },
     refuseConnection: ({ context, event }) => {
       if (event.type === 'CONNECTION_OPENED') event.receipt.refusal = context.connections.verdict(event.remoteAddress);
@@ -154,9 +166,7 @@ export const supervisorSetup = setup({
       if (event.type === 'CONNECTION_CLOSED') context.connections.release(event.remoteAddress);
     },
     register: ({ context, event }) => {
-      if (event.type !== 'SESSION_OPENED') return;
-      context.sessions.set(event.session.id, event.session);
-      context.login.watch(event.session);
+      if (event.type === 'SESSION_OPENED') registerSession(context, event.session);
     },
     unregister: ({ context, event }) => {
       if (event.type !== 'SESSION_CLOSED') return;

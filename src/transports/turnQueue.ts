@@ -64,10 +64,7 @@ export class TurnQueue {
    * jobs. Returns what to `cancel` (null when it ran already), or false when the queue is full (not run).
    */
   add(key: string, run: () => void): Waiting | null | false {
-    if (this.#size === 0 && this.#room()) {
-      this.#run(run);
-      return null;
-    }
+    if (this.runNow(run)) return null;
     if (this.#size >= this.#limit) return false;
     const waiting: Waiting = { key, run };
     let jobs = this.#byKey.get(key);
@@ -79,6 +76,13 @@ export class TurnQueue {
     this.#size++;
     this.#schedule();
     return waiting;
+  }
+
+  /** Runs `run` now, counted in this turn, when nothing waits and the turn has room; false (not run) else. */
+  runNow(run: () => void): boolean {
+    if (this.#size > 0 || !this.#room()) return false;
+    this.#run(run);
+    return true;
   }
 
   /** Takes a job out that has not run: it will not (false when it had run or was cancelled). */

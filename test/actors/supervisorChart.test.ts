@@ -65,6 +65,32 @@ test('admission: a guarded transition on the counts it keeps, at each cap and on
   assert.equal(open('1.1.1.1:5'), { admitted: false, refusal: null });
 });
 
+test('CONNECTION_OPENED with open: admitted and registered in one event, the ticker started in it; refused: never made', () => {
+  const sup = createActor(supervisorLogic, { input: { limits: { maxSessions: 1, maxUnauthenticated: 1, maxSessionsPerAddress: 0 }, idle: { idleTimeoutMs: 60_000, idleWarningMs: 0 } } });
+  sup.start();
+  const record: string[] = [];
+  const made: string[] = [];
+  const connect = (id: string, make = true) => {
+    const receipt: AdmissionReceipt = { admitted: false, refusal: null };
+    sup.send({ type: 'CONNECTION_OPENED', remoteAddress: `1.1.1.1:${id}`, receipt, open: () => (made.push(id), make ? session(sup, id, record) : null) });
+    return receipt;
+  };
+  // A session that could not be made (its handler threw) is admitted (its close releases it) but not registered.
+  assert.is(connect('broken', false).admitted, true);
+  assert.equal(made, ['broken']);
+  assert.is(sup.getSnapshot().context.sessions.size, 0);
+  assert.equal(sup.getSnapshot().value, { running: 'quiet' });
+  sup.send({ type: 'CONNECTION_CLOSED', remoteAddress: '1.1.1.1:broken' });
+  assert.is(connect('one').admitted, true);
+  assert.equal([...sup.getSnapshot().context.sessions.keys()], ['one']);
+  assert.equal(sup.getSnapshot().value, { running: 'ticking' }, 'registered in the same step: the idle ticker runs');
+  // maxSessions 1: the next is refused and its session never made.
+  assert.is(connect('two').refusal?.cause, 'sessions');
+  assert.equal(made, ['broken', 'one']);
+  assert.equal([...sup.getSnapshot().context.sessions.keys()], ['one']);
+  sup.stop();
+});
+
 test('the ticker runs while sessions are open and something is to be done; idle sweep and keepalive', async () => {
   const quiet = supervisor();
   const record: string[] = [];
