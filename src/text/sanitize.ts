@@ -54,9 +54,21 @@ function visible(character: string): string {
  * form on every transport (JSON escapes were `\u001b`).
  */
 export function quoteForLog(text: string, max = 64): string {
-  if (text.length <= max) return `"${neutralize(text)}"`;
+  if (text.length <= max) return `"${forLog(text)}"`;
   // Cut: said so, with the length, so a log reader never takes the cut name for the whole one.
-  return `"${neutralize(text.slice(0, max))}"... (${text.length} characters)`;
+  return `"${forLog(text.slice(0, max))}"... (${text.length} characters)`;
+}
+
+/** Controls as in `neutralize`, and what shows nothing as its code (`a\u200bb`): a log reader sees every character. */
+function forLog(text: string): string {
+  return neutralize(text).replace(INVISIBLE_ALL, codePoint);
+}
+
+const INVISIBLE_ALL = /[\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/gu;
+
+function codePoint(character: string): string {
+  const code = character.codePointAt(0)!;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /** Longest username accepted, in characters (code points). */

@@ -99,6 +99,10 @@ test('quoteForLog: 64 characters whole; 65 cut to 64 and said to be cut, with th
   assert.is(quoteForLog('a'.repeat(65)), `"${'a'.repeat(64)}"... (65 characters)`);
   assert.is(quoteForLog('x\x1b[2Jy'), '"x^[[2Jy"');
   assert.is(quoteForLog('abcd', 3), '"abc"... (4 characters)');
+  // What shows nothing is shown by its code, so 'a\u200bb' cannot pass for 'ab' in the log.
+  assert.is(quoteForLog('a\u200bb\u00ad\ufeff'), '"a\\u200bb\\u00ad\\ufeff"');
+  assert.is(quoteForLog('x\u{e0041}\u3164\u2800'), '"x\\u{e0041}\\u3164\\u2800"');
+  assert.is(quoteForLog('jos\u00e9 \u674e'), '"jos\u00e9 \u674e"');
 });
 
 test.run();
