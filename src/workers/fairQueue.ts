@@ -12,17 +12,21 @@ interface OwnerState<J> {
 }
 
 /**
- * The pool's waiting jobs, taken round-robin by owner: each owner's jobs in the order given, one owner
- * after another, so an owner with one job waits behind at most one job of each other owner, not behind
- * a whole queue of one. Pure bookkeeping (no threads, no timers): the pool asks `next` whenever a
+ * The pool's waiting jobs, taken round-robin by owner: each owner's jobs in the order given, and the
+ * next job from the waiting owner served longest ago (never served first, ties in the order they began
+ * waiting). So an owner with one job waits behind at most one job of each other owner, not behind a
+ * whole queue of one, and an owner whose job just started (even at once, never queued) goes last. Pure bookkeeping (no threads, no timers): the pool asks `next` whenever a
  * thread is free and says `finished` when a job it took ends. Every operation is O(owners waiting).
  */
 export class FairQueue<J> {
   readonly #limits: FairQueueLimits;
   /** Owners with jobs waiting or running; emptied owners are dropped, so the map never outgrows the jobs. */
   readonly #owners = new Map<JobOwner, OwnerState<J>>();
-  /** Owners with jobs waiting, in turn order (a Set keeps insertion order: taking a turn re-inserts at the end). */
+  /** Owners with jobs waiting, in the order they began waiting (a Set keeps insertion order). */
   readonly #turns = new Set<JobOwner>();
+  /** When each owner last had a job started (a count of starts); weak, so a gone session leaves no entry. */
+  readonly #lastServed = new WeakMap<JobOwner, number>();
+  #starts = 0;
   #waiting = 0;
   #running = 0;
 
@@ -57,6 +61,7 @@ export class FairQueue<J> {
   startNow(owner: JobOwner): void {
     this.#state(owner).running++;
     this.#running++;
+    this.#lastServed.set(owner, ++this.#starts);
   }
 
   add(owner: JobOwner, job: J): void {
@@ -78,22 +83,29 @@ export class FairQueue<J> {
   }
 
   /**
-   * The next job to start: the first owner in turn order that may run one more takes its oldest job
-   * and goes to the end of the turns. An owner at its running limit keeps its place for when one ends.
+   * The next job to start: the oldest job of the waiting owner served longest ago. An owner at its
+   * running limit is passed over, keeping its claim for when one of its jobs ends.
    */
   next(): J | null {
+    let chosen: JobOwner | null = null;
+    let chosenServed = Infinity;
     for (const owner of this.#turns) {
-      const state = this.#owners.get(owner)!;
-      if (state.running >= this.#limits.runningPerOwner) continue;
-      const job = state.waiting.shift()!;
-      this.#waiting--;
-      state.running++;
-      this.#running++;
-      this.#turns.delete(owner);
-      if (state.waiting.length > 0) this.#turns.add(owner);
-      return job;
+      if (this.#owners.get(owner)!.running >= this.#limits.runningPerOwner) continue;
+      const served = this.#lastServed.get(owner) ?? 0;
+      if (served < chosenServed) {
+        chosen = owner;
+        chosenServed = served;
+      }
     }
-    return null;
+    if (chosen === null) return null;
+    const state = this.#owners.get(chosen)!;
+    const job = state.waiting.shift()!;
+    this.#waiting--;
+    state.running++;
+    this.#running++;
+    this.#lastServed.set(chosen, ++this.#starts);
+    if (state.waiting.length === 0) this.#turns.delete(chosen);
+    return job;
   }
 
   /** Takes every waiting job out (the pool closes): the caller rejects them. */
