@@ -126,6 +126,29 @@ test('threadsPerSession: one session holds at most that many threads, another se
   }
 });
 
+test('an aborted waiting task leaves the queue at once, rejected with the reason, while the running one goes on', async () => {
+  const pool = new WorkerPool({ threads: 1 }, recordingLogger([]));
+  const [a, b] = sessions(2) as [object, object];
+  const keep = new AbortController();
+  const drop = new AbortController();
+  try {
+    const running = kept(pool.run(tasks, 'spin', [10_000], keep.signal, a));
+    const waiting = [0, 1, 2].map(() => kept(pool.run(tasks, 'spin', [10_000], drop.signal, a)));
+    assert.is(pool.waiting, 3);
+    drop.abort(new Error('interrupted'));
+    assert.is(pool.waiting, 0, 'out of the queue at once, not when their turn comes');
+    for (const task of waiting) assert.is(await task.then(() => 'ran', (err: Error) => err.message), 'interrupted');
+    assert.is(pool.running, 1, 'the running task goes on');
+    const next = kept(pool.run(tasks, 'add', [1, 1], keep.signal, b));
+    assert.is(pool.waiting, 1, 'b waits for the thread only');
+    keep.abort(new Error('done'));
+    await running.catch(() => {});
+    assert.is(await next.catch((err: Error) => err.message), 'done');
+  } finally {
+    await pool.close();
+  }
+});
+
 class ManyHandler extends TelnetHandler {
   /** `many N MS`: N tasks of MS each at once, from this one session. */
   @command('many')
