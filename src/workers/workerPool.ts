@@ -20,6 +20,12 @@ export interface WorkerPoolOptions {
    * one session's long tasks leave a thread to the others' short ones.
    */
   threadsPerSession: number;
+  /**
+   * Threads started beyond `threads`, one at a time, while tasks wait and every thread has been held by
+   * one task for `STARVED_MS`: long tasks cannot be stopped, so a short one gets a thread of its own and
+   * the kernel shares the cores. Each goes when its task ends.
+   */
+  extraThreads: number;
   /** An idle thread exits after this long (ms); the next task starts one again. */
   idleTimeoutMs: number;
   /**
@@ -31,7 +37,7 @@ export interface WorkerPoolOptions {
 
 export function defaultWorkerPoolOptions(): WorkerPoolOptions {
   const threads = Math.max(1, availableParallelism() - 1);
-  return { threads, maxQueue: 64, maxQueuePerSession: 8, threadsPerSession: Math.max(1, threads - 1), idleTimeoutMs: 30_000, nice: 10 };
+  return { threads, maxQueue: 64, maxQueuePerSession: 8, threadsPerSession: Math.max(1, threads - 1), extraThreads: 2, idleTimeoutMs: 30_000, nice: 10 };
 }
 
 /** What a server tells of its pool (`server.workerPool`). */
@@ -66,6 +72,9 @@ interface WaitingTask {
   readonly fail: (reason: Error) => void;
 }
 
+/** How long every thread must have held one task, with tasks waiting, before an extra thread starts (ms). */
+export const STARVED_MS = 500;
+
 /** The owner of tasks run without a session (the pool used directly): they take their turns as one. */
 const NO_SESSION: JobOwner = Object.freeze({});
 
@@ -93,6 +102,12 @@ export class WorkerPool implements WorkerPoolStats {
   readonly #refusals: RateLimitedLog<'busy' | 'sessionBusy'>;
   readonly #queue: FairQueue<WaitingTask>;
   #pool: Tinypool | null = null;
+  /** Tasks that may run at once now: `threads`, plus the extra threads started while all were held long. */
+  #capacity: number;
+  /** When each running task was handed to a thread (performance.now()). */
+  readonly #startedAt = new Set<{ readonly at: number }>();
+  /** Looks for starved waiting tasks while any wait; unref'd, cleared when none do. */
+  #starvationTimer: NodeJS.Timeout | null = null;
   #closed = false;
   #warnedInline = false;
   /** Whether each worker module's file is there (a bundle copied without its worker files runs them inline). */
@@ -106,12 +121,14 @@ export class WorkerPool implements WorkerPoolStats {
       maxQueuePerSession: Math.max(0, Math.floor(options.maxQueuePerSession ?? defaults.maxQueuePerSession)),
       // The default follows the thread count given, not the cores (all but one of them, at least one).
       threadsPerSession: Math.max(1, Math.floor(options.threadsPerSession ?? (options.threads === undefined ? defaults.threadsPerSession : options.threads - 1))),
+      extraThreads: Math.max(0, Math.floor(options.extraThreads ?? defaults.extraThreads)),
       idleTimeoutMs: options.idleTimeoutMs ?? defaults.idleTimeoutMs,
       nice: Math.min(19, Math.max(0, Math.floor(options.nice ?? defaults.nice))),
     };
     this.#logger = logger;
     this.#refusals = new RateLimitedLog((line) => logger.warn(line));
     this.#queue = new FairQueue({ runningPerOwner: this.options.threadsPerSession });
+    this.#capacity = this.options.threads;
   }
 
   get running(): number {
@@ -142,6 +159,8 @@ export class WorkerPool implements WorkerPoolStats {
     // Started at once, the task reaches tinypool in this same turn (so a close() right after ends it).
     const waiting = this.#turn(session, signal);
     if (waiting) await waiting;
+    const started = { at: performance.now() };
+    this.#startedAt.add(started);
     try {
       if (!this.#hasFile(module.filename)) return await this.#runInline(module, name, args);
       const call: WorkerCall = { url: module.filename, name, args, tsx: tsxFor(module.filename), nice: this.options.nice };
@@ -152,14 +171,17 @@ export class WorkerPool implements WorkerPoolStats {
       if (signal.aborted) throw signal.reason;
       throw err;
     } finally {
+      this.#startedAt.delete(started);
       this.#queue.finished(session);
+      // An extra thread goes with its task: the next waiting task takes it only if still starved.
+      this.#capacity = Math.max(this.options.threads, this.#queue.running);
       this.#startWaiting();
     }
   }
 
   /** Returns once `session` holds a thread: at once if one is free and its turn, else queued (bounded). */
   #turn(session: JobOwner, signal: AbortSignal): Promise<void> | undefined {
-    if (this.#queue.running < this.options.threads && this.#queue.mayStartNow(session)) {
+    if (this.#queue.running < this.#capacity && this.#queue.mayStartNow(session)) {
       this.#queue.startNow(session);
       return undefined;
     }
@@ -189,21 +211,46 @@ export class WorkerPool implements WorkerPoolStats {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       this.#queue.add(session, task);
+      this.#watchStarvation();
     });
   }
 
   /** A thread is free: the next session in turn starts its oldest waiting task. */
   #startWaiting(): void {
-    while (!this.#closed && this.#queue.running < this.options.threads) {
+    while (!this.#closed && this.#queue.running < this.#capacity) {
       const task = this.#queue.next();
-      if (task === null) return;
+      if (task === null) break;
       task.start();
     }
+    if (this.#queue.waiting === 0) this.#stopWatching();
+  }
+
+  #watchStarvation(): void {
+    if (this.#starvationTimer !== null || this.options.extraThreads === 0) return;
+    this.#starvationTimer = setInterval(() => this.#relieveStarvation(), STARVED_MS / 4);
+    this.#starvationTimer.unref();
+  }
+
+  #stopWatching(): void {
+    if (this.#starvationTimer === null) return;
+    clearInterval(this.#starvationTimer);
+    this.#starvationTimer = null;
+  }
+
+  /** Every thread held by one task for STARVED_MS and tasks waiting: one more thread, up to the extra allowed. */
+  #relieveStarvation(): void {
+    if (this.#closed || this.#queue.waiting === 0) return this.#stopWatching();
+    if (this.#capacity >= this.options.threads + this.options.extraThreads || this.#queue.running < this.#capacity) return;
+    const youngest = Math.max(...[...this.#startedAt].map((task) => task.at));
+    if (performance.now() - youngest < STARVED_MS) return;
+    this.#capacity++;
+    this.#startWaiting();
   }
 
   /** Ends every thread; tasks still running or waiting are rejected. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#stopWatching();
     for (const task of this.#queue.takeAll()) task.fail(new Error('the server is shutting down'));
     const pool = this.#pool;
     this.#pool = null;
@@ -225,7 +272,7 @@ export class WorkerPool implements WorkerPoolStats {
     this.#pool ??= new Tinypool({
       filename: TASK_RUNNER_URL,
       minThreads: 0,
-      maxThreads: this.options.threads,
+      maxThreads: this.options.threads + this.options.extraThreads,
       // Admission is ours (above), so the count the user is told is exact; tinypool never refuses.
       maxQueue: Infinity,
       idleTimeout: this.options.idleTimeoutMs,

@@ -33,7 +33,7 @@ function sessions(count: number): object[] {
 }
 
 test('tasks are taken round-robin by session, each session\'s own in order; one just served goes last', async () => {
-  const pool = new WorkerPool({ threads: 1 }, recordingLogger([]));
+  const pool = new WorkerPool({ threads: 1, extraThreads: 0 }, recordingLogger([]));
   const [a, b, c] = sessions(3) as [object, object, object];
   const signal = new AbortController().signal;
   const order: string[] = [];
@@ -59,7 +59,7 @@ test('tasks are taken round-robin by session, each session\'s own in order; one 
 
 test('maxQueuePerSession: that many tasks of one session wait, the next is refused; other sessions still queue', async () => {
   const log: string[] = [];
-  const pool = new WorkerPool({ threads: 1, maxQueue: 10, maxQueuePerSession: 3 }, recordingLogger(log));
+  const pool = new WorkerPool({ threads: 1, extraThreads: 0, maxQueue: 10, maxQueuePerSession: 3 }, recordingLogger(log));
   const [a, b] = sessions(2) as [object, object];
   const signal = new AbortController().signal;
   try {
@@ -89,7 +89,7 @@ test('maxQueuePerSession: that many tasks of one session wait, the next is refus
 
 test('maxQueue still bounds all sessions together: at the limit and one past it', async () => {
   const log: string[] = [];
-  const pool = new WorkerPool({ threads: 1, maxQueue: 3, maxQueuePerSession: 3 }, recordingLogger(log));
+  const pool = new WorkerPool({ threads: 1, extraThreads: 0, maxQueue: 3, maxQueuePerSession: 3 }, recordingLogger(log));
   const signal = new AbortController().signal;
   try {
     const taken = sessions(4).map((session, i) => kept(pool.run(tasks, 'spin', [i === 0 ? 300 : 1], signal, session)));
@@ -127,7 +127,7 @@ test('threadsPerSession: one session holds at most that many threads, another se
 });
 
 test('an aborted waiting task leaves the queue at once, rejected with the reason, while the running one goes on', async () => {
-  const pool = new WorkerPool({ threads: 1 }, recordingLogger([]));
+  const pool = new WorkerPool({ threads: 1, extraThreads: 0 }, recordingLogger([]));
   const [a, b] = sessions(2) as [object, object];
   const keep = new AbortController();
   const drop = new AbortController();
@@ -144,6 +144,41 @@ test('an aborted waiting task leaves the queue at once, rejected with the reason
     keep.abort(new Error('done'));
     await running.catch(() => {});
     assert.is(await next.catch((err: Error) => err.message), 'done');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('extraThreads: while every thread holds a long task, a waiting one gets a thread of its own, up to the extra allowed', async () => {
+  const pool = new WorkerPool({ threads: 1, extraThreads: 1 }, recordingLogger([]));
+  const [a, b, c] = sessions(3) as [object, object, object];
+  const stop = new AbortController();
+  try {
+    let longDone = 0;
+    const long = [a, b].map((session) => kept(pool.run(tasks, 'spin', [20_000], stop.signal, session).then(() => longDone++)));
+    assert.is(pool.waiting, 1, 'b waits at first');
+    // After STARVED_MS of a's task, b gets the one extra thread (generous bound for a loaded machine).
+    await until(() => pool.waiting === 0, 10_000, 'b to start on an extra thread');
+    assert.is(pool.running, 2);
+    // One past: the extra thread is taken, so c waits for a thread to end, however long.
+    let cDone = false;
+    const short = kept(pool.run(tasks, 'add', [1, 2], new AbortController().signal, c).then(() => (cDone = true)));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.is(pool.waiting, 1, 'no third thread');
+    assert.not.ok(cDone);
+    stop.abort(new Error('done'));
+    await short;
+    assert.is(longDone, 0);
+    for (const task of long) await task.catch(() => {});
+    assert.is(pool.running, 0);
+    // Back to one thread's worth: a new long task and a waiting one run one after the other at first.
+    const again = new AbortController();
+    const first = kept(pool.run(tasks, 'spin', [20_000], again.signal, a));
+    const second = kept(pool.run(tasks, 'add', [2, 2], new AbortController().signal, b));
+    assert.is(pool.waiting, 1);
+    assert.is(await second, 4, 'the starved task started in time');
+    again.abort(new Error('done'));
+    await first.catch(() => {});
   } finally {
     await pool.close();
   }
@@ -167,7 +202,7 @@ async function connect(port: number): Promise<TelnetTestClient> {
 }
 
 test('^C takes the session\'s waiting tasks out: the next session\'s task starts at once', async () => {
-  const srv = await startServer(ManyHandler, { workerPool: { threads: 1, maxQueuePerSession: 3 } });
+  const srv = await startServer(ManyHandler, { workerPool: { threads: 1, extraThreads: 0, maxQueuePerSession: 3 } });
   const [a, b] = await Promise.all([connect(srv.port), connect(srv.port)]);
   const pool = srv.server.workerPool;
   try {
