@@ -92,8 +92,9 @@ function tsxFor(url: string): string | null {
  * Worker threads for CPU-heavy commands, on tinypool. Made on first use (no threads before), bounded
  * (threads and queue, in all and per session), and each task can be aborted: the thread running it is
  * terminated and replaced only when needed, a waiting one just leaves the queue. The queue is ours, not
- * tinypool's FIFO: tasks are handed over only when a thread is free, taken round-robin by session. Where no worker can start (no module file: a CommonJS bundle such as the single
- * executable) the function runs inline, with one warning in the log.
+ * tinypool's FIFO: tasks are handed over only when a thread is free, taken round-robin by session.
+ * Where no worker can start (no module file: a CommonJS bundle such as the single executable) the
+ * function runs inline, with one warning in the log.
  */
 export class WorkerPool implements WorkerPoolStats {
   readonly options: Readonly<WorkerPoolOptions>;
