@@ -53,7 +53,7 @@ export interface ServerOptions extends Partial<Limits>, Partial<IdleOptions> {
    * failure (1 s, 2 s, ... 16 s by default); `false` turns it off. An address without failures never waits.
    */
   loginThrottle?: Partial<LoginThrottleOptions> | false;
-  /** Worker threads for `runInWorker`: `threads` (cores available minus one), `maxQueue` (64), `idleTimeoutMs` (30,000), `nice` (10). */
+  /** Worker threads for `runInWorker`: `threads` (cores available minus one), `maxQueue` (64), `maxQueuePerSession` (8), `threadsPerSession` (all threads but one), `extraThreads` (2), `idleTimeoutMs` (30,000), `nice` (10). */
   workerPool?: Partial<WorkerPoolOptions>;
   /** Handler code holding the event loop longer than this is logged (ms; default 100, 0 = off). */
   stallThresholdMs?: number;

@@ -705,7 +705,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   }
 
   runInWorker<M, K extends WorkerFunctionName<M>>(module: WorkerModule<M>, name: K, args: WorkerArgs<M, K>): Promise<WorkerResult<M, K>> {
-    return this.#services.workers.run(module, name, args, this.signal);
+    return this.#services.workers.run(module, name, args, this.signal, this);
   }
 
   readLine(options: { prompt: string; echo: boolean; useHistory: boolean }): Promise<string> {

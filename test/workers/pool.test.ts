@@ -91,7 +91,7 @@ test('an error thrown in the worker reaches the user as Error: <message>, its st
 });
 
 test('the queue is bounded: threads + maxQueue tasks are taken, the next one is refused with a clear error', async () => {
-  const srv = await startServer(PoolHandler, { workerPool: { threads: 1, maxQueue: 1 } });
+  const srv = await startServer(PoolHandler, { workerPool: { threads: 1, maxQueue: 1, extraThreads: 0 } });
   const [a, b, c] = await Promise.all([1, 2, 3].map(() => connect(srv.port)));
   try {
     a!.send('spin 2000\r\n');
