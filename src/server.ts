@@ -182,7 +182,10 @@ export class Server implements ServerFacade, ConnectionHost {
       parent: this.#supervisor,
       machine: options.sessionMachine ?? sessionMachine,
       loginThrottle: this.loginThrottle,
-      sessionAuthenticated: (session) => this.#supervisor.send({ type: 'CONNECTION_AUTHENTICATED', remoteAddress: session.remoteAddress, session }),
+      sessionAuthenticated: (session) => {
+        this.#supervisor.send({ type: 'CONNECTION_AUTHENTICATED', remoteAddress: session.remoteAddress, session });
+        this.#remoteSessions()?.sessionsChanged();
+      },
       workers: this.#workers,
       watchdog: this.#watchdog,
       traceMessage: (text, to) => this.#liveView?.traceMessage(text, to),

@@ -193,7 +193,7 @@ export function createDemoHandler(options: DemoOptions = {}): HandlerClass<Telne
     }
 
     @command('crunch', {
-      help: `<seconds>\nBurn CPU for <seconds> in a worker thread.\nHashes in a loop for <seconds> (at most ${MAX_CRUNCH_SECONDS}) in the server's worker pool, so the other sessions\ngo on undisturbed, then prints how many rounds it did. ^C stops it.\nexample: > CRUNCH 2`,
+      help: `<seconds>\nBurn CPU for <seconds> in a worker thread.\nHashes in a loop for <seconds> (at most ${MAX_CRUNCH_SECONDS}) in the server's worker pool, so the other sessions go on undisturbed, then prints how many rounds it did. ^C stops it.\nexample: > CRUNCH 2`,
     })
     async crunch(params: string[]): Promise<void> {
       const seconds = Number(params[0]);

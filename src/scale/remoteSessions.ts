@@ -24,4 +24,6 @@ export interface RemoteSessions {
    * answer within `LIST_TIMEOUT_MS`. Rejects with `signal.reason` when it is aborted first.
    */
   list(signal?: AbortSignal): Promise<ClusterSessionInfo[]>;
+  /** A session here logged in: the other processes see it soon (`who`), not at the next heartbeat. */
+  sessionsChanged(): void;
 }

@@ -30,6 +30,13 @@ export interface ScaleOutOptions {
   onCloseRequest?: (message: string) => void;
 }
 
+/**
+ * A login is written to the directory this soon at most after the last such write (ms): at once when
+ * none was written lately, and one write for any number of logins in between, so a burst of logins
+ * costs at most ten directory writes a second (each compares every session of this process).
+ */
+export const CHANGE_SYNC_MS = 100;
+
 /** Ids per `deliver` message of a filtered broadcast, so each stays well under the bus limit. */
 const IDS_PER_MESSAGE = 500;
 
@@ -62,6 +69,9 @@ export class ScaleOut implements RemoteSessions {
    */
   #view: { until: number; sessions: Promise<ClusterSessionInfo[]> } | null = null;
   #closed = false;
+  /** The write a login asked for, while it waits for its turn (see `CHANGE_SYNC_MS`). */
+  #changeSync: NodeJS.Timeout | null = null;
+  #lastChangeSync = -Infinity;
 
   constructor(server: ScaledServer, backend: ScaleBackend, options: ScaleOutOptions) {
     this.#server = server;
@@ -149,6 +159,17 @@ export class ScaleOut implements RemoteSessions {
     }
   }
 
+  sessionsChanged(): void {
+    if (this.#closed || this.#changeSync) return;
+    const wait = Math.max(0, this.#lastChangeSync + CHANGE_SYNC_MS - Date.now());
+    this.#changeSync = setTimeout(() => {
+      this.#changeSync = null;
+      this.#lastChangeSync = Date.now();
+      void this.sync();
+    }, wait);
+    this.#changeSync.unref();
+  }
+
   /** Writes what changed of this process's sessions to the directory (and says it is alive). */
   sync(): Promise<void> {
     this.#syncing ??= this.#sync().finally(() => (this.#syncing = null));
@@ -220,6 +241,7 @@ export class ScaleOut implements RemoteSessions {
     await this.sync();
     this.#closed = true;
     clearInterval(this.#timer);
+    if (this.#changeSync) clearTimeout(this.#changeSync);
     await this.#backend.close();
   }
 }

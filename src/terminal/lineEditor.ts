@@ -358,6 +358,15 @@ export class LineEditor {
     return this.#goto(this.#column(this.#buffer.length));
   }
 
+  /**
+   * After `#toEnd()`: the line end before output below the input, none when the input (or the
+   * prompt) filled its last row to the margin, where a new row was already begun: else that row
+   * would stay blank between the input and what follows.
+   */
+  #newRow(): string {
+    return this.#wrapped && this.#at > 0 && this.#at % this.#width === 0 ? '' : '\n';
+  }
+
   /** Prompt + input small enough to be drawn wrapped (`half`: the lower mark, to come back to it). */
   #fitsWrapped(half = false): boolean {
     const size = this.#measurePrompt() + Math.max(this.#buffer.length, this.#cells.width);
@@ -485,7 +494,8 @@ export class LineEditor {
     // Type-ahead is bounded: a client typing into a busy session cannot grow memory without end.
     const size = key.kind === 'text' ? key.text.length : 1;
     if (key.kind === 'ctrl' && key.letter === 'c') this.#interruptAt = this.#queue.length;
-    else if (!this.#active && this.#queuedChars + size > this.#maxLineLength) {
+    // Past the bound, everything up to the next prompt goes, Enter too: a line cut short must not run.
+    else if (!this.#active && (this.#droppedTypeAhead || this.#queuedChars + size > this.#maxLineLength)) {
       if (!this.#droppedTypeAhead) this.#sink.typeAheadDropped?.(this.#maxLineLength);
       this.#droppedTypeAhead = true;
       return;
@@ -690,7 +700,7 @@ export class LineEditor {
         if (this.#buffer.length === 0) {
           this.#active = false;
           // A client that shows its own input (a pipe, a MUD client) has its own line end.
-          if (this.#echo.drawLineEnd) this.#emit('\n');
+          if (this.#echo.drawLineEnd) this.#emit(this.#newRow());
           this.#flush();
           this.#sink.endOfInput();
         } else if (this.#cursor < this.#buffer.length) {
@@ -720,7 +730,7 @@ export class LineEditor {
       this.#active = false;
       this.#discarding = true;
       this.#clearLine();
-      this.#emit(`${toEnd}\n`);
+      this.#emit(toEnd + this.#newRow());
       this.#flush();
       this.#sink.lineTooLong(limit);
       return;
@@ -804,7 +814,8 @@ export class LineEditor {
       this.#deleteRange(start, this.#cursor);
       this.#insert(outcome.text);
     } else {
-      const list = `${this.#toEnd()}\n${columns(outcome.candidates, this.#width)}\n`;
+      const toEnd = this.#toEnd();
+      const list = `${toEnd}${this.#newRow()}${columns(outcome.candidates, this.#width)}\n`;
       this.#at = 0;
       this.#emit(list + this.#render());
     }
@@ -819,7 +830,7 @@ export class LineEditor {
     // Echo-off input (a password, a PIN) never enters history, whatever the options say.
     if (useHistory && this.#options.echo && this.#options.remember !== false) remember(history, line, historyLimits ?? DEFAULT_HISTORY_LIMITS);
     // A client that echoes itself has already moved to the next line.
-    if (this.#echo.drawLineEnd) this.#emit(`${toEnd}\n`);
+    if (this.#echo.drawLineEnd) this.#emit(toEnd + this.#newRow());
     this.#flush();
     this.#sink.line(line, !this.#options.echo);
   }

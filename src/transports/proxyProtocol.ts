@@ -70,7 +70,9 @@ function parseV1(buffer: Buffer): ProxyParse {
   if (parts.length !== 6) return { kind: 'invalid', reason: 'v1 header needs exactly two addresses and two ports' };
   const [, , src, dst, srcPort, dstPort] = parts as [string, string, string, string, string, string];
   const isIp = family === 'TCP4' ? isIPv4 : isIPv6;
-  if (!isIp(src) || !isIp(dst)) return { kind: 'invalid', reason: `v1 address not ${family}` };
+  const version = family === 'TCP4' ? 'IPv4' : 'IPv6';
+  if (!isIp(src)) return { kind: 'invalid', reason: `v1 ${family} source ${JSON.stringify(src)} is not an ${version} address` };
+  if (!isIp(dst)) return { kind: 'invalid', reason: `v1 ${family} destination ${JSON.stringify(dst)} is not an ${version} address` };
   const sourcePort = parsePort(srcPort);
   const destinationPort = parsePort(dstPort);
   if (sourcePort === null || destinationPort === null) return { kind: 'invalid', reason: 'v1 port not 0..65535' };

@@ -80,10 +80,17 @@ test('type-ahead past maxLineLength while a command runs: what fits runs, the us
     const from = client.screen.length;
     client.send('nap\r\n');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    // Three "arm 1" and their Enters fit in 20 (6 each); the fourth's text does not (its Enter does:
-    // an empty line).
+    // Three "arm 1" and their Enters fit in 20 (6 each); the fourth's text does not, and the rest
+    // goes with it, its Enter too (no empty line is read).
     client.send('arm 1\rarm 1\rarm 1\rarm 1\r');
-    await client.waitFor(/awake\nTyped ahead past 20 characters: the rest was dropped\.\nT> arm 1\narmed\nT> arm 1\narmed\nT> arm 1\narmed\nT> \nT> $/, { from });
+    await client.waitFor(/awake\nTyped ahead past 20 characters: the rest was dropped\.\nT> arm 1\narmed\nT> arm 1\narmed\nT> arm 1\narmed\nT> $/, { from });
+    // A command typed after it is the next thing read: nothing of the dropped type-ahead came between.
+    client.send('arm 2\r\n');
+    await client.waitFor(/T> arm 2\narmed\nT> $/, { from });
+    assert.is(
+      client.screen.slice(from),
+      'nap\nawake\nTyped ahead past 20 characters: the rest was dropped.\n' + 'T> arm 1\narmed\n'.repeat(3) + 'T> arm 2\narmed\nT> ',
+    );
     assert.is(srv.log.filter((line) => line.includes('type-ahead over 20 characters dropped')).length, 1, srv.log.join('\n'));
   } finally {
     client.close();

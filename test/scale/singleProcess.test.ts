@@ -16,7 +16,7 @@ test('one process: ids without a process, listSessions is the local list, who un
     assert.equal(listed.map((s) => [s.id, s.username, s.process]), [[id, 'solo', 'local']]);
     assert.equal(listed.map(({ process: _p, ...rest }) => rest), running.server.sessions);
     assert.match(await client.command('who'), new RegExp(`^${id}\\s+solo\\s+telnet 127\\.0\\.0\\.1:\\d+ \\(you\\)$`, 'm'));
-    const remote: RemoteSessions = { processId: 'late', isRemote: () => false, refusal: () => null, sendTo: () => true, broadcast: () => {}, disconnect: () => true, closeEverywhere: () => {}, list: async () => [] };
+    const remote: RemoteSessions = { processId: 'late', isRemote: () => false, refusal: () => null, sendTo: () => true, broadcast: () => {}, disconnect: () => true, closeEverywhere: () => {}, list: async () => [], sessionsChanged: () => {} };
     assert.throws(() => running.server.joinProcesses(remote), /before serving sessions/);
     client.close();
   } finally {

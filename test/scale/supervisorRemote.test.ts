@@ -39,6 +39,7 @@ function remote(record: string[]): RemoteSessions {
     disconnect: (id, message) => (record.push(`remote disconnect ${id}:${message}`), true),
     closeEverywhere: (message) => void record.push(`remote close:${message}`),
     list: async () => [],
+    sessionsChanged: () => void record.push('remote sessionsChanged'),
   };
 }
 

@@ -55,6 +55,31 @@ test('after a dropped line, type-ahead is bounded afresh: up to the limit kept, 
   assert.equal(run.steps[13], ['Typed ahead past 5 characters: the rest was dropped.\n> ', 'abcde']);
 });
 
+test('past the type-ahead bound the rest goes, its Enter too: a line cut short never runs, nor an empty one', () => {
+  // 'ab' waits (2 of 5); 'cdefgh' would pass the bound: dropped, and with it the Enter and 'x' after it.
+  const cut = script({ maxLineLength: 5 }, ['run\r', 'ab', 'cdefgh', '\r', 'x', { begin: true }, '\r']);
+  assert.equal(cut.steps.slice(2), [
+    [],
+    ['=typeAheadDropped 5'],
+    [],
+    [],
+    // What was kept is typed at the prompt, not entered: the user sees it and decides.
+    ['Typed ahead past 5 characters: the rest was dropped.\n> ', 'ab'],
+    ['\n', '=line ab'],
+  ]);
+  // Nothing kept: the dropped run's Enter reads no empty line; the next spell is bounded afresh.
+  const whole = script({ maxLineLength: 5 }, ['run\r', 'abcdef', '\r', { begin: true }, 'again\r', 'vwxyz', '\r', { begin: true }]);
+  assert.equal(whole.steps.slice(2), [
+    ['=typeAheadDropped 5'],
+    [],
+    ['Typed ahead past 5 characters: the rest was dropped.\n> '],
+    ['again\n', '=line again'],
+    [],
+    ['=typeAheadDropped 5'],
+    ['Typed ahead past 5 characters: the rest was dropped.\n> ', 'vwxyz'],
+  ]);
+});
+
 test('^C while a command runs: the keys typed before it are dropped, the session told; keys after it wait', () => {
   const run = script({}, ['run\r', 'abc', '\x03', 'de', { begin: true }, '\r']);
   assert.equal(run.steps, [['> '], ['run\n', '=line run'], [], ['^C\n', '=interruptCommand'], [], ['> ', 'de'], ['\n', '=line de']]);

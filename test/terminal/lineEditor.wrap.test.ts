@@ -21,8 +21,28 @@ test('typing to the right margin begins the next row at once; moves cross the wr
     ['\x1b[1B\x1b[9D'],
     ['\x1b[1A\x1b[2C'],
     ['\x1b[1B\x1b[2D'],
-    ['\n', '=line abcdefgh'],
+    // The input ends at column 10, where a new row was begun: that row is the line end (no blank row).
+    ['=line abcdefgh'],
   ]);
+});
+
+test('Enter one column short of the margin ends the row; at the margin, and two rows on, the row begun is the line end', () => {
+  assert.equal(script({ width: 10 }, ['abcdefg', '\r']).steps, [['> '], ['abcdefg'], ['\n', '=line abcdefg']]);
+  assert.equal(script({ width: 10 }, ['abcdefgh', '\r']).steps, [['> '], ['abcdefgh\n'], ['=line abcdefgh']]);
+  assert.equal(script({ width: 10 }, ['abcdefgh0123456789', '\r']).steps, [['> '], ['abcdefgh0123456789\n'], ['=line abcdefgh0123456789']]);
+  // Past the margin by one: a row of its own, ended as usual.
+  assert.equal(script({ width: 10 }, ['abcdefghi', '\r']).steps, [['> '], ['abcdefghi'], ['\n', '=line abcdefghi']]);
+  // With the cursor moved back into the first row, Enter goes to the end first, then ends no extra row.
+  assert.equal(script({ width: 10 }, ['abcdefgh', '\x01', '\r']).steps, [['> '], ['abcdefgh\n'], ['\x1b[1A\x1b[2C'], ['\x1b[1B\x1b[2D', '=line abcdefgh']]);
+});
+
+test('a prompt as wide as the row: Enter on no input, a password, ^D and a candidate list leave no blank row', () => {
+  const prompt = 'Password: ';
+  assert.equal(script({ width: 10, read: { prompt } }, ['\r']).steps, [[`${prompt}\n`], ['=line ']]);
+  assert.equal(script({ width: 10, read: { prompt, echo: false } }, ['pw', '\r']).steps, [[`${prompt}\n`], [], ['=line(secret) pw']]);
+  assert.equal(script({ width: 10, read: { prompt } }, ['\x04']).steps, [[`${prompt}\n`], ['=eof']]);
+  const list = script({ width: 10, read: { prompt, complete: () => ({ kind: 'list', candidates: ['al', 'be'] }) } }, ['\t']);
+  assert.equal(list.steps[1], ['al  be\n' + `${prompt}\n`]);
 });
 
 test('a wide character that does not fit in the last column goes to the next row, and the cursor with it', () => {
