@@ -224,7 +224,8 @@ export class InputPacer {
   /** The source ended: `then` runs after every byte received before it has been handed on. */
   end(then: () => void): void {
     if (this.#stopped) return;
-    if (this.#queue.length === 0) then();
+    // Held, the consumer still has input of its own to handle first.
+    if (this.#queue.length === 0 && !this.#held) then();
     else this.#afterQueue = then;
   }
 
