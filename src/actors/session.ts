@@ -317,10 +317,6 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     session.#editor.resume();
   }
 
-  static #editorBegin(this: void, [session, options]: [LiveSession, ReadOptions]): void {
-    session.#editor.begin(options);
-  }
-
   closed(): void {
     // Keys still queued from a connection that is gone are dropped, not processed.
     this.#editor.close();
@@ -375,7 +371,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     };
     // Keys typed ahead are handled now, timed as input (after a command that returned a promise, no
     // slice of the pacer times them).
-    runAsInput(this.#services.limits.inputMsPerTurn, LiveSession.#editorBegin, [this, options] as [LiveSession, ReadOptions]);
+    runAsInput(this.#services.limits.inputMsPerTurn, (editor) => editor.begin(options), this.#editor);
     this.#transport.promptShown?.();
   }
 
