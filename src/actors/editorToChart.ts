@@ -6,6 +6,8 @@ import type { LineEditorSink } from '../terminal/lineEditor.js';
 interface ChartSide {
   readonly actor: ActorRef<Snapshot<unknown>, SessionEvent>;
   warnRepeatable(cause: 'type-ahead dropped', message: string): void;
+  /** The editor's keys wait for the next turn (its input budget is spent). */
+  holdKeys(): void;
 }
 
 /**
@@ -43,6 +45,10 @@ export class EditorToChart implements LineEditorSink {
 
   lineTooLong(limit: number): void {
     this.#session.actor.send({ type: 'LINE_TOO_LONG', limit });
+  }
+
+  keysWaiting(): void {
+    this.#session.holdKeys();
   }
 
   typeAheadDropped(limit: number): void {

@@ -10,12 +10,12 @@ import type { TelnetOption } from '../protocol/telnetOption.js';
 import { commandCompleter } from '../shell/commandCompletion.js';
 import { joinContinuation, parseCommandLine, toInput, type ParseResult } from '../shell/parser.js';
 import { DEFAULT_HISTORY_LIMITS, remember, type HistoryLimits } from '../terminal/history.js';
-import { LineEditor } from '../terminal/lineEditor.js';
+import { LineEditor, type ReadOptions } from '../terminal/lineEditor.js';
 import { decideEcho } from '../terminal/echo.js';
 import { TerminalState, type TerminalChange } from '../terminal/terminalState.js';
 import type { TerminalEvents, TerminalTransport } from '../transports/terminalTransport.js';
 import { EditorToChart } from './editorToChart.js';
-import { nextTurn, startWork, workShouldYield } from '../transports/inputPacer.js';
+import { inputBudgetSpent, nextTurn, runAsInput, startWork, workShouldYield } from '../transports/inputPacer.js';
 import { SessionSettings } from './sessionSettings.js';
 import { checkNowOrInTurn, LoginThrottled, type LoginThrottle } from './loginThrottle.js';
 import { quoteForLog, usernameProblem } from '../text/sanitize.js';
@@ -188,7 +188,11 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     // A pipe (SSH without a pty) shows its own input: nothing is echoed or redrawn (see decideEcho).
     this.terminal = new TerminalState({ lineMode: transport.lineMode });
     this.terminal.apply(transport.initialTerminal);
-    this.#editor = new LineEditor(new EditorToChart(this, transport), { maxLineLength: services.limits.maxLineLength, terminal: this.terminal });
+    this.#editor = new LineEditor(new EditorToChart(this, transport), {
+      maxLineLength: services.limits.maxLineLength,
+      terminal: this.terminal,
+      budgetSpent: inputBudgetSpent,
+    });
     // Never above the command line's own limit.
     this.#lineLimit = Math.min(services.limits.maxLoginLineLength, services.limits.maxLineLength);
     this.actor = new SessionActor(services.machine, { input: { host: this }, parent: services.parent, id: this.id });
@@ -304,6 +308,27 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.actor.send({ type: 'END' });
   }
 
+  /** The editor's keys wait for the next turn: the transport holds the rest of the input meanwhile. */
+  #keysHeld = false;
+
+  holdKeys(): void {
+    if (this.#keysHeld) return;
+    this.#keysHeld = true;
+    this.#transport.holdInput?.();
+    setImmediate(LiveSession.#resumeKeys, this);
+  }
+
+  static #resumeKeys(session: LiveSession): void {
+    session.#keysHeld = false;
+    // Timed as a slice of this connection's input: the editor stops again when it has spent the turn.
+    runAsInput(session.#services.limits.inputMsPerTurn, LiveSession.#editorResume, session);
+    if (!session.#keysHeld) session.#transport.releaseInput?.();
+  }
+
+  static #editorResume(session: LiveSession): void {
+    session.#editor.resume();
+  }
+
   closed(): void {
     // Keys still queued from a connection that is gone are dropped, not processed.
     this.#editor.close();
@@ -346,7 +371,7 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.#secretInput = !echo;
     this.#applyEcho();
     const handler = this.handler;
-    this.#editor.begin({
+    const options: ReadOptions = {
       prompt: this.#transport.lineMode ? '' : prompt,
       echo,
       useHistory,
@@ -355,7 +380,10 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
       complete: completion ? this : undefined,
       maxLineLength: this.#lineLimit,
       remember: !partOfCommand,
-    });
+    };
+    // Keys typed ahead are handled now, timed as input (after a command that returned a promise, no
+    // slice of the pacer times them).
+    runAsInput(this.#services.limits.inputMsPerTurn, (editor) => editor.begin(options), this.#editor);
     this.#transport.promptShown?.();
   }
 

@@ -129,7 +129,9 @@ export class CellLine {
 
   /** The line becomes exactly `cells` (a copy is kept). */
   replace(cells: Cells): void {
-    this.clear();
+    // The room already made is kept: walking history up and down allocates nothing.
+    this.#length = 0;
+    this.#width = 0;
     this.insert(0, cells);
   }
 

@@ -29,6 +29,23 @@ export interface LineEditorSink {
   lineTooLong(limit: number): void;
   /** Keys typed while no line is read went past the bound (`limit` characters): the rest is dropped. Once per spell. */
   typeAheadDropped?(limit: number): void;
+  /**
+   * The editor stopped part-way through the keys it was given: `budgetSpent` said this turn's input
+   * budget is spent. The rest wait in order for `resume()`, on a later turn; input should wait too.
+   */
+  keysWaiting?(): void;
+}
+
+export interface LineEditorOptions {
+  maxLineLength?: number;
+  wrapLimit?: number;
+  terminal?: EditorTerminal;
+  /**
+   * Asked between keys (never before the first key of a drain, so each drain moves on): true stops
+   * the editor until `resume()`. Keys cost O(line) at worst (a delete mid-way through a 128 Ki line),
+   * and a chunk of input holds thousands: the clock is the caller's, the editor stays pure.
+   */
+  budgetSpent?: () => boolean;
 }
 
 export interface ReadOptions {
@@ -74,6 +91,12 @@ const ROW_UNITS = 4096;
 export const MAX_COMPLETION_INPUT = 4096;
 /** Recalled history lines whose cells are kept, so walking up and down measures nothing again. */
 const RECALLED_KEPT = 8;
+/**
+ * Most code units typed at the end of the line kept apart from the rest (`#tail`): typing or erasing
+ * there touches only them, not a copy of the whole line. V8 copies a string built by `+` whole at its
+ * next slice: a 128 Ki line copied at every key was 50 us a key, and 128 KiB of large-object space.
+ */
+const TAIL_UNITS = 512;
 
 const CTRL_C: Key = { kind: 'ctrl', letter: 'c' };
 const CTRL_U: Key = { kind: 'ctrl', letter: 'u' };
@@ -119,7 +142,12 @@ export class LineEditor {
   #discarding = false;
   #active = false;
   #options: ReadOptions = { prompt: '', echo: true, useHistory: false, history: [] };
-  #buffer = '';
+  /** The line is `#head + #tail`: the tail holds what was typed last at the end (see TAIL_UNITS). */
+  #head = '';
+  #tail = '';
+  /** Stopped for the turn's budget with keys left (`resume()` goes on). */
+  #held = false;
+  readonly #budgetSpent: (() => boolean) | undefined;
   /** One byte per code unit of the buffer: where characters start and their widths. */
   readonly #cells = new CellLine();
   #cursor = 0;
@@ -156,8 +184,9 @@ export class LineEditor {
   /** Cells of prompt + input drawn wrapped; past it, one scrolled row. */
   readonly #wrapLimit: number;
 
-  constructor(sink: LineEditorSink, options: { maxLineLength?: number; wrapLimit?: number; terminal?: EditorTerminal } = {}) {
+  constructor(sink: LineEditorSink, options: LineEditorOptions = {}) {
     this.#sink = sink;
+    this.#budgetSpent = options.budgetSpent;
     this.#terminal = options.terminal ?? (this.#own = { clientEchoes: false, lineMode: false, width: 80 });
     this.#maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
     this.#wrapLimit = options.wrapLimit ?? WRAP_LIMIT;
@@ -185,6 +214,44 @@ export class LineEditor {
     return this.#buffer;
   }
 
+  /** The whole line as one string (the tail joined to the head). */
+  get #buffer(): string {
+    if (this.#tail === '') return this.#head;
+    this.#head += this.#tail;
+    this.#tail = '';
+    return this.#head;
+  }
+
+  set #buffer(line: string) {
+    this.#head = line;
+    this.#tail = '';
+  }
+
+  get #length(): number {
+    return this.#head.length + this.#tail.length;
+  }
+
+  /** buffer[start, end) without joining the tail to the head. */
+  #slice(start: number, end: number): string {
+    const head = this.#head;
+    const split = head.length;
+    if (end <= split) return head.slice(start, end);
+    if (start >= split) return this.#tail.slice(start - split, end - split);
+    return head.slice(start) + this.#tail.slice(0, end - split);
+  }
+
+  /** Keys wait for `resume()`: the turn's budget stopped the editor part-way. */
+  get keysWaiting(): boolean {
+    return this.#held;
+  }
+
+  /** Goes on with the keys that waited for the next turn's budget. */
+  resume(): void {
+    if (this.#closed || !this.#held) return;
+    this.#held = false;
+    this.#drain();
+  }
+
   get cursor(): number {
     return this.#cursor;
   }
@@ -203,6 +270,7 @@ export class LineEditor {
   close(): void {
     this.#closed = true;
     this.#active = false;
+    this.#held = false;
     this.#queue = [];
     this.#queueHead = 0;
     this.#queuedChars = 0;
@@ -290,7 +358,7 @@ export class LineEditor {
   /** Wrapped: the prompt and the input from the start of a row, the cursor put back where it belongs. */
   #drawLine(): string {
     if (!this.#shows) return this.#printPrompt();
-    return this.#printPrompt() + this.#printRange(0, this.#buffer.length) + this.#goto(this.#column(this.#cursor));
+    return this.#printPrompt() + this.#printRange(0, this.#length) + this.#goto(this.#column(this.#cursor));
   }
 
   /** The prompt, printed from column 0. */
@@ -314,7 +382,7 @@ export class LineEditor {
   /** Output that prints buffer[start, end) from the cursor; at the right margin a new row is begun
    * at once, so every position has a row to move to (terminals otherwise wait at the margin). */
   #printRange(start: number, end: number): string {
-    const text = this.#buffer.slice(start, end);
+    const text = this.#slice(start, end);
     const to = this.#advance(this.#at, start, end);
     if (to === this.#at) return text;
     this.#at = to;
@@ -355,7 +423,7 @@ export class LineEditor {
   /** Before output below the input (Enter, ^C, a candidate list): to the end of the input. */
   #toEnd(): string {
     if (!this.#shows || !this.#wrapped) return '';
-    return this.#goto(this.#column(this.#buffer.length));
+    return this.#goto(this.#column(this.#length));
   }
 
   /**
@@ -369,7 +437,7 @@ export class LineEditor {
 
   /** Prompt + input small enough to be drawn wrapped (`half`: the lower mark, to come back to it). */
   #fitsWrapped(half = false): boolean {
-    const size = this.#measurePrompt() + Math.max(this.#buffer.length, this.#cells.width);
+    const size = this.#measurePrompt() + Math.max(this.#length, this.#cells.width);
     return size <= (half ? this.#wrapLimit / 2 : this.#wrapLimit);
   }
 
@@ -425,16 +493,16 @@ export class LineEditor {
     const cells = this.#cells;
     let end = this.#viewStart;
     let used = 0;
-    while (end < this.#buffer.length && end - this.#viewStart < ROW_UNITS) {
+    while (end < this.#length && end - this.#viewStart < ROW_UNITS) {
       const cell = cells.at(end);
       if (cell > 0 && used + cell - 1 > room) break;
       if (cell > 0) used += cell - 1;
       end++;
     }
     // Never a character cut in two at the end.
-    if (end < this.#buffer.length) end = cells.startOf(end);
+    if (end < this.#length) end = cells.startOf(end);
     cellWork.scanned += end - this.#viewStart;
-    const row = `\r${prompt}${this.#buffer.slice(this.#viewStart, end)}\x1b[K`;
+    const row = `\r${prompt}${this.#slice(this.#viewStart, end)}\x1b[K`;
     return row + left(this.#advance(0, this.#viewStart, end) - cursorAt);
   }
 
@@ -446,12 +514,12 @@ export class LineEditor {
       // Moving left out of view: the cursor a third of the way in, so there is text to its left.
       this.#viewStart = this.#back(cursor, Math.floor(room / 3));
     } else {
-      this.#viewStart = cells.startOf(Math.min(this.#viewStart, this.#buffer.length));
+      this.#viewStart = cells.startOf(Math.min(this.#viewStart, this.#length));
     }
     const before = this.#cellsBetween(this.#viewStart, cursor, room);
     if (before <= room) return before;
     // Moving right out of view: typing at the end shows all the row can; else the cursor two thirds in.
-    this.#viewStart = this.#back(cursor, cursor === this.#buffer.length ? room : Math.floor((room * 2) / 3));
+    this.#viewStart = this.#back(cursor, cursor === this.#length ? room : Math.floor((room * 2) / 3));
     return this.#cellsBetween(this.#viewStart, cursor, room);
   }
 
@@ -532,12 +600,21 @@ export class LineEditor {
   }
 
   #drain(): void {
-    if (this.#draining) return;
+    // Held: keys that come meanwhile wait behind those held, for `resume()`.
+    if (this.#draining || this.#held) return;
     this.#draining = true;
     const outer = this.#batch === null;
     if (outer) this.#batch = [];
+    const budgetSpent = this.#budgetSpent;
+    let handled = false;
     try {
       while (this.#active && !this.#completing && this.#queueHead < this.#queue.length) {
+        // Asked between keys only: one key typed at a time reads no clock.
+        if (handled && budgetSpent?.()) {
+          this.#held = true;
+          break;
+        }
+        handled = true;
         const key = this.#queue[this.#queueHead++]!;
         this.#queuedChars -= key.kind === 'text' ? key.text.length : 1;
         this.#handle(key);
@@ -555,6 +632,10 @@ export class LineEditor {
         this.#flush();
         this.#batch = null;
       }
+    }
+    if (this.#held) {
+      this.#sink.keysWaiting?.();
+      return;
     }
     // Keys that came while idle and found no reader still wait, and are dropped while discarding:
     // no longer counted against the type-ahead bound (else the Enter ending a long paste, and the
@@ -605,19 +686,19 @@ export class LineEditor {
         if (this.#cursor > 0) this.#deleteRange(this.#cells.previousStart(this.#cursor), this.#cursor);
         return;
       case 'delete':
-        if (this.#cursor < this.#buffer.length) this.#deleteRange(this.#cursor, this.#cells.nextStart(this.#cursor));
+        if (this.#cursor < this.#length) this.#deleteRange(this.#cursor, this.#cells.nextStart(this.#cursor));
         return;
       case 'left':
         if (this.#cursor > 0) this.#moveTo(this.#cells.previousStart(this.#cursor));
         return;
       case 'right':
-        if (this.#cursor < this.#buffer.length) this.#moveTo(this.#cells.nextStart(this.#cursor));
+        if (this.#cursor < this.#length) this.#moveTo(this.#cells.nextStart(this.#cursor));
         return;
       case 'home':
         this.#moveTo(0);
         return;
       case 'end':
-        this.#moveTo(this.#buffer.length);
+        this.#moveTo(this.#length);
         return;
       case 'wordLeft':
         this.#moveTo(this.#cells.startOf(wordStartBefore(this.#buffer, this.#cursor)));
@@ -654,7 +735,7 @@ export class LineEditor {
         this.#moveTo(0);
         return;
       case 'e':
-        this.#moveTo(this.#buffer.length);
+        this.#moveTo(this.#length);
         return;
       case 'b':
         this.#handle({ kind: 'left' });
@@ -666,13 +747,14 @@ export class LineEditor {
         this.#deleteRange(0, this.#cursor);
         return;
       case 'k':
-        this.#deleteRange(this.#cursor, this.#buffer.length);
+        this.#deleteRange(this.#cursor, this.#length);
         return;
       case 'w': {
         // Erases what it walks over, so the walk costs no more than the characters it removes.
+        const buffer = this.#buffer;
         let start = this.#cursor;
-        while (start > 0 && this.#buffer[start - 1] === ' ') start--;
-        while (start > 0 && this.#buffer[start - 1] !== ' ') start--;
+        while (start > 0 && buffer[start - 1] === ' ') start--;
+        while (start > 0 && buffer[start - 1] !== ' ') start--;
         this.#deleteRange(this.#cells.startOf(start), this.#cursor);
         return;
       }
@@ -697,13 +779,13 @@ export class LineEditor {
         return;
       }
       case 'd':
-        if (this.#buffer.length === 0) {
+        if (this.#length === 0) {
           this.#active = false;
           // A client that shows its own input (a pipe, a MUD client) has its own line end.
           if (this.#echo.drawLineEnd) this.#emit(this.#newRow());
           this.#flush();
           this.#sink.endOfInput();
-        } else if (this.#cursor < this.#buffer.length) {
+        } else if (this.#cursor < this.#length) {
           this.#deleteRange(this.#cursor, this.#cells.nextStart(this.#cursor));
         }
         return;
@@ -718,14 +800,14 @@ export class LineEditor {
 
   /** Where Alt-f stops: the end of the next word, on a character's start and past the cursor. */
   #wordEnd(): number {
-    if (this.#cursor === this.#buffer.length) return this.#cursor;
+    if (this.#cursor === this.#length) return this.#cursor;
     const end = this.#cells.startOf(wordEndAfter(this.#buffer, this.#cursor));
     return end > this.#cursor ? end : this.#cells.nextStart(this.#cursor);
   }
 
   #insert(text: string): void {
     const limit = this.#lineLimit;
-    if (this.#buffer.length + text.length > limit) {
+    if (this.#length + text.length > limit) {
       const toEnd = this.#toEnd();
       this.#active = false;
       this.#discarding = true;
@@ -736,8 +818,10 @@ export class LineEditor {
       return;
     }
     const at = this.#cursor;
-    const atEnd = at === this.#buffer.length;
-    this.#buffer = atEnd ? this.#buffer + text : this.#buffer.slice(0, at) + text + this.#buffer.slice(at);
+    const atEnd = at === this.#length;
+    if (!atEnd) this.#buffer = this.#slice(0, at) + text + this.#slice(at, this.#length);
+    else if (this.#tail.length + text.length <= TAIL_UNITS) this.#tail += text;
+    else this.#buffer += text;
     this.#cursor += text.length;
     this.#cells.insert(at, new Uint8Array(text.length));
     const from = this.#measureAround(at, at + text.length);
@@ -745,11 +829,11 @@ export class LineEditor {
     // From where measuring began: a mark typed after a letter may change how the letter is drawn.
     const back = from < at ? this.#goto(this.#column(from)) : '';
     if (atEnd) {
-      this.#emit(back + this.#printRange(from, this.#buffer.length));
+      this.#emit(back + this.#printRange(from, this.#length));
       return;
     }
     // Erased first: with wide characters the tail may land in other cells than before.
-    const redraw = this.#printRange(from, this.#buffer.length);
+    const redraw = this.#printRange(from, this.#length);
     this.#emit(back + ERASE_BELOW + redraw + this.#goto(this.#column(this.#cursor)));
   }
 
@@ -765,9 +849,9 @@ export class LineEditor {
   #measureAround(start: number, end: number): number {
     const cells = this.#cells;
     const from = start > 0 ? cells.startOf(start - 1) : 0;
-    const to = end < this.#buffer.length ? cells.nextStart(end) : this.#buffer.length;
+    const to = end < this.#length ? cells.nextStart(end) : this.#length;
     if (to <= from) return start;
-    const measured = measureCells(this.#buffer.slice(from, to));
+    const measured = measureCells(this.#slice(from, to));
     // Redrawn from the character before only when it changed (a mark joined it, say).
     let same = from;
     while (same < start && measured[same - from] === cells.at(same)) same++;
@@ -789,7 +873,7 @@ export class LineEditor {
       this.#emit('\x07');
       return;
     }
-    const before = this.#buffer.slice(0, this.#cursor);
+    const before = this.#slice(0, this.#cursor);
     const outcome = typeof complete === 'function' ? complete(before, secondTab) : complete.tabComplete(before, secondTab);
     if (!(outcome instanceof Promise)) {
       this.#applyTab(outcome);
@@ -838,14 +922,26 @@ export class LineEditor {
   /** Removes buffer[start, end) and redraws what follows it. */
   #deleteRange(start: number, end: number): void {
     if (end <= start) return;
-    this.#buffer = this.#buffer.slice(0, start) + this.#buffer.slice(end);
+    this.#cut(start, end);
     this.#cells.remove(start, end);
     this.#cursor = start;
     const from = this.#measureAround(start, start);
     if (this.#drewUnwrapped()) return;
     const at = this.#column(from);
-    const redraw = this.#goto(at) + ERASE_BELOW + this.#printRange(from, this.#buffer.length);
+    const redraw = this.#goto(at) + ERASE_BELOW + this.#printRange(from, this.#length);
     this.#emit(redraw + this.#goto(this.#column(start)));
+  }
+
+  /**
+   * Removes buffer[start, end). At the end of the line (Backspace there, the common case) nothing is
+   * copied: the tail is cut, or the head becomes a slice of itself (V8 keeps a slice as a view).
+   */
+  #cut(start: number, end: number): void {
+    const length = this.#length;
+    const split = this.#head.length;
+    if (end < length) this.#buffer = this.#slice(0, start) + this.#slice(end, length);
+    else if (start >= split) this.#tail = this.#tail.slice(0, start - split);
+    else this.#buffer = this.#head.slice(0, start);
   }
 
   #moveTo(position: number): void {

@@ -63,6 +63,57 @@ const ledger: TurnLedger = { turn: -1, processMs: 0, owner: null, ownerSince: 0,
 /** True while a pacer hands a slice on: that slice's time is counted by the pacer itself. */
 let inSlice = false;
 
+/**
+ * The piece of one connection's input being handled now, timed against its budgets: a pacer's slice,
+ * or keys held over from an earlier turn (`runAsInput`). One object for the process: pieces never nest.
+ */
+const piece = { active: false, started: 0, msBefore: 0, msPerTurn: 0 };
+/**
+ * Least time a piece gets before the process budget (spent by others) stops it: each connection with
+ * keys waiting moves on every turn, as each got one slice a turn before keys were timed one by one.
+ */
+export const PIECE_MIN_MS = 0.5;
+
+/**
+ * Whether the input being handled now has spent its turn: the connection's `msPerTurn` (counting its
+ * slices before this one), or the process budget past `PIECE_MIN_MS`. The line editor asks it between
+ * keys, so a chunk of keys that each cost O(line) stops part-way, not after the whole chunk. False
+ * outside any timed piece.
+ */
+export function inputBudgetSpent(): boolean {
+  if (!piece.active) return false;
+  const elapsed = performance.now() - piece.started;
+  if (piece.msBefore + elapsed >= piece.msPerTurn) return true;
+  return elapsed >= PIECE_MIN_MS && thisTurn().processMs + elapsed >= PROCESS_INPUT_MS_PER_TURN;
+}
+
+/**
+ * Runs `work` on one connection's input outside a pacer's slice (keys held over from an earlier turn,
+ * type-ahead at a new prompt) as a piece of its own: `inputBudgetSpent` times it, and its time counts
+ * against the process budget. Inside a piece it just runs: the piece around it is timed already.
+ */
+export function runAsInput<T>(msPerTurn: number, work: (on: T) => void, on: T): void {
+  if (piece.active) {
+    work(on);
+    return;
+  }
+  const clock = thisTurn();
+  const outer = inSlice;
+  const started = performance.now();
+  piece.active = true;
+  piece.started = started;
+  piece.msBefore = 0;
+  piece.msPerTurn = msPerTurn;
+  inSlice = true;
+  try {
+    work(on);
+  } finally {
+    piece.active = false;
+    inSlice = outer;
+    clock.processMs += performance.now() - started;
+  }
+}
+
 function thisTurn(): TurnLedger {
   const now = currentTurn();
   if (ledger.turn !== now) {
@@ -153,6 +204,8 @@ export class InputPacer {
   #stopped = false;
   /** Runs once what is queued now has been handed on (the source's end, kept behind its data). */
   #afterQueue: (() => void) | null = null;
+  /** The consumer has input of its own still to handle (`hold`): nothing more is handed on. */
+  #held = false;
 
   constructor(source: PausableSource, consume: (chunk: Buffer) => void, budget: InputBudget = DEFAULT_INPUT_BUDGET) {
     this.#source = source;
@@ -171,7 +224,8 @@ export class InputPacer {
   /** The source ended: `then` runs after every byte received before it has been handed on. */
   end(then: () => void): void {
     if (this.#stopped) return;
-    if (this.#queue.length === 0) then();
+    // Held, the consumer still has input of its own to handle first.
+    if (this.#queue.length === 0 && !this.#held) then();
     else this.#afterQueue = then;
   }
 
@@ -182,11 +236,34 @@ export class InputPacer {
     return bytes;
   }
 
+  /**
+   * The consumer stopped part-way through what it was given (its keys spent the turn's budget): the
+   * source stays paused and nothing more is handed on until `release()`.
+   */
+  hold(): void {
+    this.#held = true;
+  }
+
+  /** The consumer has handled what it held: input goes on, from the next turn. */
+  release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    if (this.#scheduled || this.#stopped) return;
+    this.#scheduled = true;
+    setImmediate(InputPacer.#drainLater, this);
+  }
+
   /** The connection is gone: what waits is dropped, and nothing more is handed on. */
   stop(): void {
     this.#stopped = true;
     this.#queue.length = 0;
     this.#afterQueue = null;
+  }
+
+  #pauseSource(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#source.pause();
   }
 
   static #drainLater(pacer: InputPacer): void {
@@ -205,12 +282,13 @@ export class InputPacer {
     const queue = this.#queue;
     const { bytesPerTurn, msPerTurn } = this.#budget;
     while (queue.length > 0 && !this.#stopped) {
+      if (this.#held) {
+        this.#pauseSource();
+        return;
+      }
       const processSpent = this.#bytes > 0 && clock.processMs >= PROCESS_INPUT_MS_PER_TURN;
       if (this.#bytes >= bytesPerTurn || this.#ms >= msPerTurn || processSpent) {
-        if (!this.#paused) {
-          this.#paused = true;
-          this.#source.pause();
-        }
+        this.#pauseSource();
         this.#scheduled = true;
         setImmediate(InputPacer.#drainLater, this);
         return;
@@ -228,10 +306,20 @@ export class InputPacer {
       const started = performance.now();
       const outer = inSlice;
       inSlice = true;
+      // A slice handed on inside another's (an SSH channel's, inside its socket's) is timed on its own.
+      const { active, started: outerStarted, msBefore, msPerTurn: outerMsPerTurn } = piece;
+      piece.active = true;
+      piece.started = started;
+      piece.msBefore = this.#ms;
+      piece.msPerTurn = msPerTurn;
       try {
         this.#consume(slice);
       } finally {
         inSlice = outer;
+        piece.active = active;
+        piece.started = outerStarted;
+        piece.msBefore = msBefore;
+        piece.msPerTurn = outerMsPerTurn;
       }
       const spent = performance.now() - started;
       this.#ms += spent;
@@ -239,6 +327,10 @@ export class InputPacer {
     }
     // An emptied array keeps room for 17 chunks (150 bytes an idle connection would hold): let it go.
     if (queue.length === 0) queue.length = 0;
+    if (this.#held) {
+      this.#pauseSource();
+      return;
+    }
     if (this.#paused && !this.#stopped) {
       this.#paused = false;
       this.#source.resume();

@@ -92,6 +92,14 @@ export class SshTransport implements TerminalTransport {
     events.negotiated();
   }
 
+  holdInput(): void {
+    this.#pacer?.hold();
+  }
+
+  releaseInput(): void {
+    this.#pacer?.release();
+  }
+
   #input(text: string): void {
     this.#atLineStart = text.endsWith('\n') || text.endsWith('\r');
     this.#events?.data(text);

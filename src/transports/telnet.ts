@@ -98,6 +98,14 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
     protocol.start();
   }
 
+  holdInput(): void {
+    this.#pacer?.hold();
+  }
+
+  releaseInput(): void {
+    this.#pacer?.release();
+  }
+
   // ---- TelnetProtocolSink: what the engine reports (the transport is its sink, so a connection
   // ---- holds no closure per kind of event) ----
 

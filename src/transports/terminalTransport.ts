@@ -56,6 +56,12 @@ export interface TerminalTransport {
    * `inputBudget` is how much input is handled per turn of the event loop.
    */
   attach(events: TerminalEvents, session?: { telnetOptions?: readonly TelnetOption[]; inputBudget?: InputBudget }): void;
+  /**
+   * The session has keys of the last input still to handle (the turn's budget ran out part-way):
+   * nothing more is handed on, the source paused, until `releaseInput()`.
+   */
+  holdInput?(): void;
+  releaseInput?(): void;
   /** A prompt was shown (telnet sends IAC GA to clients that refused SGA). */
   promptShown?(): void;
   /**
