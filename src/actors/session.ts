@@ -239,6 +239,10 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.#editor.feed(text);
   }
 
+  awaitingInput(): boolean {
+    return this.#editor.active;
+  }
+
   /**
    * The one path of terminal facts: into the terminal state, which the handler and the editor read.
    * The chart hears of a new size or type (RESIZE, TERMINAL_TYPE: for the inspector and charts of
