@@ -122,6 +122,22 @@ function runUserCode(self: { send(event: SessionEvent): void }, run: () => Promi
   } catch (error) {
     pending = Promise.reject(error);
   }
+  return followUserCode(self, pending);
+}
+
+/** A command run with `host.runCommand` (as `runUserCode`, with no closure made per command). */
+function runCommandLine(self: { send(event: SessionEvent): void }, host: SessionHost, lines: readonly string[], words: readonly string[]): boolean {
+  let pending: Promise<void> | void;
+  try {
+    pending = host.runCommand(lines, words);
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  return followUserCode(self, pending);
+}
+
+/** What user code returned: false when it is over, else true and its end comes back as an event. */
+function followUserCode(self: { send(event: SessionEvent): void }, pending: Promise<void> | void): boolean {
   if (pending === undefined) return false;
   pending.then(
     () => self.send({ type: 'COMMAND_DONE' }),
@@ -242,7 +258,7 @@ export const sessionSetup = setup({
       const lines = params.continued ? [...context.lines, event.line] : [event.line];
       const parsed = context.host.parse(lines);
       const words = parsed.complete ? parsed.words : [];
-      const userCodePending = runUserCode(self, () => context.host.runCommand(lines, words));
+      const userCodePending = runCommandLine(self, context.host, lines, words);
       if (userCodePending) enqueue.assign({ lines, parsed, userCodePending });
       else if (context.userCodePending || context.lines.length > 0 || context.parsed !== null) enqueue.assign({ lines: [], parsed: null, userCodePending });
     }),

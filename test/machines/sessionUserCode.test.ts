@@ -58,7 +58,9 @@ test('the context after a command: a plain one after a plain one leaves it as it
   send({ type: 'LINE', line: 'four' });
   assert.equal([context().lines, context().parsed, context().userCodePending], [[], null, false], 'the continued command is over: cleared');
   send({ type: 'LINE', line: 'slow x' });
-  assert.equal([context().lines, context().parsed?.complete && context().parsed?.words, context().userCodePending], [['slow x'], ['slow', 'x'], true], 'running: its lines kept');
+  const running = context();
+  const words = running.parsed?.complete ? running.parsed.words : null;
+  assert.equal([running.lines, words, running.userCodePending], [['slow x'], ['slow', 'x'], true], 'running: its lines kept');
   finish!();
   await settle();
   send({ type: 'LINE', line: 'five' });
