@@ -149,7 +149,8 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
   }
 
   data(bytes: Uint8Array): void {
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // The decoder's runs are subarrays of the socket's chunk, already Buffers: no second view of them.
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let text: string;
     // Typed text is nearly always ASCII: a UTF-8 decoder (with its buffer) is made only when needed.
     if (this.#charset !== 'utf-8' || (this.#utf8 === null && isAscii(buffer))) text = buffer.toString('latin1');
