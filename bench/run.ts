@@ -101,9 +101,9 @@ const percentile = (values: number[], p: number) => {
 };
 
 async function measure(kind: Kind, n: number): Promise<Result> {
-  // BENCH_PROFILE=dir writes a V8 CPU profile of the library server's command phase there
-  // (BENCH_PROFILE_PHASE=connect: of the connect-and-login phase instead).
-  const profile = process.env.BENCH_PROFILE && kind === 'library' ? (process.env.BENCH_PROFILE_PHASE === 'connect' ? 'connect' : 'commands') : null;
+  // BENCH_PROFILE=dir writes a V8 CPU profile of the library's and the floor's command phase there
+  // (BENCH_PROFILE_PHASE=connect: of the connect-and-login phase instead), to compare in one run.
+  const profile = process.env.BENCH_PROFILE && kind !== 'twisted' ? (process.env.BENCH_PROFILE_PHASE === 'connect' ? 'connect' : 'commands') : null;
   // BENCH_SERVER_FLAGS adds node flags to the library server (say --trace-gc).
   const extra = process.env.BENCH_SERVER_FLAGS && kind === 'library' ? [process.env.BENCH_SERVER_FLAGS] : [];
   const server = start(`${kind}Server`, 1, ['--expose-gc', ...extra]);
@@ -117,7 +117,7 @@ async function measure(kind: Kind, n: number): Promise<Result> {
     if (profile === 'connect') await startProfile(server);
     load.send({ op: 'connect', port, n, concurrency: 100 });
     const { times, cpuMicros: loadConnectCpu } = await nextMessage<{ times: number[]; cpuMicros: number }>(load, (m) => m?.op === 'connected');
-    if (profile === 'connect') await stopProfile(server, profile);
+    if (profile === 'connect') await stopProfile(server, profile, kind);
     const connectedCpu = await cpu(server);
     await sleep(1000);
     const idleStart = await stats(server);
@@ -144,7 +144,7 @@ async function measure(kind: Kind, n: number): Promise<Result> {
     load.send({ op: 'run', commands: COMMANDS });
     const { rtts, ms } = await nextMessage<{ rtts: number[]; ms: number }>(load, (m) => m?.op === 'ran');
     const busyEnd = await stats(server);
-    if (profile === 'commands') await stopProfile(server, profile);
+    if (profile === 'commands') await stopProfile(server, profile, kind);
     // The stats call above ends in a full GC (hundreds of ms at 10,000 sessions): let the server
     // settle first, so the paced phase measures a steady load, not the tail of that pause.
     await sleep(1000);
@@ -243,10 +243,10 @@ async function startProfile(server: ChildProcess): Promise<void> {
   await started;
 }
 
-async function stopProfile(server: ChildProcess, phase: string): Promise<void> {
+async function stopProfile(server: ChildProcess, phase: string, kind: Kind): Promise<void> {
   const written = nextMessage<{ profiled: string }>(server, (m) => typeof m?.profiled === 'string');
   server.send({ profileStop: phase });
-  console.log(`profile of the ${phase} phase: ${(await written).profiled}`);
+  console.log(`profile of the ${phase} phase (${kind}): ${(await written).profiled}`);
 }
 
 const COLOURS: Record<Kind, [string, string]> = { library: ['#c0392b', 'library'], floor: ['#2c3e50', 'raw net floor'], twisted: ['#27ae60', 'Twisted recvline'] };

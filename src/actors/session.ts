@@ -255,6 +255,10 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
     this.#editor.feed(text);
   }
 
+  awaitingInput(): boolean {
+    return this.#editor.active;
+  }
+
   /**
    * The one path of terminal facts: into the terminal state, which the handler and the editor read.
    * The chart hears of a new size or type (RESIZE, TERMINAL_TYPE: for the inspector and charts of
@@ -409,11 +413,16 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   }
 
   // The chart's guards and the action that takes the line ask for the same parse: the last is kept.
-  #lastParse: { text: string; result: ParseResult } | null = null;
+  // Two fields, not an object per parse.
+  #lastParsedText: string | null = null;
+  #lastParse: ParseResult | null = null;
   parse(lines: readonly string[]): ParseResult {
-    const text = lines.join('\n');
-    if (this.#lastParse?.text !== text) this.#lastParse = { text, result: parseCommandLine(text) };
-    return this.#lastParse.result;
+    const text = lines.length === 1 ? lines[0]! : lines.join('\n');
+    if (this.#lastParse === null || this.#lastParsedText !== text) {
+      this.#lastParse = parseCommandLine(text);
+      this.#lastParsedText = text;
+    }
+    return this.#lastParse;
   }
 
   /**
@@ -559,7 +568,8 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
   #startDispatch(lines: readonly string[], words: readonly string[]): boolean | PromiseLike<unknown> {
     const handler = this.handler;
     const name = words[0] ?? '';
-    const input = toInput([...lines], [...words]);
+    // toInput copies what it keeps (the raw text, the params): the handler cannot change the chart's arrays.
+    const input = toInput(lines, words);
     handler.input = input;
     const entry = this.#registry.lookup(name);
     const method: unknown = entry ? Reflect.get(handler, entry.method) : undefined;
@@ -579,7 +589,10 @@ export class LiveSession implements SessionHost, SessionLink, TerminalEvents, Su
       this.#commandFailed(err);
       return false;
     } finally {
-      this.#services.watchdog.ran(performance.now() - started, this, `command '${entry.name.toLowerCase()}'`);
+      // The stall's description is made only for a stall, not a string per command.
+      const ms = performance.now() - started;
+      const watchdog = this.#services.watchdog;
+      if (ms > watchdog.thresholdMs) watchdog.ran(ms, this, `command '${entry.name.toLowerCase()}'`);
     }
     return isThenable(result) ? result : true;
   }

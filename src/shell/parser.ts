@@ -89,6 +89,8 @@ export function parseCommandLine(text: string): ParseResult {
  * `'\n'` (the quote closed, an escaped newline, the quote opened again).
  */
 export function joinContinuation(lines: readonly string[]): string {
+  // One line (nearly every command) is itself: nothing to join, no scan.
+  if (lines.length === 1) return lines[0]!;
   const parts: string[] = [];
   let quote: '"' | "'" | null = null;
   lines.forEach((line, index) => {
@@ -113,5 +115,6 @@ export function joinContinuation(lines: readonly string[]): string {
 }
 
 export function toInput(lines: readonly string[], words: readonly string[]): ParsedInput {
-  return { raw: lines.map((line) => `${line}\n`).join(''), cmd: (words[0] ?? '').toUpperCase(), params: words.slice(1) };
+  const raw = lines.length === 1 ? `${lines[0]!}\n` : lines.map((line) => `${line}\n`).join('');
+  return { raw, cmd: (words[0] ?? '').toUpperCase(), params: words.slice(1) };
 }

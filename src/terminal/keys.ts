@@ -75,11 +75,8 @@ export class KeyDecoder {
   feed(input: string, emit: (key: Key) => void): void {
     const text = this.#pending ? this.#pending + input : input;
     this.#pending = '';
+    // The run of plain text so far (no closure per feed for it: this runs for every chunk typed).
     let runStart = -1;
-    const flush = (end: number) => {
-      if (runStart >= 0 && end > runStart) emit({ kind: 'text', text: text.slice(runStart, end) });
-      runStart = -1;
-    };
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code >= 0x20 && code !== 0x7f) {
@@ -87,7 +84,10 @@ export class KeyDecoder {
         if (runStart < 0) runStart = i;
         continue;
       }
-      flush(i);
+      if (runStart >= 0) {
+        emit({ kind: 'text', text: text.slice(runStart, i) });
+        runStart = -1;
+      }
       const afterCr = this.#afterCr;
       this.#afterCr = code === 0x0d;
       if (code === 0x0d) emit(ENTER);
@@ -106,7 +106,7 @@ export class KeyDecoder {
         emit({ kind: 'ctrl', letter: String.fromCharCode(code + 0x60) });
       }
     }
-    flush(text.length);
+    if (runStart >= 0) emit({ kind: 'text', text: text.slice(runStart) });
   }
 
   /** Decodes the sequence starting at ESC `start`; returns its last index, or -1 when incomplete. */

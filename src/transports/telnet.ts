@@ -37,6 +37,29 @@ function wireBytes(text: string, charset: SessionCharset): Uint8Array {
   return bytes;
 }
 
+/**
+ * The last ASCII text cooked for the wire (telnet line ends) and the result: a broadcast writes the
+ * same text to every session at the same prompt, cooked once. Two strings, no object per write.
+ */
+let lastAsciiText = '';
+let lastAsciiCooked = '';
+const CR_OR_LF = /\r\n|\r|\n/g;
+const cookLineEnd = (end: string) => (end === '\r' ? '\r\0' : '\r\n');
+/**
+ * ASCII text as the wire wants it, still a string (the socket encodes it natively, with no Uint8Array
+ * made and copied here): LF -> CR LF, bare CR -> CR NUL, CR LF kept, as `encodeData`. ASCII has no
+ * 0xFF byte to double, and is the same bytes in every charset.
+ */
+function cookedAscii(text: string): string {
+  if (text === lastAsciiText) return lastAsciiCooked;
+  const cooked = text.includes('\r') ? text.replace(CR_OR_LF, cookLineEnd) : text.replaceAll('\n', '\r\n');
+  if (text.length <= SHARED_ENCODING_MAX) {
+    lastAsciiText = text;
+    lastAsciiCooked = cooked;
+  }
+  return cooked;
+}
+
 /** What a telnet connection knows of its terminal before negotiating: nothing. */
 const NOTHING_KNOWN: TerminalChange = Object.freeze({});
 
@@ -85,7 +108,7 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
     this.#protocol = protocol;
     socket.setNoDelay(true);
     // A paste or a flood is handled a slice per turn of the loop, the socket paused meanwhile.
-    const pacer = new InputPacer(socket, (chunk) => protocol.receive(chunk), session.inputBudget);
+    const pacer = new InputPacer(socket, (chunk) => this.#receive(protocol, pacer, chunk), session.inputBudget);
     this.#pacer = pacer;
     socket.on('data', (chunk: Buffer) => pacer.push(chunk));
     socket.on('error', (err) => events.log('debug', `socket error: ${err.message}`));
@@ -106,6 +129,29 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
     this.#pacer?.release();
   }
 
+  /**
+   * One slice of input. What handling it wrote leaves at once when the session is back waiting for
+   * input and no more input is queued (a plain command: echo, output and the next prompt in one write,
+   * as the turn's end would send them, without a setImmediate per command); else at the turn's end, so
+   * a command still running (a promise) adds its output and prompt to the same write.
+   */
+  #receive(protocol: TelnetProtocol, pacer: InputPacer, chunk: Buffer): void {
+    this.#receiving = true;
+    try {
+      protocol.receive(chunk);
+    } finally {
+      this.#receiving = false;
+    }
+    if (!this.#flushWanted) return;
+    this.#flushWanted = false;
+    if (!this.#flushScheduled && pacer.queued === 0 && this.#events?.awaitingInput?.()) this.#flush();
+    else this.#scheduleFlush();
+  }
+
+  /** Input is being handled now: output waits for its end (see `#receive`), not for a timer. */
+  #receiving = false;
+  #flushWanted = false;
+
   // ---- TelnetProtocolSink: what the engine reports (the transport is its sink, so a connection
   // ---- holds no closure per kind of event) ----
 
@@ -118,7 +164,8 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
   }
 
   data(bytes: Uint8Array): void {
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // The decoder's runs are subarrays of the socket's chunk, already Buffers: no second view of them.
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let text: string;
     // Typed text is nearly always ASCII: a UTF-8 decoder (with its buffer) is made only when needed.
     if (this.#charset !== 'utf-8' || (this.#utf8 === null && isAscii(buffer))) text = buffer.toString('latin1');
@@ -236,6 +283,10 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
 
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
+    if (this.#receiving) {
+      this.#flushWanted = true;
+      return;
+    }
     this.#flushScheduled = true;
     setImmediate(TelnetTransport.#flushSoon, this);
   }
@@ -247,19 +298,35 @@ export class TelnetTransport implements TerminalTransport, TelnetProtocolSink {
   }
 
   #flush(): void {
-    this.#takeText();
-    const parts = this.#parts;
-    if (parts.length === 0) return;
-    this.#parts = [];
+    // Text alone (no protocol bytes between), all ASCII: written as a string, one byte a character.
+    let ascii: string | null = null;
+    if (this.#parts.length === 0) {
+      const text = this.#text;
+      if (text.length === 0) return;
+      if (Buffer.byteLength(text, 'utf8') === text.length) {
+        ascii = cookedAscii(text);
+        this.#text = '';
+      }
+    }
+    let bytes: Uint8Array | null = null;
+    if (ascii === null) {
+      this.#takeText();
+      const parts = this.#parts;
+      if (parts.length === 0) return;
+      this.#parts = [];
+      bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    }
     const socket = this.#socket;
     if (socket.destroyed || !socket.writable) return;
-    // A peer that stops reading must not make us buffer without bound.
+    // A peer that stops reading must not make us buffer without bound (a latin1 string is counted
+    // in characters, which are its bytes).
     if (socket.writableLength > this.#maxOutputBuffer) {
       this.#events?.log('warn', `output buffer over ${this.#maxOutputBuffer} bytes, client is not reading: dropped`);
       socket.destroy();
       return;
     }
-    socket.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    if (ascii !== null) socket.write(ascii, 'latin1');
+    else socket.write(bytes!);
   }
 }
 

@@ -19,6 +19,12 @@ export interface TerminalEvents {
   eraseLine(): void;
   /** The client asked to be logged out (telnet LOGOUT). */
   logout?(): void;
+  /**
+   * The session waits for the user's input now (a line is being read): what was written while
+   * handling the input just read is all there is for now, and leaves at once rather than at the end of
+   * the turn. False (or absent) while a command still runs: its output is gathered for the turn.
+   */
+  awaitingInput?(): boolean;
   /** The stream is gone (peer closed, error, or close() finished). */
   closed(): void;
   /** A line for the server log; the session adds who it is about (id and address). */

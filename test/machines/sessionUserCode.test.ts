@@ -42,6 +42,31 @@ test('a command that returns without a promise: back at the prompt when send ret
   assert.is(host.prompts.filter((p) => p.prompt === '> ').length, 3);
 });
 
+test('the context after a command: a plain one after a plain one leaves it as it was; lines kept only while in continuation or still running', async () => {
+  const host = recordingHost({ auth: null });
+  let finish: (() => void) | null = null;
+  host.runCommand = (_lines, words) => (words[0] === 'slow' ? new Promise<void>((resolve) => (finish = resolve)) : undefined);
+  const { send, context } = startSession(host);
+  await settle();
+  send({ type: 'LINE', line: 'one' });
+  const afterFirst = context();
+  assert.equal([afterFirst.lines, afterFirst.parsed, afterFirst.userCodePending], [[], null, false]);
+  send({ type: 'LINE', line: 'two' });
+  assert.is(context(), afterFirst, 'no copy of the context for the second plain command');
+  send({ type: 'LINE', line: 'three \\' });
+  assert.equal(context().lines, ['three \\'], 'in continuation: the line so far');
+  send({ type: 'LINE', line: 'four' });
+  assert.equal([context().lines, context().parsed, context().userCodePending], [[], null, false], 'the continued command is over: cleared');
+  send({ type: 'LINE', line: 'slow x' });
+  const running = context();
+  const words = running.parsed?.complete ? running.parsed.words : null;
+  assert.equal([running.lines, words, running.userCodePending], [['slow x'], ['slow', 'x'], true], 'running: its lines kept');
+  finish!();
+  await settle();
+  send({ type: 'LINE', line: 'five' });
+  assert.equal([context().lines, context().parsed, context().userCodePending], [[], null, false], 'after a command that was pending: cleared');
+});
+
 test('a command that returns a promise: executing until it settles, then the prompt', async () => {
   const host = recordingHost({ auth: null });
   let finish!: () => void;
