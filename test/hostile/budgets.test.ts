@@ -3,7 +3,6 @@
 import { test } from 'uvu';
 import net from 'node:net';
 import { TelnetTransport } from '../../src/transports/telnet.js';
-import type { TerminalEvents } from '../../src/transports/terminalTransport.js';
 import * as assert from 'uvu/assert';
 import { TelnetHandler } from '../../src/handler.js';
 import { command } from '../../src/shell/command.js';
@@ -12,6 +11,7 @@ import { InputPacer, nextTurn, PROCESS_INPUT_MS_PER_TURN } from '../../src/trans
 import { MAX_PENDING_TIMERS, MAX_TIMER_MESSAGE, MAX_TIMER_SECONDS } from '../../src/demo/testHandler.js';
 import { startDemo, startServer } from '../support/demoServer.js';
 import { login, TelnetTestClient } from '../support/telnetClient.js';
+import { terminalEvents } from '../support/terminalEvents.js';
 
 async function run(client: TelnetTestClient, line: string, prompt = 'TestServer> '): Promise<string> {
   const from = client.screen.length;
@@ -255,7 +255,7 @@ test('telnet: once the session closes its transport, input still queued is never
   let afterClose = 0;
   let closed = false;
   const transport = new TelnetTransport(socket);
-  const events: TerminalEvents = {
+  const events = terminalEvents({
     data: (text) => {
       handed += text.length;
       if (closed) afterClose += text.length;
@@ -265,14 +265,7 @@ test('telnet: once the session closes its transport, input still queued is never
         transport.close();
       }
     },
-    terminalChanged() {},
-    negotiated() {},
-    interrupt() {},
-    eraseCharacter() {},
-    eraseLine() {},
-    closed() {},
-    log() {},
-  };
+  });
   try {
     transport.attach(events, { inputBudget: { bytesPerTurn: 4096, msPerTurn: 1000 } });
     client.write(Buffer.alloc(1024 * 1024, 'a'));

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
 import { TelnetTransport } from '../../src/transports/telnet.js';
-import type { TerminalEvents } from '../../src/transports/terminalTransport.js';
+import { terminalEvents } from '../support/terminalEvents.js';
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -26,21 +26,14 @@ async function connected(awaitingInput: () => boolean) {
     return write(chunk, encoding);
   };
   const transport = new TelnetTransport(socket);
-  const events: TerminalEvents = {
+  const events = terminalEvents({
     data: (text) => {
       typed.push(text);
       transport.write(`<${text}>`);
       setImmediate(() => marks.push('turn end'));
     },
-    terminalChanged() {},
-    negotiated() {},
-    interrupt() {},
-    eraseCharacter() {},
-    eraseLine() {},
-    closed() {},
-    log() {},
     awaitingInput,
-  };
+  });
   transport.attach(events);
   // The opening negotiation first: read, then forgotten.
   const until = async (count: number) => {
