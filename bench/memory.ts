@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { buildBenchEntries } from './buildServers.js';
-import { nextMessage } from './nextMessage.js';
+import { nextMessage, stopBenchChildren } from './nextMessage.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const sizes = (process.env.BENCH_N ?? '1000,10000').split(',').map(Number);
@@ -121,12 +121,7 @@ for (const n of sizes) {
         console.log(`  snapshot ${(await written).file}`);
       }
     } finally {
-      load.send?.({ op: 'close' });
-      server.kill('SIGTERM');
-      await sleep(100);
-      server.kill('SIGKILL');
-      load.kill('SIGKILL');
-      await sleep(300);
+      await stopBenchChildren(server, load);
     }
   }
 }

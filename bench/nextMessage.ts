@@ -13,3 +13,15 @@ export function nextMessage<T>(child: ChildProcess, predicate: (message: any) =>
     child.on('message', onMessage);
   });
 }
+
+/** Ends a bench round: the load generator told to close, the server asked to exit (SIGTERM), then both killed. */
+export async function stopBenchChildren(server: ChildProcess, load: ChildProcess): Promise<void> {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  load.send?.({ op: 'close' });
+  // SIGTERM first: the servers exit cleanly on it; then no mercy.
+  server.kill('SIGTERM');
+  await sleep(100);
+  server.kill('SIGKILL');
+  load.kill('SIGKILL');
+  await sleep(300);
+}

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { buildBenchEntries } from './buildServers.js';
-import { nextMessage } from './nextMessage.js';
+import { nextMessage, stopBenchChildren } from './nextMessage.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const full = process.argv.includes('--full');
@@ -174,13 +174,7 @@ async function measure(kind: Kind, n: number): Promise<Result> {
       idleCpuPercent: ((idleCpuEnd - idleCpuStart) / 3_000_000) * 100,
     };
   } finally {
-    load.send?.({ op: 'close' });
-    // SIGTERM first: the servers exit cleanly on it; then no mercy.
-    server.kill('SIGTERM');
-    await sleep(100);
-    server.kill('SIGKILL');
-    load.kill('SIGKILL');
-    await sleep(300);
+    await stopBenchChildren(server, load);
   }
 }
 
