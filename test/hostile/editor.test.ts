@@ -8,8 +8,8 @@
 // "before" figures in the issue's closing note); EDITOR_ATTACK_TIMEOUT_MS lets those run for minutes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { Attacker } from './attacker.js';
 import { Probe } from './probe.js';
 import { Target, type ServerStats } from './target.js';
 
@@ -24,59 +24,6 @@ const ATTACK_TIMEOUT_MS = Number(process.env.EDITOR_ATTACK_TIMEOUT_MS ?? 30_000)
 const MAX_ROUND_TRIP_MS = Number(process.env.EDITOR_PROBE_BOUND_MS ?? 2000);
 const MiB = 1024 * 1024;
 
-/**
- * The attacker: a bare socket (no telnet answers, like netcat), output counted and dropped but for
- * its last few KiB, so that megabytes of redraws cost the test nothing.
- */
-class Attacker {
-  readonly socket: net.Socket;
-  received = 0;
-  tail = '';
-  closed = false;
-
-  private constructor(socket: net.Socket) {
-    this.socket = socket;
-    socket.on('data', (chunk: Buffer) => {
-      this.received += chunk.length;
-      this.tail = (this.tail + chunk.toString('latin1')).slice(-8192);
-    });
-    socket.on('close', () => (this.closed = true));
-    socket.on('error', () => {});
-  }
-
-  static connect(port: number): Promise<Attacker> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1', () => resolve(new Attacker(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  send(data: string | Buffer): void {
-    this.socket.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-  }
-
-  async waitFor(pattern: RegExp, timeoutMs = ATTACK_TIMEOUT_MS): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(this.tail)) {
-      // Another checkout may drop the attacker instead (its output over the cap): the attack is over then too.
-      if (this.closed && process.env.EDITOR_ATTACK_SERVER) return;
-      if (this.closed) throw new Error(`attacker closed before ${pattern}; last output ${JSON.stringify(this.tail.slice(-200))}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; last output ${JSON.stringify(this.tail.slice(-200))}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
-  async loggedIn(name: string): Promise<void> {
-    await this.waitFor(/Username: $/, 5000);
-    this.send(`${name}\r`);
-    await this.waitFor(/Target> $/, 5000);
-    this.tail = '';
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
 
 const mb = (bytes: number) => `${(bytes / MiB).toFixed(0)} MB`;
 
@@ -94,7 +41,7 @@ async function attackCase(name: string, attack: (attacker: Attacker) => Promise<
     probe = await Probe.start(target.port, { prompt: 'Target> ', answerTimeoutMs: ATTACK_TIMEOUT_MS + 10_000 });
     await probe.more(5);
     probe.reset();
-    attacker = await Attacker.connect(target.port);
+    attacker = await Attacker.connect(target.port, { timeoutMs: ATTACK_TIMEOUT_MS, closedEnds: process.env.EDITOR_ATTACK_SERVER !== undefined });
     const started = performance.now();
     await attack(attacker);
     const attackMs = performance.now() - started;

@@ -10,9 +10,9 @@
 // "before" figures).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import net from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Attacker } from './attacker.js';
 import { KeyProbe, formatKeyFigures } from './keyProbe.js';
 import { Target, type ServerStats } from './target.js';
 
@@ -29,72 +29,16 @@ const MAX_MEDIAN_MS = Number(process.env.KEY_COST_MEDIAN_MS ?? 150);
 const MiB = 1024 * 1024;
 const mb = (bytes: number) => `${(bytes / MiB).toFixed(0)} MB`;
 
-/** A bare socket (no telnet answers, like netcat); its output is counted and dropped but for its tail. */
-class Flooder {
-  readonly socket: net.Socket;
-  tail = '';
-  closed = false;
-
-  private constructor(socket: net.Socket) {
-    this.socket = socket;
-    socket.on('data', (chunk: Buffer) => {
-      this.tail = (this.tail + chunk.toString('latin1')).slice(-4096);
-    });
-    socket.on('close', () => (this.closed = true));
-    socket.on('error', () => {});
-  }
-
-  static connect(port: number): Promise<Flooder> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1', () => resolve(new Flooder(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  async waitFor(pattern: RegExp, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(this.tail)) {
-      if (this.closed) throw new Error(`flooder closed before ${pattern}`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; last output ${JSON.stringify(this.tail.slice(-200))}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
-  /** Writes `unit` repeated in 64 KiB writes as fast as the server takes them, for `ms`; the bytes sent. */
-  async flood(unit: string, ms: number): Promise<number> {
-    const chunk = Buffer.from(unit.repeat(Math.max(1, Math.floor(65536 / unit.length))), 'latin1');
-    const until = Date.now() + ms;
-    let sent = 0;
-    while (Date.now() < until && !this.closed) {
-      sent += chunk.length;
-      if (!this.socket.write(chunk)) {
-        // Flow control holds us while the server's input waits: wait for room, or the end of the flood.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.max(0, until - Date.now()));
-          this.socket.once('drain', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-    }
-    return sent;
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
 
 async function floodCase(name: string, setup: string, unit: string): Promise<void> {
   const target = await Target.start<ServerStats>({ script: SERVER, startTimeoutMs: 60_000 });
   let probe: KeyProbe | null = null;
-  let flooder: Flooder | null = null;
+  let flooder: Attacker | null = null;
   try {
     const before = await target.stats();
     probe = await KeyProbe.start(target.port, { name: 'keyprobe', prompt: 'Target> ', answerTimeoutMs: 60_000 });
     await probe.more(5);
-    flooder = await Flooder.connect(target.port);
+    flooder = await Attacker.connect(target.port);
     await flooder.waitFor(/Username: $/, 30_000);
     flooder.socket.write('flooder\r');
     await flooder.waitFor(/Target> $/, 30_000);
