@@ -3,6 +3,7 @@
 // attempt limit.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import net from 'node:net';
 import ssh2 from 'ssh2';
 import { createServer, type Server } from '../../src/server.js';
 import { createDemoHandler } from '../../src/demo/testHandler.js';
@@ -270,6 +271,24 @@ test('a second shell or exec on a started channel is refused: the first session 
     assert.match(exec.stdout().toString(), /alive/);
   } finally {
     await closeClient(after);
+  }
+});
+
+test('a connection ssh2 drops for a protocol error is explained by one log line', async () => {
+  const socket = net.connect(main.port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.resume();
+  try {
+    await new Promise((resolve) => socket.once('connect', resolve));
+    // A version line, then a packet whose length field is far past any packet ssh2 takes.
+    socket.write('SSH-2.0-Hostile_1.0\r\n');
+    socket.write(Buffer.alloc(64, 0xff));
+    const line = /^info \[ssh 127\.0\.0\.1:\d+\] connection error: ".+"$/;
+    const deadline = Date.now() + 5000;
+    while (!main.log.some((entry) => line.test(entry)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(main.log.some((entry) => line.test(entry)), main.log.slice(-5).join('\n'));
+  } finally {
+    socket.destroy();
   }
 });
 
